@@ -1,0 +1,1 @@
+"""journeysite: a validated customer-success handbook for MkDocs."""

@@ -1,0 +1,22 @@
+"""The MkDocs plugin's options, as mkdocs.yml writes them (SPEC §6)."""
+
+from __future__ import annotations
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+
+from .settings import GAP_MODES, Settings
+
+_DEFAULTS = Settings()
+
+
+class JourneysiteConfig(Config):
+    enabled = c.Type(bool, default=True)
+    review_every = c.Type(str, default=_DEFAULTS.review_every)
+    diagrams = c.Type(bool, default=_DEFAULTS.diagrams)
+    gaps = c.Choice(GAP_MODES, default=_DEFAULTS.gaps)
+    start_here_team = c.Type(str, default=_DEFAULTS.start_here_team)
+
+    def settings(self) -> Settings:
+        """The same validated settings the command line reads (raises ConfigError on a bad value)."""
+        return Settings.from_mapping({name: self[name] for name in self})

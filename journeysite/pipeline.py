@@ -1,0 +1,39 @@
+"""The pipeline both doors share: load pages, validate, resolve references, build the model, analyse."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import loading, model, references
+from .diagnostics import ERROR, Diagnostic, counts
+from .settings import Settings
+
+
+@dataclass
+class Result:
+    """The validated handbook and every diagnostic about it, in file and line order."""
+
+    handbook: model.Handbook
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    settings: Settings = field(default_factory=Settings)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == ERROR]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return counts(self.diagnostics)
+
+
+def run(docs_dir: Path, settings: Settings | None = None, files: Iterable[str] | None = None) -> Result:
+    """Check the handbook in ``docs_dir`` (all its pages, or the given relative ``files``)."""
+    settings = settings or Settings()
+    pages, diagnostics = loading.load(Path(docs_dir), files)
+    handbook, problems = model.build(pages)
+    diagnostics.extend(problems)
+    diagnostics.extend(references.check(handbook))
+    diagnostics.sort(key=Diagnostic.sort_key)
+    return Result(handbook, diagnostics, settings)
