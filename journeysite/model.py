@@ -125,6 +125,7 @@ class Handbook:
 
     pages: list[Page]
     entities: dict[str, dict[str, Entity]] = field(default_factory=dict)
+    journeys: list = field(default_factory=list)  # list[journeys.Journey], filled in by the pipeline
 
     def get(self, kind: str, id: str) -> Entity | None:
         return self.entities.get(kind, {}).get(id)

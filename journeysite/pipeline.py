@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import loading, model, references
-from .diagnostics import ERROR, Diagnostic, counts
+from . import gaps, journeys, loading, model, references
+from .diagnostics import ERROR, WARNING, Diagnostic, counts
 from .settings import Settings
 
 
@@ -35,5 +35,17 @@ def run(docs_dir: Path, settings: Settings | None = None, files: Iterable[str] |
     handbook, problems = model.build(pages)
     diagnostics.extend(problems)
     diagnostics.extend(references.check(handbook))
+    handbook.journeys = journeys.build(handbook)
+    diagnostics.extend(gap_findings(handbook, settings))
     diagnostics.sort(key=Diagnostic.sort_key)
     return Result(handbook, diagnostics, settings)
+
+
+def gap_findings(handbook: model.Handbook, settings: Settings) -> list[Diagnostic]:
+    """The gap analysis, at the severity the ``gaps`` setting asks for (warn, error or off)."""
+    if settings.gaps == "off":
+        return []
+    findings = gaps.analyse(handbook, handbook.journeys)
+    if settings.gaps == "error":
+        findings = [replace(d, severity=ERROR) if d.severity == WARNING else d for d in findings]
+    return findings

@@ -57,6 +57,6 @@ def check(handbook: Handbook) -> list[Diagnostic]:
 def _choices(handbook: Handbook, kind: str, target: str) -> str:
     ids = sorted(handbook.entities.get(kind, {}))
     if not ids:
-        return f" The handbook has no {kind} pages yet: add one, e.g. with `journeysite new {kind} {target}`."
+        return f" The handbook has no {kind} pages yet: add one whose file is `{target}.md`."
     shown = ", ".join(ids[:_LISTED]) + (", …" if len(ids) > _LISTED else "")
     return f"{did_you_mean(target, ids)} It must be the id of a {kind} page: {shown}."
