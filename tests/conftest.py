@@ -1,0 +1,104 @@
+"""Shared fixtures: small handbooks written as files in tmp_path, and ways to run the real tools on them."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from journeysite.cli import main as cli_main
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # mkdocs-material's end-of-life notice (FACTS.md)
+
+
+@dataclass
+class Project:
+    """A handbook project in a temporary folder: mkdocs.yml and docs/."""
+
+    root: Path
+
+    @property
+    def docs(self) -> Path:
+        return self.root / "docs"
+
+    def write(self, relative: str, text: str) -> Path:
+        """Write a page under docs/ (text is dedented; a leading newline is dropped)."""
+        path = self.docs / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    def check(self, *args: str) -> CheckRun:
+        """Run ``journeysite check`` in-process (Click's runner) from the project folder."""
+        runner = CliRunner()
+        cwd = os.getcwd()
+        os.chdir(self.root)
+        try:
+            result = runner.invoke(cli_main, ["check", *args], catch_exceptions=False)
+        finally:
+            os.chdir(cwd)
+        return CheckRun(result.exit_code, result.stdout, result.stderr)
+
+    def check_json(self, *args: str) -> tuple[int, dict]:
+        run = self.check("--format", "json", *args)
+        return run.exit_code, json.loads(run.stdout)
+
+    def run(self, *command: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+        """Run a real program from the venv (``mkdocs``, ``journeysite``) in the project folder."""
+        executable = str(BIN / command[0]) if (BIN / command[0]).exists() else command[0]
+        return subprocess.run(
+            [executable, *command[1:]], cwd=self.root, capture_output=True, text=True, timeout=timeout,
+        )
+
+    def build(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """A real ``mkdocs build`` into site/."""
+        return self.run("mkdocs", "build", *args)
+
+
+@dataclass
+class CheckRun:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+DEFAULT_CONFIG = """\
+site_name: Test handbook
+docs_dir: docs
+theme:
+  name: material
+plugins:
+  - search
+  - journeysite{options}
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path):
+    """A factory: ``project(options="...")`` makes mkdocs.yml (plugin options as YAML) and an empty docs/."""
+
+    def make(options: str = "", config: str | None = None) -> Project:
+        root = tmp_path / "handbook"
+        (root / "docs").mkdir(parents=True, exist_ok=True)
+        text = config if config is not None else DEFAULT_CONFIG.format(
+            options=(":\n" + textwrap.indent(textwrap.dedent(options).strip(), "      ")) if options else ""
+        )
+        (root / "mkdocs.yml").write_text(text, encoding="utf-8")
+        (root / "docs" / "index.md").write_text("# Test handbook\n", encoding="utf-8")
+        return Project(root)
+
+    return make
+
+
+def codes(data: dict) -> list[str]:
+    """The codes of a ``check --format json`` result, in order."""
+    return [d["code"] for d in data["diagnostics"]]
