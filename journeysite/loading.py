@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,11 +55,10 @@ def markdown_files(docs_dir: Path) -> list[str]:
     return sorted(found)
 
 
-def find_body_refs(body: str, first_line: int = 1) -> list[BodyRef]:
-    """Return the ``[[kind:id]]`` links in a Markdown body, outside code, with their file lines."""
-    refs: list[BodyRef] = []
+def _prose_lines(body: str) -> Iterator[tuple[int, str, str]]:
+    """Yield (index, line, line with inline code blanked) for each line outside fenced code blocks."""
     fence: str | None = None
-    for offset, line in enumerate(body.split("\n")):
+    for index, line in enumerate(body.split("\n")):
         opening = _FENCE_RE.match(line)
         if fence:
             if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
@@ -68,11 +67,31 @@ def find_body_refs(body: str, first_line: int = 1) -> list[BodyRef]:
         if opening:
             fence = opening.group(1)
             continue
-        if "[[" not in line:
-            continue
-        for match in BODY_REF_RE.finditer(_INLINE_CODE_RE.sub(_blank, line)):
-            refs.append(BodyRef(match.group(1), match.group(2), first_line + offset))
-    return refs
+        if "[[" in line:
+            yield index, line, _INLINE_CODE_RE.sub(_blank, line)
+
+
+def find_body_refs(body: str, first_line: int = 1) -> list[BodyRef]:
+    """Return the ``[[kind:id]]`` links in a Markdown body, outside code, with their file lines."""
+    return [
+        BodyRef(match.group(1), match.group(2), first_line + index)
+        for index, _, prose in _prose_lines(body)
+        for match in BODY_REF_RE.finditer(prose)
+    ]
+
+
+def replace_body_refs(body: str, replacement: Callable[[str, str], str | None]) -> str:
+    """Replace each ``[[kind:id]]`` outside code by ``replacement(kind, id)`` (None keeps it as written)."""
+    lines = body.split("\n")
+    for index, line, prose in _prose_lines(body):
+        pieces, last = [], 0
+        for match in BODY_REF_RE.finditer(prose):
+            new = replacement(match.group(1), match.group(2))
+            if new is not None:
+                pieces += [line[last : match.start()], new]
+                last = match.end()
+        lines[index] = "".join(pieces) + line[last:]
+    return "\n".join(lines)
 
 
 def _blank(match: re.Match[str]) -> str:

@@ -1,17 +1,24 @@
-"""The MkDocs plugin: runs the journeysite pipeline during the build and reports through MkDocs' logger."""
+"""The MkDocs plugin: a thin door that runs the pipeline, then hands the model to the renderers."""
 
 from __future__ import annotations
 
+import os
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page
 
-from . import pipeline
+from . import loading, markup, pipeline, relations, review, site
 from .config import JourneysiteConfig
 from .diagnostics import ERROR, INFO, WARNING, Diagnostic
+from .export import journey_json
+from .links import Linker
+from .pages import Context, entity as entity_page, generated
 from .settings import ConfigError, Settings
 
 log = get_plugin_logger("journeysite")
@@ -22,32 +29,136 @@ def log_line(d: Diagnostic) -> str:
     return f"{d.file}:{d.line}: {d.message}{segments} [{d.code}]"
 
 
+def build_date() -> date:
+    """Today, or the day of SOURCE_DATE_EPOCH for reproducible builds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
+    return date.today()
+
+
+def theme_dir() -> Path:
+    """The CSS and overrides: inside the installed wheel, else the source checkout's ``theme/``."""
+    here = Path(__file__).resolve().parent
+    return here / "theme" if (here / "theme").is_dir() else here.parent / "theme"
+
+
 class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
-    """Validates the handbook on every build; errors fail it, warnings fail ``--strict``."""
+    """Validates the handbook, then adds its generated sections, pages, navigation and journey.json."""
 
     supports_multiple_instances = False
 
     def __init__(self) -> None:
+        self._reset()
+
+    def _reset(self) -> None:
         self.result: pipeline.Result | None = None
+        self.context: Context | None = None
         self.settings = Settings()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         # State is reset on every build so `mkdocs serve` rebuilds start clean.
-        self.result = None
+        self._reset()
+        if not self.config.enabled:
+            return config
         try:
             self.settings = self.config.settings()
         except ConfigError as exc:
             raise PluginError(f"journeysite: {exc}") from None
+        if site.STYLESHEET not in config.extra_css:
+            config.extra_css.append(site.STYLESHEET)
         return config
 
-    @event_priority(50)  # before other plugins look at the files, so they see a validated handbook
+    @event_priority(50)  # before other plugins look at the files, so they see the generated pages too
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled:
             return files
+        docs_dir = Path(config.docs_dir)
         sources = [f.src_uri for f in files.documentation_pages() if f.abs_src_path]
-        self.result = pipeline.run(Path(config.docs_dir), self.settings, sources)
-        self._report(self.result.diagnostics)
+        self.result = result = pipeline.run(docs_dir, self.settings, sources)
+        self._report(result.diagnostics)
+
+        today = build_date()
+        handbook = result.handbook
+        items = review.items(handbook, self.settings, today, git_dates=review.git_commit_dates(docs_dir))
+        linker = Linker(config.use_directory_urls, {e.key: e.file for e in handbook.all()})
+        for page in site.GENERATED:
+            linker.src_of[page.name] = page.src_uri
+        self.context = context = Context(
+            handbook=handbook,
+            relations=relations.build(handbook),
+            diagnostics=result.diagnostics,
+            settings=self.settings,
+            review={item.file: item for item in items},
+            today=today,
+            linker=linker,
+            site_url=config.site_url,
+        )
+        for page in site.GENERATED:
+            if files.get_file_from_path(page.src_uri) is not None:
+                log.warning(f"{page.src_uri} already exists in the docs folder, so journeysite does not "
+                            f"generate its {page.title} page there: rename or remove that file")
+                linker.src_of.pop(page.name)
+        for page in site.GENERATED:
+            if page.name in linker.src_of:
+                markdown = generated.render(page, context.at(page.src_uri))
+                files.append(File.generated(config, page.src_uri, content=markdown))
+        stylesheet = (theme_dir() / "journeysite.css").read_text(encoding="utf-8")
+        files.append(File.generated(config, site.STYLESHEET, content=stylesheet))
+        urls = {key: linker.at("").href(key) or "" for key in linker.src_of}
+        files.append(File.generated(
+            config, site.JOURNEY_JSON,
+            content=journey_json(handbook, result.diagnostics, context.review, urls, today),
+        ))
         return files
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
+        if self.context is None:
+            return nav
+        handbook = self.context.handbook
+
+        def page_of(src_uri: str) -> Page | None:
+            file = files.get_file_from_path(src_uri)
+            return file.page if file is not None and isinstance(file.page, Page) else None
+
+        def build(plan: list) -> list:
+            built = []
+            for title, target in plan:
+                if isinstance(target, list):
+                    children = build(target)
+                    if children:
+                        built.append(Section(markup.text(title), children))
+                elif (page := page_of(target)) is not None:
+                    built.append(page)
+            return built
+
+        generated_pages = [(p.title, p.src_uri) for p in site.GENERATED if p.name in self.context.linker.src_of]
+        if config.nav is None:
+            placed = {e.file for e in handbook.all()} | {src for _, src in generated_pages}
+            rest = [item for item in nav.items if not (isinstance(item, Page) and item.file.src_uri in placed)]
+            rest = [item for item in rest if not _only_entity_pages(item, placed)]
+            start = [item for item in generated_pages if item[1] == "start-here.md"]
+            plan = start + [("Journey", [g for g in generated_pages if g[1] != "start-here.md"])]
+            plan += site.entity_sections(handbook, self.context.relations)
+            items = _leading_pages(rest) + build(plan) + _trailing(rest)
+        else:
+            in_nav = {p.file.src_uri for p in nav.pages}
+            plan = [("Customer journey", generated_pages + site.entity_sections(
+                handbook, self.context.relations, exclude=in_nav))]
+            items = list(nav.items) + build(plan)
+        return _navigation(items)
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if self.context is None:
+            return markdown
+        context = self.context.at(page.file.src_uri)
+        markdown = loading.replace_body_refs(markdown, lambda kind, id: _body_link(context, kind, id))
+        entity = context.handbook.entity_of(page.file.src_uri) if page.file.abs_src_path else None
+        if entity is None:
+            return markdown
+        # MkDocs' templates do not escape page titles, so the title from front matter is escaped here.
+        page.title = markup.text(entity.title)
+        return entity_page.render(context, entity, markdown)
 
     def _report(self, diagnostics: list[Diagnostic]) -> None:
         errors = [d for d in diagnostics if d.severity == ERROR]
@@ -61,3 +172,47 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             raise PluginError(
                 f"journeysite found {len(errors)} error(s) in the handbook; fix them and build again:\n{listing}"
             )
+
+
+def _body_link(context: Context, kind: str, entity_id: str) -> str | None:
+    entity = context.handbook.get(kind, entity_id)
+    path = context.linker.md_path(entity) if entity else None
+    return f"[{markup.md(entity.title)}]({path})" if entity and path else None
+
+
+def _only_entity_pages(item, placed: set[str]) -> bool:
+    """True for an auto-nav section that holds nothing but entity pages (now placed by kind)."""
+    if isinstance(item, Page):
+        return item.file.src_uri in placed
+    children = getattr(item, "children", None)
+    return bool(children) and all(_only_entity_pages(c, placed) for c in children)
+
+
+def _leading_pages(items: list) -> list:
+    """The plain pages at the top of the auto nav (the home page first)."""
+    return [item for item in items if isinstance(item, Page)]
+
+
+def _trailing(items: list) -> list:
+    return [item for item in items if not isinstance(item, Page)]
+
+
+def _navigation(items: list) -> Navigation:
+    """A Navigation with parents and previous/next links set, as MkDocs sets them for its own."""
+    pages: list[Page] = []
+
+    def visit(children: list, parent) -> None:
+        for child in children:
+            child.parent = parent
+            if isinstance(child, Page):
+                pages.append(child)
+            elif getattr(child, "children", None):
+                visit(child.children, child)
+
+    visit(items, None)
+    for before, after in zip([None, *pages], [*pages, None], strict=False):
+        if before is not None:
+            before.next_page = after
+        if after is not None:
+            after.previous_page = before
+    return Navigation(items, pages)

@@ -1,0 +1,63 @@
+"""Markup helpers for the renderers: every text from front matter goes through ``text()`` or ``md()``."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+
+from .links import Linker
+from .model import Entity
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~=^$&:])")
+
+
+def text(value: object) -> str:
+    """Escape any value for HTML."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def md(value: object) -> str:
+    """Escape any value for inline Markdown: no emphasis, links or raw HTML can come from it."""
+    escaped = html.escape("" if value is None else str(value), quote=False)
+    escaped = escaped.replace("\n", " ")
+    # html.escape already turned < > & into entities; protect the entity ampersands from the regex.
+    return _MD_SPECIAL.sub(lambda m: m.group(1) if m.group(1) == "&" else "\\" + m.group(1), escaped)
+
+
+def link(linker: Linker, entity: Entity | None, label: str | None = None, fallback: str = "") -> str:
+    """An HTML link to an entity's page with its title (escaped), or plain text when it has no page."""
+    if entity is None:
+        return text(fallback)
+    shown = text(label if label is not None else entity.title)
+    href = linker.href(entity)
+    tip = f' title="{text(entity.summary)}"' if entity.summary else ""
+    css = f' class="jsite-link jsite-{entity.kind}{" jsite-retired" if not entity.active else ""}"'
+    return f'<a href="{text(href)}"{css}{tip}>{shown}</a>' if href else shown
+
+
+def links(linker: Linker, entities: Iterable[Entity | None], sep: str = ", ") -> str:
+    return sep.join(link(linker, e) for e in entities if e is not None)
+
+
+def tag(name: str, content: str, css: str | None = None, **attrs: str) -> str:
+    attributes = "".join(f' {k.rstrip("_").replace("_", "-")}="{text(v)}"' for k, v in attrs.items())
+    cls = f' class="{text(css)}"' if css else ""
+    return f"<{name}{cls}{attributes}>{content}</{name}>"
+
+
+def block(html_text: str) -> str:
+    """A raw HTML block for Markdown: one line per element, no blank lines inside, blank lines around."""
+    return "\n" + "\n".join(line for line in html_text.splitlines() if line.strip()) + "\n\n"
+
+
+def table(headers: Iterable[str], rows: Iterable[Iterable[str]], css: str = "jsite-table") -> str:
+    """An HTML table (cells already escaped/marked up) wrapped so it scrolls on narrow screens."""
+    head = "".join(f"<th>{h}</th>" for h in headers)
+    body = "\n".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return block(f'<div class="jsite-scroll">\n<table class="{css}">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>\n</div>')
+
+
+def items(values: Iterable[str], css: str = "jsite-list") -> str:
+    """An HTML list of already-marked-up items."""
+    return "\n".join([f'<ul class="{css}">', *(f"<li>{v}</li>" for v in values), "</ul>"])

@@ -1,0 +1,46 @@
+"""Renderers: each turns the model into the Markdown (with escaped HTML blocks) of one kind of page.
+
+A renderer takes a ``Context`` and returns text; it never reads files or validates anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from ..diagnostics import Diagnostic
+from ..links import Linker
+from ..model import Entity, Handbook
+from ..relations import Relations
+from ..review import ReviewItem
+from ..settings import Settings
+
+# diagram(kind, subject) -> HTML of a journey diagram ("journey", "segment", "stage", "team"), or "".
+DiagramHook = Callable[[str, Entity | None], str]
+
+
+def no_diagram(kind: str, subject: Entity | None) -> str:
+    return ""
+
+
+@dataclass
+class Context:
+    """Everything a renderer may read: the model, its analysis, and a linker positioned at the page."""
+
+    handbook: Handbook
+    relations: Relations
+    diagnostics: list[Diagnostic]
+    settings: Settings
+    review: dict[str, ReviewItem]  # by file, relative to docs_dir
+    today: date
+    linker: Linker
+    diagram: DiagramHook = field(default=no_diagram)
+    site_url: str | None = None
+
+    def at(self, src_uri: str) -> Context:
+        """The same context, rendering the page at ``src_uri``."""
+        return replace(self, linker=self.linker.at(src_uri))
+
+    def team(self, team_id: str | None) -> Entity | None:
+        return self.handbook.get("team", team_id) if team_id else None

@@ -1,0 +1,9 @@
+"""The grid page."""
+
+from __future__ import annotations
+
+from . import Context
+
+
+def render(context: Context) -> str:
+    return ""

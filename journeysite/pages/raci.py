@@ -1,0 +1,9 @@
+"""The raci page."""
+
+from __future__ import annotations
+
+from . import Context
+
+
+def render(context: Context) -> str:
+    return ""

@@ -1,0 +1,9 @@
+"""The review status page."""
+
+from __future__ import annotations
+
+from . import Context
+
+
+def render(context: Context) -> str:
+    return ""

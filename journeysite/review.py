@@ -1,0 +1,112 @@
+"""Review status: when each page was last confirmed true, when it is due again, and who must review it."""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from . import dates
+from .model import Handbook
+from .settings import Settings
+
+OVERDUE, DUE_SOON, OK, NEVER = "overdue", "due-soon", "ok", "never"
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """One page's review state on a given day."""
+
+    file: str
+    title: str
+    entity: str | None
+    owner: str | None
+    reviewed: date | None
+    source: str | None  # "front matter", "git", or None when never reviewed
+    every: dates.Duration
+    due: date | None
+    status: str
+    days: int | None  # days overdue; negative: days left; None: never reviewed
+
+    def as_dict(self) -> dict:
+        return {
+            "file": self.file,
+            "title": self.title,
+            "entity": self.entity,
+            "owner": self.owner,
+            "reviewed": self.reviewed.isoformat() if self.reviewed else None,
+            "due": self.due.isoformat() if self.due else None,
+            "status": self.status,
+            "days": self.days,
+        }
+
+
+def status_of(reviewed: date | None, every: dates.Duration, today: date, within: int) -> tuple[date | None, str, int | None]:
+    """Return (due date, status, days overdue) for a page reviewed on ``reviewed``."""
+    if reviewed is None:
+        return None, NEVER, None
+    due = every.after(reviewed)
+    days = (today - due).days
+    if days > 0:
+        return due, OVERDUE, days
+    return due, (DUE_SOON if -days <= within else OK), days
+
+
+def items(
+    handbook: Handbook,
+    settings: Settings,
+    today: date,
+    within: int = 30,
+    git_dates: dict[str, date] | None = None,
+) -> list[ReviewItem]:
+    """The review state of every active entity page, and of every plain page that sets ``owner``."""
+    default_every = dates.parse_duration(settings.review_every) or dates.Duration(6, "month")
+    found: list[ReviewItem] = []
+    for page in handbook.pages:
+        entity = handbook.entity_of(page.file)
+        meta = page.meta
+        if entity is not None:
+            if entity.status != "active":
+                continue
+            title, owner, key = entity.title, entity.owner, entity.key
+        elif isinstance(meta.get("owner"), str) and "kind" not in meta:
+            title = meta["title"] if isinstance(meta.get("title"), str) else Path(page.file).stem
+            owner, key = meta["owner"], None
+        else:
+            continue
+        every = dates.parse_duration(meta.get("review_every")) or default_every
+        reviewed, source = dates.parse_date(meta.get("reviewed")), "front matter"
+        if reviewed is None and "reviewed" not in meta and git_dates:
+            reviewed, source = git_dates.get(page.file), "git"
+        if reviewed is None:
+            source = None
+        due, status, days = status_of(reviewed, every, today, within)
+        found.append(ReviewItem(page.file, title, key, owner, reviewed, source, every, due, status, days))
+    return found
+
+
+def git_commit_dates(docs_dir: Path) -> dict[str, date]:
+    """The date of the last commit that touched each file under ``docs_dir``; {} outside git."""
+    try:
+        top = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"], cwd=docs_dir, capture_output=True, text=True, timeout=30
+        )
+        if top.returncode != 0:
+            return {}
+        log = subprocess.run(
+            ["git", "log", "--format=%x00%cs", "--name-only", "--relative", "--", "."],
+            cwd=docs_dir, capture_output=True, text=True, timeout=60,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    if log.returncode != 0:
+        return {}
+    found: dict[str, date] = {}
+    current: date | None = None
+    for line in log.stdout.splitlines():
+        if line.startswith("\x00"):
+            current = dates.parse_date(line[1:].strip())
+        elif line.strip() and current is not None:
+            found.setdefault(line.strip(), current)
+    return found

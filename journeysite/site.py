@@ -1,0 +1,104 @@
+"""The site plan: which pages journeysite generates, where they live, and how the navigation is arranged."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model import Entity, Handbook
+from .relations import Relations
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    name: str  # the linker's key for it, e.g. "page:grid"
+    src_uri: str
+    title: str
+
+
+GENERATED = (
+    GeneratedPage("page:start-here", "start-here.md", "Start here"),
+    GeneratedPage("page:overview", "journey/index.md", "Journey overview"),
+    GeneratedPage("page:grid", "journey/grid.md", "Playbook grid"),
+    GeneratedPage("page:raci", "journey/raci.md", "RACI matrix"),
+    GeneratedPage("page:gaps", "journey/gaps.md", "Handoff gaps"),
+    GeneratedPage("page:review", "journey/review.md", "Review status"),
+)
+JOURNEY_JSON = "journey.json"
+STYLESHEET = "assets/journeysite/journeysite.css"
+
+KIND_SECTIONS = (
+    ("mission", "Mission"),
+    ("segment", "Segments"),
+    ("stage", "Stages"),
+    ("milestone", "Milestones"),
+    ("playbook", "Playbooks"),
+    ("handoff", "Handoffs"),
+    ("team", "Teams"),
+    ("metric", "Metrics"),
+)
+PLAYBOOK_TYPES = (("lifecycle", "Lifecycle"), ("risk", "At risk"), ("expansion", "Expansion"))
+
+# A navigation plan: (title, src_uri) for a page, (title, [children]) for a section.
+NavItem = tuple[str, "str | list[NavItem]"]
+
+
+def _by_stage(handbook: Handbook, entities: list[Entity], stage_of) -> list[NavItem]:
+    """Group entities under their stage, stages in journey order; those with no stage come last."""
+    groups: dict[str, list[Entity]] = {}
+    for entity in entities:
+        groups.setdefault(stage_of(entity) or "", []).append(entity)
+    plan: list[NavItem] = []
+    for stage in handbook.stages:
+        members = groups.pop(stage.id, [])
+        if members:
+            plan.append((stage.title, [(e.title, e.file) for e in members]))
+    leftovers = [e for group in groups.values() for e in group]
+    if leftovers:
+        plan.append(("Other", [(e.title, e.file) for e in leftovers]))
+    return plan
+
+
+def entity_sections(handbook: Handbook, relations: Relations, exclude: set[str] = frozenset()) -> list[NavItem]:
+    """Sections by kind: stages in journey order, milestones and playbooks grouped by stage."""
+    plan: list[NavItem] = []
+    stage_order = {s.id: i for i, s in enumerate(handbook.stages)}
+    for kind, title in KIND_SECTIONS:
+        entities = [e for e in handbook.of_kind(kind) if e.file not in exclude]
+        if not entities:
+            continue
+        if kind == "mission":
+            plan.extend((e.title, e.file) for e in entities)
+            continue
+        if kind == "stage":
+            children: list[NavItem] = [(e.title, e.file) for e in handbook.stages if e.file not in exclude]
+        elif kind == "milestone":
+            ordered = sorted(entities, key=lambda e: (stage_order.get(e.text("stage") or "", 1 << 30), e.order))
+            children = _by_stage(handbook, ordered, lambda e: e.text("stage"))
+        elif kind == "playbook":
+            type_rank = {t: i for i, (t, _) in enumerate(PLAYBOOK_TYPES)}
+            ordered = sorted(entities, key=lambda e: (type_rank.get(e.text("type") or "", 9), e.title.lower()))
+            children = _by_stage(handbook, ordered, lambda e: _first_stage(e, stage_order))
+        elif kind == "handoff":
+            ordered = sorted(entities, key=lambda e: (_handoff_position(handbook, e, stage_order), e.title.lower()))
+            children = [(e.title, e.file) for e in ordered]
+        else:
+            children = [(e.title, e.file) for e in sorted(entities, key=lambda e: e.title.lower())]
+        plan.append((title, children))
+    return plan
+
+
+def _first_stage(entity: Entity, stage_order: dict[str, int]) -> str | None:
+    stages = [s for s in entity.texts("stages") if s in stage_order]
+    return min(stages, key=stage_order.__getitem__) if stages else None
+
+
+def _handoff_position(handbook: Handbook, handoff: Entity, stage_order: dict[str, int]) -> tuple[int, int]:
+    milestone = handbook.get("milestone", handoff.text("milestone") or "")
+    if milestone is not None:
+        return stage_order.get(milestone.text("stage") or "", 1 << 30), milestone.order
+    return stage_order.get(handoff.text("from_stage") or "", 1 << 30), 1 << 30
+
+
+def journey_section() -> list[NavItem]:
+    """The generated pages (all but start-here), in reading order."""
+    return [(page.title, page.src_uri) for page in GENERATED if page.name != "page:start-here"]
