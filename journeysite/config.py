@@ -10,11 +10,18 @@ from .settings import GAP_MODES, Settings
 _DEFAULTS = Settings()
 
 
+class _GapMode(c.Choice):
+    """``gaps: off`` as written in mkdocs.yml: YAML reads a bare ``off`` as false."""
+
+    def run_validation(self, value: object) -> str:
+        return super().run_validation("off" if value is False else value)
+
+
 class JourneysiteConfig(Config):
     enabled = c.Type(bool, default=True)
     review_every = c.Type(str, default=_DEFAULTS.review_every)
     diagrams = c.Type(bool, default=_DEFAULTS.diagrams)
-    gaps = c.Choice(GAP_MODES, default=_DEFAULTS.gaps)
+    gaps = _GapMode(GAP_MODES, default=_DEFAULTS.gaps)
     start_here_team = c.Type(str, default=_DEFAULTS.start_here_team)
 
     def settings(self) -> Settings:

@@ -16,6 +16,7 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
 # The same delimiters MkDocs uses (mkdocs.utils.meta), so we agree with it on what the body is.
 FRONT_MATTER_RE = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
 OPENING_RE = re.compile(r"^-{3}[ \t]*\n")
+CLOSING_RE = re.compile(r"^(?:-{3}|\.{3})[ \t]*$", re.MULTILINE)
 
 MAX_FRONT_MATTER_BYTES = 256 * 1024
 MAX_NODES = 20_000
@@ -84,7 +85,7 @@ def split(text: str) -> tuple[str | None, str, int]:
     """
     match = FRONT_MATTER_RE.match(text)
     if not match:
-        if OPENING_RE.match(text) and "\n" in text[4:]:
+        if OPENING_RE.match(text) and not CLOSING_RE.search(text, text.index("\n") + 1):
             raise FrontMatterError(
                 "the front matter starts with `---` on line 1 but is never closed: "
                 "add a line with `---` after the last field",
@@ -118,7 +119,7 @@ def parse(source: str, first_line: int = 2) -> FrontMatter:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + mark.line if mark else first_line
         column = mark.column + 1 if mark else None
-        problem = exc.problem or exc.context or "invalid YAML"
+        problem = (exc.problem or exc.context or "invalid YAML") + _hint(exc.problem or "")
         context = ""
         if (
             exc.context
@@ -141,6 +142,18 @@ def parse(source: str, first_line: int = 2) -> FrontMatter:
         raise FrontMatterError("the front matter is nested too deeply to read", first_line) from None
     finally:
         loader.dispose()
+
+
+def _hint(problem: str) -> str:
+    """Say how to fix the YAML mistakes people make most."""
+    if "mapping values are not allowed" in problem:
+        return (" — a value that contains `: ` must be in quotes, "
+                'e.g. title: "Onboarding: the first 90 days"')
+    if "'\\t'" in problem or "\\t" in problem or "tab" in problem:
+        return " — indent with spaces, not tabs"
+    if "found undefined alias" in problem or "found character '@'" in problem or "'`'" in problem:
+        return " — a value that starts with @, ` or * must be in quotes"
+    return ""
 
 
 def _index(node: yaml.Node, path: Path, out: FrontMatter, offset: int, depth: int, budget: list[int]) -> None:

@@ -165,7 +165,7 @@ def _milestone_handoff_owners(
 
 def _handoffs_without_artifacts(handoffs: list[Entity], findings: _Findings) -> None:
     for handoff in handoffs:
-        if handoff.texts("artifacts"):
+        if any(a.strip() for a in handoff.texts("artifacts")):
             continue
         message = (
             "this handoff does not say what information travels with the customer: list it under "

@@ -13,7 +13,8 @@ from .diagnostics import Diagnostic, error
 
 # [[kind:id]]: a link to an entity's page, written in a page body.
 BODY_REF_RE = re.compile(r"\[\[([A-Za-z][\w-]*):([^\[\]\s|]+)\]\]")
-_FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+# Any indentation: fences inside list items are code too.
+_FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})")
 _INLINE_CODE_RE = re.compile(r"(`+)(?:(?!\1).)+?\1")
 
 

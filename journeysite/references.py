@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .diagnostics import Diagnostic, did_you_mean, error
-from .model import Handbook
+from .model import SLUG_RE, Handbook
 from .schema import KINDS, field_name
 
 _LISTED = 8
@@ -14,7 +14,8 @@ def check(handbook: Handbook) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
     for entity in handbook.all():
         for path, kind, target in entity.references():
-            if handbook.get(kind, target) is None:
+            # A value that is not an id at all (a title, say) is already a schema error.
+            if handbook.get(kind, target) is None and SLUG_RE.match(target):
                 problems.append(
                     error(
                         "unknown-ref",

@@ -132,12 +132,11 @@ def _resolve(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def property_help(schema: dict[str, Any], name: str) -> str:
-    """Return the first sentence of a property's description, or ''."""
+    """Return a property's description, or ''."""
     prop = schema.get("properties", {}).get(name)
     if not isinstance(prop, dict):
         return ""
-    text = _resolve(prop).get("description", "")
-    return text.split(". ")[0].rstrip(".") + "." if text else ""
+    return _resolve(prop).get("description", "").strip()
 
 
 def validate(kind: str, front: FrontMatter, file: str, entity: str | None) -> list[Diagnostic]:
@@ -179,7 +178,8 @@ def _diagnostics_for(
             "schema",
             file,
             line,
-            f"`{field_name((*path, missing))}` is missing: a {kind} page needs it{'; ' + what if what else '.'}"
+            f"`{field_name((*path, missing))}` is missing: a {kind} page needs it"
+            f"{' (' + what[0].lower() + what[1:].rstrip('.') + ')' if what else ''}."
             f" Add `{missing}:` {'to this item' if path else 'to the front matter'}.",
             entity,
         )

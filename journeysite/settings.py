@@ -33,6 +33,8 @@ class Settings:
     def from_mapping(cls, options: dict[str, Any] | None) -> Settings:
         """Validate plugin options as written in ``mkdocs.yml``; raise ConfigError naming the bad one."""
         options = dict(options or {})
+        if options.get("gaps") is False:  # YAML reads a bare `off` as false
+            options["gaps"] = "off"
         known = {f.name: f for f in fields(cls)}
         unknown = sorted(set(options) - set(known))
         if unknown:
@@ -96,10 +98,9 @@ def read_config(config_file: str | os.PathLike[str] | None = None) -> Project:
     """Read ``mkdocs.yml`` (or the given file); raise ConfigError with a one-line explanation."""
     path = Path(config_file or "mkdocs.yml")
     if not path.is_file():
-        where = "in the current folder" if config_file is None else ""
+        where = " in the current folder" if config_file is None else ""
         raise ConfigError(
-            f"no {path} {where}: run journeysite in the folder that holds mkdocs.yml, "
-            f"or pass -f path/to/mkdocs.yml".replace("  ", " ")
+            f"no {path}{where}: run journeysite in the folder that holds mkdocs.yml, or pass -f path/to/mkdocs.yml"
         )
     try:
         with open(path, encoding="utf-8-sig") as handle:
