@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from .diagnostics import INFO, WARNING, Diagnostic
@@ -48,8 +48,7 @@ def analyse(handbook: Handbook, journeys: list[Journey]) -> list[Diagnostic]:
     findings = _Findings()
     handoffs = [h for h in handbook.of_kind("handoff") if h.active]
     for journey in journeys:
-        _missing_stage_handoffs(handbook, journey, handoffs, findings)
-        _missing_milestone_handoffs(handbook, journey, handoffs, findings)
+        _missing_handoffs(handbook, journey, handoffs, findings)
         _milestone_handoff_owners(handbook, journey, handoffs, findings)
         _stages_without_milestones(journey, findings)
         _uncovered_cells(handbook, journey, findings)
@@ -69,54 +68,66 @@ def _finding(code: str, severity: str, entity: Entity, line: int, message: str) 
     return Diagnostic(code, severity, entity.file, max(1, line), message, entity.key)
 
 
-def _covering(handoffs: Iterable[Entity], segment: str | None, **fields: str) -> tuple[bool, list[Entity]]:
-    """Whether an active handoff with these fields applies to ``segment``; and those that match but do not."""
-    matching = [h for h in handoffs if all(h.text(k) == v for k, v in fields.items())]
-    applying = [h for h in matching if h.applies_to(segment)]
-    return bool(applying), [h for h in matching if not h.applies_to(segment)]
+@dataclass(frozen=True)
+class Transition:
+    """A step along a journey: between two stages, or between two milestones of one stage (``stage`` set)."""
+
+    before: Entity
+    after: Entity
+    stage: Entity | None
+    handoffs: tuple[Entity, ...]  # active handoffs that cover it for the journey's segment
+    limited: tuple[Entity, ...]  # handoffs that would cover it, but are limited to other segments
+
+    @property
+    def changes_owner(self) -> bool:
+        return bool(self.before.owner and self.after.owner and self.before.owner != self.after.owner)
+
+    @property
+    def missing_handoff(self) -> bool:
+        return self.changes_owner and not self.handoffs
 
 
-def _limited_note(others: list[Entity]) -> str:
+def transitions(journey: Journey, handoffs: list[Entity]) -> Iterator[Transition]:
+    """Every transition of the journey with the handoffs that cover it (diagrams draw these too)."""
+    segment = journey.segment_id
+
+    def covering(**fields: str) -> tuple[tuple[Entity, ...], tuple[Entity, ...]]:
+        matching = [h for h in handoffs if all(h.text(k) == v for k, v in fields.items())]
+        return (tuple(h for h in matching if h.applies_to(segment)),
+                tuple(h for h in matching if not h.applies_to(segment)))
+
+    for before, after in journey.stage_transitions():
+        yield Transition(before, after, None, *covering(from_stage=before.id, to_stage=after.id))
+    for stage, before, after in journey.milestone_transitions():
+        yield Transition(before, after, stage, *covering(milestone=before.id))
+
+
+def _limited_note(others: tuple[Entity, ...]) -> str:
     if not others:
         return ""
     names = "; ".join(f"`{h.id}` covers only {', '.join(h.segments or ())}" for h in others)
     return f" (handoff {names}: add the segment to its `segments`, or remove `segments` to cover everyone)"
 
 
-def _missing_stage_handoffs(handbook: Handbook, journey: Journey, handoffs: list[Entity], findings: _Findings) -> None:
-    for before, after in journey.stage_transitions():
-        giver, receiver = before.owner, after.owner
-        if not giver or not receiver or giver == receiver:
+def _missing_handoffs(handbook: Handbook, journey: Journey, handoffs: list[Entity], findings: _Findings) -> None:
+    for t in transitions(journey, handoffs):
+        if not t.missing_handoff:
             continue
-        covered, limited = _covering(handoffs, journey.segment_id, from_stage=before.id, to_stage=after.id)
-        if covered:
-            continue
-        message = (
-            f"{team_name(handbook, giver)} owns {before.title} and {team_name(handbook, receiver)} owns "
-            f"{after.title}, but no handoff covers the move from one to the other: add a handoff page with "
-            f"`kind: handoff`, `owner: {giver}`, `from: {giver}`, `to: {receiver}`, `from_stage: {before.id}`, "
-            f"`to_stage: {after.id}` and the `artifacts` that travel{_limited_note(limited)}."
-        )
-        diagnostic = _finding("missing-handoff", WARNING, before, before.line_of("owner"), message)
-        findings.add(("missing-handoff", before.key, after.key), diagnostic, journey.segment_id)
-
-
-def _missing_milestone_handoffs(
-    handbook: Handbook, journey: Journey, handoffs: list[Entity], findings: _Findings
-) -> None:
-    for stage, before, after in journey.milestone_transitions():
-        giver, receiver = before.owner, after.owner
-        if not giver or not receiver or giver == receiver:
-            continue
-        covered, limited = _covering(handoffs, journey.segment_id, milestone=before.id)
-        if covered:
-            continue
-        message = (
-            f"{team_name(handbook, giver)} owns the milestone {before.title} and {team_name(handbook, receiver)} "
-            f"owns {after.title}, the next one in {stage.title}, but no handoff follows {before.title}: add a "
-            f"handoff page with `kind: handoff`, `owner: {giver}`, `from: {giver}`, `to: {receiver}`, "
-            f"`milestone: {before.id}` and the `artifacts` that travel{_limited_note(limited)}."
-        )
+        giver, receiver, before, after = t.before.owner, t.after.owner, t.before, t.after
+        if t.stage is None:
+            message = (
+                f"{team_name(handbook, giver)} owns {before.title} and {team_name(handbook, receiver)} owns "
+                f"{after.title}, but no handoff covers the move from one to the other: add a handoff page with "
+                f"`kind: handoff`, `owner: {giver}`, `from: {giver}`, `to: {receiver}`, `from_stage: {before.id}`, "
+                f"`to_stage: {after.id}` and the `artifacts` that travel{_limited_note(t.limited)}."
+            )
+        else:
+            message = (
+                f"{team_name(handbook, giver)} owns the milestone {before.title} and {team_name(handbook, receiver)} "
+                f"owns {after.title}, the next one in {t.stage.title}, but no handoff follows {before.title}: add a "
+                f"handoff page with `kind: handoff`, `owner: {giver}`, `from: {giver}`, `to: {receiver}`, "
+                f"`milestone: {before.id}` and the `artifacts` that travel{_limited_note(t.limited)}."
+            )
         diagnostic = _finding("missing-handoff", WARNING, before, before.line_of("owner"), message)
         findings.add(("missing-handoff", before.key, after.key), diagnostic, journey.segment_id)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -13,12 +13,15 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from . import loading, markup, pipeline, relations, review, site
+from . import diagrams, loading, markup, pipeline, relations, review, site
 from .config import JourneysiteConfig
 from .diagnostics import ERROR, INFO, WARNING, Diagnostic
+from .dot_render import INSTALL_HELP, DotRenderer
 from .export import journey_json
 from .links import Linker
-from .pages import Context, entity as entity_page, generated
+from .pages import Context, generated
+from .pages import entity as entity_page
+from .pages.diagram import DiagramSet
 from .settings import ConfigError, Settings
 
 log = get_plugin_logger("journeysite")
@@ -33,7 +36,7 @@ def build_date() -> date:
     """Today, or the day of SOURCE_DATE_EPOCH for reproducible builds."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
+        return datetime.fromtimestamp(int(epoch), tz=UTC).date()
     return date.today()
 
 
@@ -55,6 +58,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         self.result: pipeline.Result | None = None
         self.context: Context | None = None
         self.settings = Settings()
+        self.renderer: DotRenderer | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         # State is reset on every build so `mkdocs serve` rebuilds start clean.
@@ -94,6 +98,8 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             linker=linker,
             site_url=config.site_url,
         )
+        if self.settings.diagrams:
+            context.diagrams = self._diagrams(context, config)
         for page in site.GENERATED:
             if files.get_file_from_path(page.src_uri) is not None:
                 log.warning(f"{page.src_uri} already exists in the docs folder, so journeysite does not "
@@ -159,6 +165,25 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         # MkDocs' templates do not escape page titles, so the title from front matter is escaped here.
         page.title = markup.text(entity.title)
         return entity_page.render(context, entity, markdown)
+
+    def _diagrams(self, context: Context, config: MkDocsConfig) -> DiagramSet:
+        """Build every diagram's DOT and render what the cache does not already hold."""
+        found = diagrams.all_diagrams(context.handbook, context.relations)
+        cache = Path(config.config_file_path or config.docs_dir).parent / ".cache" / "plugin" / "journeysite"
+        renderer = DotRenderer(cache)
+        self.renderer = renderer
+        if not renderer.available:
+            log.warning(f"Graphviz's `dot` program was not found, so diagrams are shown as their source: "
+                        f"{INSTALL_HELP}")
+            return DiagramSet(context.handbook, found, {}, missing_dot=True)
+        rendered = renderer.render_all({d.name: d.dot for d in found.values()})
+        for diagram in found.values():
+            error = rendered[diagram.name].error
+            if error:
+                log.warning(f"the diagram '{diagram.title}' could not be drawn: {error}")
+        renderer.prune()
+        log.debug(f"diagrams: {len(found)}, dot runs: {renderer.runs}")
+        return DiagramSet(context.handbook, found, rendered)
 
     def _report(self, diagnostics: list[Diagnostic]) -> None:
         errors = [d for d in diagnostics if d.severity == ERROR]

@@ -5,9 +5,9 @@ A renderer takes a ``Context`` and returns text; it never reads files or validat
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from ..diagnostics import Diagnostic
 from ..links import Linker
@@ -15,13 +15,6 @@ from ..model import Entity, Handbook
 from ..relations import Relations
 from ..review import ReviewItem
 from ..settings import Settings
-
-# diagram(kind, subject) -> HTML of a journey diagram ("journey", "segment", "stage", "team"), or "".
-DiagramHook = Callable[[str, Entity | None], str]
-
-
-def no_diagram(kind: str, subject: Entity | None) -> str:
-    return ""
 
 
 @dataclass
@@ -35,8 +28,12 @@ class Context:
     review: dict[str, ReviewItem]  # by file, relative to docs_dir
     today: date
     linker: Linker
-    diagram: DiagramHook = field(default=no_diagram)
+    diagrams: Any = None  # pages.diagram.DiagramSet, when diagrams are on
     site_url: str | None = None
+
+    def diagram(self, kind: str, subject: Entity | None) -> str:
+        """The HTML of a journey diagram ("journey", "segment", "stage", "team") for this page, or ""."""
+        return self.diagrams.html(kind, subject, self.linker) if self.diagrams else ""
 
     def at(self, src_uri: str) -> Context:
         """The same context, rendering the page at ``src_uri``."""

@@ -1,0 +1,62 @@
+"""Diagrams in pages: rendered SVG inlined with per-page links, a legend, or the DOT source when there is no SVG."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..diagrams import LINK_SCHEME, Diagram, team_colours
+from ..dot_render import Rendered, prepare_svg
+from ..links import Linker
+from ..markup import block, link, text
+from ..model import Entity, Handbook
+
+_LINK = re.compile(r'xlink:href="' + re.escape(LINK_SCHEME) + r'([a-z]+:[a-z0-9-]+)"')
+
+
+@dataclass
+class DiagramSet:
+    """The site's diagrams, by (kind, subject id), each with its SVG or the reason it has none."""
+
+    handbook: Handbook
+    diagrams: dict[tuple[str, str | None], Diagram] = field(default_factory=dict)
+    rendered: dict[str, Rendered] = field(default_factory=dict)  # by diagram name
+    missing_dot: bool = False
+
+    def html(self, kind: str, subject: Entity | None, linker: Linker) -> str:
+        diagram = self.diagrams.get((kind, subject.id if subject else None))
+        if diagram is None:
+            return ""
+        result = self.rendered.get(diagram.name)
+        if result is None or result.svg is None:
+            reason = ("Graphviz is not installed, so this diagram is shown as its source."
+                      if self.missing_dot else f"This diagram could not be drawn: {result.error if result else ''}")
+            return block(f'<details class="jsite-diagram-source"><summary>{text(diagram.title)}: {text(reason)}'
+                         f"</summary><pre><code>{text(diagram.dot)}</code></pre></details>")
+        svg = prepare_svg(result.svg, f"jsite-{diagram.name}", diagram.title)
+        svg = _LINK.sub(lambda m: _href(linker, m.group(1)), svg)
+        legend = self._legend(diagram, linker)
+        return block(f'<figure class="jsite-diagram" aria-label="{text(diagram.title)}">'
+                     f'<div class="jsite-scroll jsite-diagram-canvas">{_one_line(svg)}</div>{legend}</figure>')
+
+    def _legend(self, diagram: Diagram, linker: Linker) -> str:
+        colours = team_colours(self.handbook)
+        teams = [t for t in sorted(self.handbook.of_kind("team"), key=lambda t: t.id)
+                 if f'"{colours[t.id][0]}"' in diagram.dot or f"={colours[t.id][0]}" in diagram.dot]
+        if not teams:
+            return ""
+        chips = "".join(
+            f'<li><span class="jsite-swatch" style="background:{colours[t.id][0]};border-color:{colours[t.id][1]}">'
+            f"</span>{link(linker, t)}</li>" for t in teams)
+        gap = '<li><span class="jsite-swatch jsite-swatch-gap"></span>missing handoff</li>' if "gap: no handoff" in diagram.dot else ""
+        return f'<figcaption class="jsite-legend"><span>Owner:</span><ul>{chips}{gap}</ul></figcaption>'
+
+
+def _href(linker: Linker, key: str) -> str:
+    href = linker.href(key)
+    return f'href="{text(href)}"' if href else ""
+
+
+def _one_line(svg: str) -> str:
+    """The SVG on one line: a blank line inside would end Markdown's raw HTML block."""
+    return " ".join(line.strip() for line in svg.splitlines() if line.strip())
