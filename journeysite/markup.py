@@ -9,7 +9,8 @@ from collections.abc import Iterable
 from .links import Linker
 from .model import Entity
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~=^$&:])")
+# Python-Markdown's escapable characters; < > & are already entities by then.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
 
 
 def text(value: object) -> str:
@@ -22,7 +23,7 @@ def md(value: object) -> str:
     escaped = html.escape("" if value is None else str(value), quote=False)
     escaped = escaped.replace("\n", " ")
     # html.escape already turned < > & into entities; protect the entity ampersands from the regex.
-    return _MD_SPECIAL.sub(lambda m: m.group(1) if m.group(1) == "&" else "\\" + m.group(1), escaped)
+    return _MD_SPECIAL.sub(r"\\\1", escaped)
 
 
 def link(linker: Linker, entity: Entity | None, label: str | None = None, fallback: str = "") -> str:

@@ -159,11 +159,13 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             return markdown
         context = self.context.at(page.file.src_uri)
         markdown = loading.replace_body_refs(markdown, lambda kind, id: _body_link(context, kind, id))
+        if isinstance(page.meta.get("title"), str) and page.file.abs_src_path:
+            # MkDocs' and mkdocs-material's templates (and the search index) print the front matter's
+            # title without escaping it, so it is escaped here, once, for all of them.
+            page.meta["title"] = page.title = markup.text(page.meta["title"])
         entity = context.handbook.entity_of(page.file.src_uri) if page.file.abs_src_path else None
         if entity is None:
             return markdown
-        # MkDocs' templates do not escape page titles, so the title from front matter is escaped here.
-        page.title = markup.text(entity.title)
         return entity_page.render(context, entity, markdown)
 
     def _diagrams(self, context: Context, config: MkDocsConfig) -> DiagramSet:

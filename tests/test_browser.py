@@ -1,0 +1,191 @@
+"""What a person sees in a real browser: the shipped handbook built once, served locally, driven in Chromium.
+
+Playwright drives the system's /usr/bin/chromium; it never downloads a browser. Without Chromium the tests
+skip, except in CI (the CI variable set), where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from browser_support import MKDOCS, ROOT, build_env, serve
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CONTENT = ROOT / "content"
+
+
+def require_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    message = f"{CHROMIUM} is missing: install Chromium (sudo apt-get install chromium) to run the browser tests"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def front_matter(path: Path) -> dict:
+    text = path.read_text(encoding="utf-8")
+    return yaml.safe_load(text.split("---", 2)[1])
+
+
+def shipped(kind_folder: str) -> dict[str, dict]:
+    """The front matter of the shipped handbook's pages of one kind, by id."""
+    return {p.stem: front_matter(p) for p in sorted((CONTENT / kind_folder).glob("*.md"))}
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory) -> Iterator[str]:
+    """The shipped handbook (ROOT/mkdocs.yml), built once into a temporary folder and served on 127.0.0.1."""
+    require_chromium()
+    site = tmp_path_factory.mktemp("shipped") / "site"
+    done = subprocess.run([MKDOCS, "build", "-f", str(ROOT / "mkdocs.yml"), "-d", str(site)],
+                          cwd=ROOT, capture_output=True, text=True, env=build_env(), timeout=600)
+    assert done.returncode == 0, f"the shipped handbook does not build:\n{done.stdout}\n{done.stderr}"
+    with serve(site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require_chromium()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:  # the test extra is not installed
+        if os.environ.get("CI"):
+            pytest.fail(f"Playwright is not installed: {exc}")
+        pytest.skip(f"Playwright is not installed: {exc}")
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+    finally:
+        playwright.stop()
+
+
+class Console:
+    """Errors the page reports: console.error messages and uncaught exceptions."""
+
+    def __init__(self, page) -> None:
+        self.errors: list[str] = []
+        page.on("console", lambda msg: self.errors.append(f"console.{msg.type}: {msg.text} ({page.url})")
+                if msg.type == "error" else None)
+        page.on("pageerror", lambda exc: self.errors.append(f"page error: {exc} ({page.url})"))
+
+
+@pytest.fixture
+def page(browser, site_url):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    # The tests run offline: material's web fonts (fonts.googleapis.com) answer empty, and the system font is used.
+    context.route(re.compile(r"^https?://(?!127\.0\.0\.1[:/])"),
+                  lambda route: route.fulfill(status=200, body="", content_type="text/css"))
+    tab = context.new_page()
+    tab.set_default_timeout(30_000)  # generous: the machines running the tests are shared and slow
+    tab.console = Console(tab)
+    try:
+        yield tab
+    finally:
+        context.close()
+
+
+def open_page(page, site_url: str, path: str) -> None:
+    response = page.goto(site_url + path, wait_until="load")
+    assert response is not None and response.ok, f"{path}: HTTP {response.status if response else '?'}"
+
+
+def heading(page) -> str:
+    return page.locator("article h1").first.inner_text().replace("¶", "").strip()
+
+
+def test_overview_shows_a_card_per_stage_in_journey_order(page, site_url, tmp_path):
+    open_page(page, site_url, "journey/")
+    stages = sorted(shipped("stages").values(), key=lambda s: s["order"])
+    cards = page.locator("article .jsite-stage-card")
+    cards.first.wait_for(state="visible")
+    assert cards.count() == len(stages), "one card per stage"
+    texts = [cards.nth(i).inner_text() for i in range(cards.count())]
+    for text, stage in zip(texts, stages, strict=True):
+        assert stage["title"] in text, f"{stage['title']!r} not on its card: {text!r}"
+    for i in range(cards.count()):
+        assert cards.nth(i).is_visible()
+    page.screenshot(path=str(tmp_path / "overview.png"), full_page=True)
+    assert page.console.errors == []
+
+
+def visible_grid(page):
+    tables = page.locator("article table:visible")
+    assert tables.count() == 1, f"{tables.count()} grid tables visible at once"
+    return tables.first
+
+
+def test_grid_segment_tabs_switch_the_visible_table(page, site_url, tmp_path):
+    open_page(page, site_url, "journey/grid/")
+    segments = {sid: data["title"] for sid, data in shipped("segments").items()}
+    before = visible_grid(page).inner_text()
+    shown = {"all": before}
+    for sid, title in segments.items():
+        label = page.locator("article label", has_text=re.compile(rf"^\s*{re.escape(title)}\s*$"))
+        assert label.count() == 1, f"no tab labelled {title!r}"
+        label.click()
+        page.wait_for_timeout(100)
+        shown[sid] = visible_grid(page).inner_text()
+        page.screenshot(path=str(tmp_path / f"grid-{sid}.png"), full_page=True)
+    assert shown["enterprise"] != shown["scale"], "the Enterprise and Scale tabs show the same table"
+    assert len(set(shown.values())) >= 3, "switching tabs does not change the visible table"
+    # Back to all segments.
+    page.locator("article label", has_text=re.compile(r"\bAll\b", re.I)).first.click()
+    page.wait_for_timeout(100)
+    assert visible_grid(page).inner_text() == before
+    assert page.console.errors == []
+
+
+def test_clicking_a_playbook_in_the_grid_opens_its_page(page, site_url, tmp_path):
+    open_page(page, site_url, "journey/grid/")
+    link = visible_grid(page).locator("td a[href*='playbooks/']").first
+    title = link.inner_text().strip()
+    playbooks = {data["title"]: sid for sid, data in shipped("playbooks").items()}
+    assert title in playbooks, f"{title!r} is not a playbook title"
+    link.click()
+    page.wait_for_url(re.compile(rf"/playbooks/{re.escape(playbooks[title])}/"))
+    assert heading(page) == title
+    page.screenshot(path=str(tmp_path / "playbook.png"), full_page=True)
+    assert page.console.errors == []
+
+
+def test_search_finds_a_playbook(page, site_url, tmp_path):
+    playbook = shipped("playbooks")["health-score-drop"]["title"]
+    open_page(page, site_url, "")
+    search = page.locator("input.md-search__input")
+    search.click()
+    search.fill(playbook)
+    result = page.locator(".md-search-result__item a[href*='playbooks/health-score-drop/']").first
+    result.wait_for(state="visible", timeout=60_000)  # the search worker indexes every page first
+    page.screenshot(path=str(tmp_path / "search.png"))
+    result.click()
+    page.wait_for_url(re.compile(r"/playbooks/health-score-drop/"))
+    assert heading(page) == playbook
+    assert page.console.errors == []
+
+
+@pytest.mark.parametrize("path", [
+    "", "start-here/", "journey/", "journey/grid/", "journey/raci/", "journey/gaps/", "journey/review/",
+    "stages/onboarding/", "playbooks/onboarding-and-training/", "teams/customer-success/",
+])
+def test_no_console_errors(page, site_url, path, tmp_path):
+    open_page(page, site_url, path)
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(tmp_path / "page.png"))
+    assert page.console.errors == []

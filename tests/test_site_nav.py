@@ -1,0 +1,185 @@
+"""The navigation a reader sees in the sidebar (SPEC §4): by kind in journey order, or after a hand-written ``nav:``."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from browser_support import (
+    SMALL_HANDBOOK,
+    NavEntry,
+    link_target,
+    mkdocs_build,
+    nav_outline,
+    nav_tree,
+    page,
+    write_handbook,
+)
+
+GENERATED_TITLES = ["Journey overview", "Playbook grid", "RACI matrix", "Handoff gaps", "Review status"]
+STAGE_TITLES = ["Purchase", "Onboarding & implementation", "Adoption"]
+MILESTONES_BY_STAGE = [
+    ("Purchase", ["Contract signed"]),
+    ("Onboarding & implementation", ["Kickoff held", "Data connected", "Go-live"]),
+    ("Adoption", ["First value"]),
+]
+ENTITY_PAGES = sorted(name for name in SMALL_HANDBOOK if name not in ("index.md", "guide.md"))
+GENERATED_FILES = ["start-here/index.html", "journey/index.html", "journey/grid/index.html",
+                   "journey/raci/index.html", "journey/gaps/index.html", "journey/review/index.html"]
+USER_NAV = """\
+nav:
+  - Home: index.md
+  - Our onboarding: stages/onboarding.md
+  - Guide: guide.md
+"""
+
+
+def built(done: subprocess.CompletedProcess[str]) -> None:
+    assert done.returncode == 0, f"mkdocs build failed:\n{done.stdout}\n{done.stderr}"
+
+
+@pytest.fixture(scope="module")
+def auto_site(tmp_path_factory) -> Path:
+    """No ``nav:`` in mkdocs.yml; a plain page in a folder of its own too."""
+    files = {**SMALL_HANDBOOK, "guides/faq.md": "# Frequently asked\n\nA plain page in a folder.\n"}
+    root = write_handbook(tmp_path_factory.mktemp("auto") / "handbook", files)
+    config = root / "mkdocs.yml"  # material shows previous/next links with navigation.footer
+    config.write_text(config.read_text().replace("  name: material\n", "  name: material\n  features: [navigation.footer]\n"))
+    built(mkdocs_build(root, "--strict"))
+    return root / "site"
+
+
+@pytest.fixture(scope="module")
+def user_nav_site(tmp_path_factory) -> Path:
+    root = write_handbook(tmp_path_factory.mktemp("usernav") / "handbook", extra=USER_NAV)
+    built(mkdocs_build(root, "--strict"))
+    return root / "site"
+
+
+def section(entries: list[NavEntry], title: str) -> NavEntry:
+    found = [e for e in entries if e.title == title and e.href is None]
+    assert len(found) == 1, f"expected one section {title!r}: {[e.title for e in entries]}"
+    return found[0]
+
+
+def pages(entries: list[NavEntry]) -> list[NavEntry]:
+    """Every page of the navigation, depth first."""
+    found = []
+    for entry in entries:
+        found += [entry] if entry.href is not None else pages(entry.children)
+    return found
+
+
+def targets(entries: list[NavEntry], page_path: str = "index.html") -> list[str]:
+    """The built file each page of the navigation (seen from ``page_path``) leads to, in order."""
+    return [link_target(page_path, entry.href or "") for entry in pages(entries)]
+
+
+def entity_html(name: str) -> str:
+    return f"{name.removesuffix('.md')}/index.html"
+
+
+# ---- no nav: in mkdocs.yml -----------------------------------------------------------------------
+
+def test_auto_nav_puts_home_and_plain_pages_first_then_start_here_and_the_journey(auto_site):
+    entries = nav_tree(page(auto_site, "index.html"))
+    titles = [e.title for e in entries]
+    assert targets(entries[:1]) == ["index.html"]
+    assert "Field guide" in titles and "Start here" in titles
+    assert titles.index("Field guide") < titles.index("Start here")
+    assert titles.index("Start here") < titles.index("Journey")
+    assert [e.title for e in section(entries, "Journey").children] == GENERATED_TITLES
+
+
+def test_auto_nav_keeps_plain_pages_in_folders(auto_site):
+    entries = nav_tree(page(auto_site, "index.html"))
+    assert "guides/faq/index.html" in targets(entries)
+
+
+def test_auto_nav_has_sections_by_kind(auto_site):
+    entries = nav_tree(page(auto_site, "index.html"))
+    titles = [e.title for e in entries if e.href is None]
+    kinds = ["Segments", "Stages", "Milestones", "Playbooks", "Handoffs", "Teams", "Metrics"]
+    assert [t for t in titles if t in kinds] == kinds
+    mission = [e for e in entries if e.href is not None and link_target("index.html", e.href) == "mission/index.html"]
+    assert [e.title for e in mission] == ["Customers decide better, sooner"]
+
+
+def test_auto_nav_lists_stages_in_journey_order_not_file_order(auto_site):
+    stages = section(nav_tree(page(auto_site, "index.html")), "Stages")
+    assert [e.title for e in stages.children] == STAGE_TITLES
+    assert targets(stages.children) == ["stages/purchase/index.html", "stages/onboarding/index.html",
+                                        "stages/adoption/index.html"]
+
+
+def test_auto_nav_groups_milestones_by_stage_in_order(auto_site):
+    milestones = section(nav_tree(page(auto_site, "index.html")), "Milestones")
+    assert [e.outline() for e in milestones.children] == [(stage, names) for stage, names in MILESTONES_BY_STAGE]
+
+
+def test_auto_nav_groups_playbooks_by_stage(auto_site):
+    playbooks = section(nav_tree(page(auto_site, "index.html")), "Playbooks")
+    grouped = {e.title: sorted(c.title for c in e.children) for e in playbooks.children}
+    assert [e.title for e in playbooks.children] == STAGE_TITLES
+    assert grouped == {
+        "Purchase": ["Closed-won welcome", "Legacy welcome pack"],
+        "Onboarding & implementation": ["Onboarding plan"],
+        "Adoption": ["Health check", "Low usage", "Tech-touch nudges", "Upsell"],
+    }
+
+
+def test_auto_nav_lists_every_page_once(auto_site):
+    found = targets(nav_tree(page(auto_site, "index.html")))
+    expected = {"index.html", "guide/index.html", "guides/faq/index.html",
+                *GENERATED_FILES, *(entity_html(name) for name in ENTITY_PAGES)}
+    assert sorted(found) == sorted(expected)
+
+
+def test_auto_nav_is_the_same_on_every_page(auto_site):
+    home = nav_outline(page(auto_site, "index.html"))
+    for path in ("stages/onboarding/index.html", "journey/grid/index.html", "playbooks/upsell/index.html"):
+        assert nav_outline(page(auto_site, path)) == home, path
+
+
+def test_auto_nav_next_and_previous_follow_the_journey(auto_site):
+    footer = page(auto_site, "stages/purchase/index.html").find("nav", "md-footer__inner")
+    assert footer is not None
+    path = "stages/purchase/index.html"
+    following = {"next" if a.has_class("md-footer__link--next") else "previous": link_target(path, a.attrs["href"])
+                 for a in footer.find_all("a", "md-footer__link")}
+    assert following == {"previous": "segments/scale/index.html", "next": "stages/onboarding/index.html"}
+
+
+# ---- a hand-written nav: ---------------------------------------------------------------------------
+
+def test_user_nav_items_stay_first(user_nav_site):
+    entries = nav_tree(page(user_nav_site, "index.html"))
+    assert targets(entries[:3]) == ["index.html", "stages/onboarding/index.html", "guide/index.html"]
+    assert [entries[0].title, entries[2].title] == ["Home", "Guide"]
+    assert [e.title for e in entries[3:]] == ["Customer journey"]
+
+
+def test_user_nav_gains_a_customer_journey_section_with_the_generated_pages(user_nav_site):
+    journey = section(nav_tree(page(user_nav_site, "index.html")), "Customer journey")
+    found = targets(journey.children)
+    for target in GENERATED_FILES:
+        assert target in found, f"{target} is not in the Customer journey section"
+
+
+def test_user_nav_adds_only_entity_pages_not_already_listed(user_nav_site):
+    entries = nav_tree(page(user_nav_site, "index.html"))
+    journey = section(entries, "Customer journey")
+    stages = section(journey.children, "Stages")
+    assert [e.title for e in stages.children] == ["Purchase", "Adoption"]
+    found = targets(entries)
+    assert found.count("stages/onboarding/index.html") == 1
+    expected = {"index.html", "guide/index.html", *GENERATED_FILES, *(entity_html(n) for n in ENTITY_PAGES)}
+    assert sorted(found) == sorted(expected)
+
+
+def test_user_nav_customer_journey_section_groups_by_kind_in_journey_order(user_nav_site):
+    journey = section(nav_tree(page(user_nav_site, "index.html")), "Customer journey")
+    milestones = section(journey.children, "Milestones")
+    assert [e.outline() for e in milestones.children] == [(stage, names) for stage, names in MILESTONES_BY_STAGE]
+    assert [e.title for e in section(journey.children, "Playbooks").children] == STAGE_TITLES
