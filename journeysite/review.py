@@ -12,6 +12,7 @@ from .model import Handbook
 from .settings import Settings
 
 OVERDUE, DUE_SOON, OK, NEVER = "overdue", "due-soon", "ok", "never"
+STATUS_LABELS = {OVERDUE: "Overdue", NEVER: "Never reviewed", DUE_SOON: "Due soon", OK: "Up to date"}
 
 
 @dataclass(frozen=True)

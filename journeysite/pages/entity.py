@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from ..markup import block, items, link, md, table, tag, text
 from ..model import Entity
-from ..review import DUE_SOON, NEVER, OVERDUE
+from ..review import DUE_SOON, NEVER, OVERDUE, STATUS_LABELS
 from ..site import PLAYBOOK_TYPES
 from . import Context
 
@@ -329,7 +329,7 @@ def _team(context: Context, team: Entity) -> str:
     rows = [[link(context.linker, h.entity_of(i.file), fallback=i.title),
              text(i.reviewed.isoformat() if i.reviewed else "never"),
              text(i.due.isoformat() if i.due else "now"),
-             f'<span class="jsite-review-{text(i.status)}">{text(i.status)}</span>'] for i in reviews]
+             f'<span class="jsite-review-{text(i.status)}">{text(STATUS_LABELS[i.status])}</span>'] for i in reviews]
     out += _section("Pages it must review", table(["Page", "Reviewed", "Due", "Status"], rows) if rows else "")
     return out
 

@@ -6,11 +6,10 @@ import inspect
 from collections import Counter
 
 from .. import markup, review
-from ..review import DUE_SOON, NEVER, OK, OVERDUE, ReviewItem
+from ..review import DUE_SOON, NEVER, OK, OVERDUE, STATUS_LABELS, ReviewItem
 from . import Context
 from .grid import admonition, page_link, pill, team_link
 
-STATUS_LABELS = {OVERDUE: "Overdue", NEVER: "Never reviewed", DUE_SOON: "Due soon", OK: "Up to date"}
 # The plugin computes review status with review.items' default window; say the same number here.
 DUE_SOON_DAYS = inspect.signature(review.items).parameters["within"].default
 _RANK = {OVERDUE: 0, NEVER: 1, DUE_SOON: 2, OK: 3}
