@@ -35,6 +35,7 @@ class DiagramSet:
                          f"</summary><pre><code>{text(diagram.dot)}</code></pre></details>")
         svg = prepare_svg(result.svg, f"jsite-{diagram.name}", diagram.title)
         svg = _LINK.sub(lambda m: _href(linker, m.group(1)), svg)
+        svg = _fit(svg)
         legend = self._legend(diagram, linker)
         return block(f'<figure class="jsite-diagram" aria-label="{text(diagram.title)}">'
                      f'<div class="jsite-scroll jsite-diagram-canvas">{_one_line(svg)}</div>{legend}</figure>')
@@ -60,3 +61,16 @@ def _href(linker: Linker, key: str) -> str:
 def _one_line(svg: str) -> str:
     """The SVG on one line: a blank line inside would end Markdown's raw HTML block."""
     return " ".join(line.strip() for line in svg.splitlines() if line.strip())
+
+
+_SIZE = re.compile(r'<svg\b([^>]*?)\swidth="([\d.]+)pt"\s+height="([\d.]+)pt"')
+
+
+def _fit(svg: str) -> str:
+    """Let a diagram shrink to the column down to 60% of its natural size; wider ones scroll instead."""
+    match = _SIZE.search(svg)
+    if not match:
+        return svg
+    width = float(match.group(2)) * 4 / 3  # points to CSS pixels
+    style = f"width:100%;max-width:{width:.0f}px;min-width:{width * 0.6:.0f}px;height:auto"
+    return svg[: match.end()] + f' style="{style}"' + svg[match.end():]

@@ -15,8 +15,17 @@ RENDERERS = {
     "page:review": review_status.render,
 }
 
+# Wide pages give mkdocs-material's sidebars' room to the diagram, the grid and the matrix.
+WIDE = {
+    "page:overview": ("toc",),
+    "page:grid": ("navigation", "toc"),
+    "page:raci": ("navigation", "toc"),
+}
+
 
 def render(page: GeneratedPage, context: Context) -> str:
     """The Markdown source of a generated page."""
     body = RENDERERS[page.name](context)
-    return f"---\ntitle: {page.title}\n---\n\n# {md(page.title)}\n\n{body}\n"
+    hide = "".join(f"\n  - {part}" for part in WIDE.get(page.name, ()))
+    front = f"title: {page.title}" + (f"\nhide:{hide}" if hide else "")
+    return f"---\n{front}\n---\n\n# {md(page.title)}\n\n{body}\n"
