@@ -6,7 +6,7 @@ import json
 from datetime import date
 from typing import Any
 
-from . import __version__
+from . import version
 from .diagnostics import Diagnostic, counts
 from .model import Handbook
 from .review import ReviewItem
@@ -40,7 +40,7 @@ def journey_json(
     """Return the export as JSON text (shape documented in the README)."""
     document = {
         "version": FORMAT_VERSION,
-        "generator": f"journeysite {__version__}",
+        "generator": f"journeysite {version()}",
         "today": today.isoformat(),
         "entities": {
             kind: [_entity(e, review.get(e.file), urls.get(e.key)) for e in handbook.of_kind(kind)]
