@@ -3,7 +3,8 @@
 
 def version() -> str:
     """The installed version (looked up on demand: importlib.metadata costs ~45 ms at start-up)."""
-    from importlib.metadata import PackageNotFoundError, version as package_version
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as package_version
 
     try:
         return package_version("journeysite")
