@@ -42,7 +42,28 @@ PLAYBOOK_TYPES = (("lifecycle", "Lifecycle"), ("risk", "At risk"), ("expansion",
 NavItem = tuple[str, "str | list[NavItem]"]
 
 
-def _by_stage(handbook: Handbook, entities: list[Entity], stage_of) -> list[NavItem]:
+# Every page renders the navigation lists on its path (mkdocs-material, navigation.prune), so no
+# list may grow with the handbook: longer ones are split into sections. That keeps builds linear.
+NAV_LIMIT = 30
+
+
+def _bounded(items: list[NavItem]) -> list[NavItem]:
+    """The items, or sections of at most NAV_LIMIT named by their first and last titles."""
+    while len(items) > NAV_LIMIT:
+        chunks = [items[i : i + NAV_LIMIT] for i in range(0, len(items), NAV_LIMIT)]
+        items = [(f"{_short(chunk[0][0])} – {_short(chunk[-1][0])}", chunk) for chunk in chunks]
+    return items
+
+
+def _short(title: str) -> str:
+    return title if len(title) <= 24 else title[:23].rstrip() + "…"
+
+
+def _pages(entities: list[Entity]) -> list[NavItem]:
+    return _bounded([(e.title, e.file) for e in entities])
+
+
+def _by_stage(handbook: Handbook, entities: list[Entity], stage_of, inner=_pages) -> list[NavItem]:
     """Group entities under their stage, stages in journey order; those with no stage come last."""
     groups: dict[str, list[Entity]] = {}
     for entity in entities:
@@ -51,15 +72,23 @@ def _by_stage(handbook: Handbook, entities: list[Entity], stage_of) -> list[NavI
     for stage in handbook.stages:
         members = groups.pop(stage.id, [])
         if members:
-            plan.append((stage.title, [(e.title, e.file) for e in members]))
+            plan.append((stage.title, inner(members)))
     leftovers = [e for group in groups.values() for e in group]
     if leftovers:
-        plan.append(("Other", [(e.title, e.file) for e in leftovers]))
-    return plan
+        plan.append(("Other", inner(leftovers)))
+    return _bounded(plan)
+
+
+def _by_family(playbooks: list[Entity]) -> list[NavItem]:
+    """A stage's playbooks; split by family when there are too many for one list."""
+    if len(playbooks) <= NAV_LIMIT:
+        return _pages(playbooks)
+    return [(label, _pages(members)) for family, label in PLAYBOOK_TYPES
+            if (members := [p for p in playbooks if p.text("type") == family])]
 
 
 def entity_sections(handbook: Handbook, relations: Relations, exclude: set[str] = frozenset()) -> list[NavItem]:
-    """Sections by kind: stages in journey order, milestones and playbooks grouped by stage."""
+    """Sections by kind: stages in journey order, milestones, playbooks and handoffs grouped by stage."""
     plan: list[NavItem] = []
     stage_order = {s.id: i for i, s in enumerate(handbook.stages)}
     for kind, title in KIND_SECTIONS:
@@ -70,21 +99,29 @@ def entity_sections(handbook: Handbook, relations: Relations, exclude: set[str] 
             plan.extend((e.title, e.file) for e in entities)
             continue
         if kind == "stage":
-            children: list[NavItem] = [(e.title, e.file) for e in handbook.stages if e.file not in exclude]
+            children = _pages([e for e in handbook.stages if e.file not in exclude])
         elif kind == "milestone":
             ordered = sorted(entities, key=lambda e: (stage_order.get(e.text("stage") or "", 1 << 30), e.order))
             children = _by_stage(handbook, ordered, lambda e: e.text("stage"))
         elif kind == "playbook":
             type_rank = {t: i for i, (t, _) in enumerate(PLAYBOOK_TYPES)}
             ordered = sorted(entities, key=lambda e: (type_rank.get(e.text("type") or "", 9), e.title.lower()))
-            children = _by_stage(handbook, ordered, lambda e: _first_stage(e, stage_order))
+            children = _by_stage(handbook, ordered, lambda e: _first_stage(e, stage_order), inner=_by_family)
         elif kind == "handoff":
             ordered = sorted(entities, key=lambda e: (_handoff_position(handbook, e, stage_order), e.title.lower()))
-            children = [(e.title, e.file) for e in ordered]
+            if len(ordered) <= NAV_LIMIT:
+                children = _pages(ordered)
+            else:
+                children = _by_stage(handbook, ordered, lambda e: _handoff_stage(handbook, e))
         else:
-            children = [(e.title, e.file) for e in sorted(entities, key=lambda e: e.title.lower())]
+            children = _pages(sorted(entities, key=lambda e: e.title.lower()))
         plan.append((title, children))
     return plan
+
+
+def _handoff_stage(handbook: Handbook, handoff: Entity) -> str | None:
+    milestone = handbook.get("milestone", handoff.text("milestone") or "")
+    return milestone.text("stage") if milestone is not None else handoff.text("from_stage")
 
 
 def _first_stage(entity: Entity, stage_order: dict[str, int]) -> str | None:
