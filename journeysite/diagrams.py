@@ -28,6 +28,9 @@ PALETTE = (
 )
 NEUTRAL = ("#ffffff", "#9e9e9e")
 GAP_COLOUR = "#d32f2f"
+# Journey diagrams show at most this many milestones per stage (plus any at a change of owner):
+# the picture stays readable, and dot's time stays bounded on a large handbook.
+MAX_MILESTONES = 10
 _FONT = "Helvetica,Arial,sans-serif"
 
 
@@ -107,6 +110,7 @@ def _journey_graph(handbook: Handbook, journeys: list[Journey], shown: Journey, 
     handoffs = [h for h in handbook.of_kind("handoff") if h.active]
     gap_pairs = {(t.before.key, t.after.key) for j in journeys for t in transitions(j, handoffs) if t.missing_handoff}
     anchors: dict[str, tuple[str, str]] = {}  # stage key -> (first node, last node)
+    transitions_by_pair = {(t.before.key, t.after.key): t for t in transitions(shown, handoffs) if t.stage}
     for step in shown.stages:
         stage = step.stage
         fill, stroke = colours.get(stage.owner or "", NEUTRAL)
@@ -123,13 +127,25 @@ def _journey_graph(handbook: Handbook, journeys: list[Journey], shown: Journey, 
                              color=NEUTRAL[1], fontcolor="#777777", URL=_link(stage), tooltip=_tooltip(stage, handbook))
                 anchors[stage.key] = (placeholder, placeholder)
                 continue
+            display = _visible(step.milestones, transitions_by_pair)
             with cluster.subgraph() as column:
                 # One rank: the stage's milestones stack top to bottom, so stages stay narrow columns.
                 column.attr(rank="same")
-                for milestone in step.milestones:
-                    dim = highlight is not None and milestone.owner != highlight
-                    _entity_node(column, handbook, milestone, colours, dim=dim)
-            anchors[stage.key] = (_node_id(step.milestones[0]), _node_id(step.milestones[-1]))
+                for item in display:
+                    if isinstance(item, int):
+                        column.node(f"{_node_id(stage)}__more{id(item)}", **_more_node(stage, item, handbook))
+                    else:
+                        dim = highlight is not None and item.owner != highlight
+                        _entity_node(column, handbook, item, colours, dim=dim)
+            ids = [f"{_node_id(stage)}__more{id(i)}" if isinstance(i, int) else _node_id(i) for i in display]
+            anchors[stage.key] = (ids[0], ids[-1])
+            for (a, b), (id_a, id_b) in zip(zip(display, display[1:], strict=False),
+                                           zip(ids, ids[1:], strict=False), strict=True):
+                t = transitions_by_pair.get((a.key, b.key)) if not isinstance(a, int) and not isinstance(b, int) else None
+                style = _transition_style(t, (t.before.key, t.after.key) in gap_pairs) if t else {"style": "dotted"}
+                # Inside a rank dot puts an edge's tail below its head, so the edge is drawn reversed:
+                # the milestones then read from top to bottom.
+                graph.edge(id_b, id_a, dir="back", **style)
     for t in transitions(shown, handoffs):
         if t.stage is None:
             # First milestone to first milestone, heavily weighted: the stage columns line up at the top.
@@ -137,12 +153,44 @@ def _journey_graph(handbook: Handbook, journeys: list[Journey], shown: Journey, 
             extra = {"ltail": f"cluster_{_node_id(t.before)}", "lhead": f"cluster_{_node_id(t.after)}",
                      "weight": "10"}
             graph.edge(tail, head, **extra, **_transition_style(t, (t.before.key, t.after.key) in gap_pairs))
-        else:
-            # Inside a rank dot puts an edge's tail below its head, so the edge is drawn reversed:
-            # the milestones then read from top to bottom.
-            graph.edge(_node_id(t.after), _node_id(t.before), dir="back",
-                       **_transition_style(t, (t.before.key, t.after.key) in gap_pairs))
     return Diagram(name, title, graph.source)
+
+
+class _Hidden(int):
+    """How many milestones a journey diagram leaves out at one place (an int with its own identity)."""
+
+
+def _visible(milestones: tuple[Entity, ...], transitions_by_pair: dict) -> list[Entity | int]:
+    """The milestones a journey diagram shows: all of them, or at most MAX_MILESTONES plus every one
+    at a change of owner, with each run of the others replaced by how many there are."""
+    if len(milestones) <= MAX_MILESTONES:
+        return list(milestones)
+    keep = {0, len(milestones) - 1}
+    for i, (a, b) in enumerate(zip(milestones, milestones[1:], strict=False)):
+        t = transitions_by_pair.get((a.key, b.key))
+        if t is not None and t.changes_owner:
+            keep |= {i, i + 1}
+    for i in range(len(milestones)):
+        if len(keep) >= MAX_MILESTONES:
+            break
+        keep.add(i)
+    shown: list[Entity | int] = []
+    hidden = 0
+    for i, milestone in enumerate(milestones):
+        if i in keep:
+            if hidden:
+                shown.append(_Hidden(hidden))
+                hidden = 0
+            shown.append(milestone)
+        else:
+            hidden += 1
+    return shown
+
+
+def _more_node(stage: Entity, count: int, handbook: Handbook) -> dict[str, str]:
+    return {"label": _label((f"… {count} more milestone{'' if count == 1 else 's'}", False)), "shape": "plaintext", "style": "",
+            "fontcolor": "#555555", "URL": _link(stage), "target": "_top",
+            "tooltip": _quoted(f"See all milestones of {stage.title}")}
 
 
 def _tint(fill: str) -> str:
