@@ -14,7 +14,9 @@ def page_url(src_uri: str, use_directory_urls: bool) -> str:
     stem, _ = posixpath.splitext(src_uri)
     directory, name = posixpath.split(stem)
     if name in ("index", "README"):
-        return f"{directory}/" if directory else ""
+        if use_directory_urls:
+            return f"{directory}/" if directory else ""
+        return posixpath.join(directory, "index.html")
     if use_directory_urls:
         return f"{stem}/"
     return f"{stem}.html"

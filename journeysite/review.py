@@ -13,6 +13,7 @@ from .settings import Settings
 
 OVERDUE, DUE_SOON, OK, NEVER = "overdue", "due-soon", "ok", "never"
 STATUS_LABELS = {OVERDUE: "Overdue", NEVER: "Never reviewed", DUE_SOON: "Due soon", OK: "Up to date"}
+DEFAULT_WITHIN = 30  # days: a review that falls due this soon is "due soon"
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def items(
     handbook: Handbook,
     settings: Settings,
     today: date,
-    within: int = 30,
+    within: int = DEFAULT_WITHIN,
     git_dates: dict[str, date] | None = None,
 ) -> list[ReviewItem]:
     """The review state of every active entity page, and of every plain page that sets ``owner``."""
@@ -87,17 +88,41 @@ def items(
     return found
 
 
-def git_commit_dates(docs_dir: Path) -> dict[str, date]:
-    """The date of the last commit that touched each file under ``docs_dir``; {} outside git."""
+def needing_review(found: list[ReviewItem]) -> list[ReviewItem]:
+    """The items that are overdue, never reviewed or due soon, in the order people should act on them."""
+    return sorted((item for item in found if item.status != OK), key=urgency)
+
+
+def urgency(item: ReviewItem) -> tuple:
+    """Sort key: the most overdue first, then pages never reviewed, then due soon by due date."""
+    if item.status == OVERDUE:
+        return (0, -(item.days or 0), item.file)
+    if item.status == NEVER:
+        return (1, 0, item.file)
+    return (2, item.due.toordinal() if item.due else 0, item.file)
+
+
+def git_toplevel(folder: Path) -> Path | None:
+    """The root of the git working tree that holds ``folder``; None outside git (or without git)."""
     try:
         top = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"], cwd=docs_dir, capture_output=True, text=True, timeout=30
+            ["git", "rev-parse", "--show-toplevel"], cwd=folder, capture_output=True, text=True,
+            encoding="utf-8", errors="replace", timeout=30,
         )
-        if top.returncode != 0:
-            return {}
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return Path(top.stdout.strip()) if top.returncode == 0 and top.stdout.strip() else None
+
+
+def git_commit_dates(docs_dir: Path) -> dict[str, date]:
+    """The date of the last commit that touched each file under ``docs_dir``; {} outside git."""
+    if git_toplevel(docs_dir) is None:
+        return {}
+    try:
+        # quotePath off: git would otherwise print non-ASCII file names as "caf\303\251.md"
         log = subprocess.run(
-            ["git", "log", "--format=%x00%cs", "--name-only", "--relative", "--", "."],
-            cwd=docs_dir, capture_output=True, text=True, timeout=60,
+            ["git", "-c", "core.quotePath=false", "log", "--format=%x00%cs", "--name-only", "--relative", "--", "."],
+            cwd=docs_dir, capture_output=True, text=True, encoding="utf-8", errors="replace", timeout=60,
         )
     except (OSError, subprocess.SubprocessError):
         return {}
