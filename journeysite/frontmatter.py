@@ -156,6 +156,21 @@ def _hint(problem: str) -> str:
     return ""
 
 
+_BOOL_WORDS = {"yes": "True", "true": "True", "on": "True", "no": "False", "false": "False", "off": "False"}
+
+
+def _constructed_key(raw: str) -> str | None:
+    """How a plain YAML key reads once loaded, when that differs (``yes`` → ``True``, ``0x1`` → ``1``)."""
+    if raw.lower() in _BOOL_WORDS:
+        return _BOOL_WORDS[raw.lower()]
+    if raw in ("~", "null", "Null", "NULL"):
+        return "None"
+    try:
+        return str(int(raw.replace("_", ""), 0))
+    except ValueError:
+        return None
+
+
 def _index(node: yaml.Node, path: Path, out: FrontMatter, offset: int, depth: int, budget: list[int]) -> None:
     """Record the line of every key and item below ``node``; refuse alias bombs and deep nesting."""
     budget[0] -= 1
@@ -180,6 +195,9 @@ def _index(node: yaml.Node, path: Path, out: FrontMatter, offset: int, depth: in
             else:
                 seen[key] = line
             out.lines[child] = line
+            alias = _constructed_key(key) if isinstance(key_node, yaml.ScalarNode) and not key_node.style else None
+            if alias is not None:
+                out.lines.setdefault((*path, alias), line)
             _index(value_node, child, out, offset, depth + 1, budget)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):

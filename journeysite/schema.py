@@ -105,9 +105,19 @@ def _schema_at(kind: str, location: list[str | int]) -> dict[str, Any]:
     return node if isinstance(node, dict) else {}
 
 
+def _text_keys(value: Any) -> Any:
+    """The value with every mapping key as text (YAML allows `1:` or `true:`; JSON Schema does not)."""
+    if isinstance(value, dict):
+        return {k if isinstance(k, str) else str(k): _text_keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_text_keys(v) for v in value]
+    return value
+
+
 def schema_errors(kind: str, data: Any) -> list[SchemaError]:
     """Every way ``data`` breaks the schema of ``kind``."""
     found = []
+    data = _text_keys(data)
     for err in _validator(kind).iter_errors(data):
         path = tuple(err.instance_path)
         instance = data

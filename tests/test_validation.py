@@ -604,3 +604,14 @@ def test_two_missions_are_multiple_missions(project):
     assert (d["code"], d["severity"], d["file"], d["line"], d["entity"]) == (
         "multiple-missions", "error", "mission.md", 2, "mission:mission")
     assert "about/our-mission.md" in d["message"]
+
+
+def test_a_number_or_yes_used_as_a_key_is_an_unknown_field_not_a_crash(project):
+    hb = project()
+    hb.write("teams/cs.md", "---\nkind: team\ntitle: CS\n1: a\nraci:\n  yes: [cs]\n---\n")
+    code, data = hb.check_json()
+    assert code == 1
+    errors = [d for d in data["diagnostics"] if d["severity"] == "error"]
+    assert [(d["code"], d["line"]) for d in errors] == [("schema", 4), ("schema", 6)]
+    assert "unknown field `1`" in errors[0]["message"]
+    assert "unknown field `raci.True`" in errors[1]["message"]
