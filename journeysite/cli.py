@@ -85,3 +85,207 @@ def schema_command(kind: str | None) -> None:
     """Print the JSON Schema of a page KIND (or of every kind) for editors."""
     document = schema.bundled(kind) if kind else schema.bundled_all()
     click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+
+
+_REVIEW_COLOURS = {"overdue": "red", "never": "magenta", "due-soon": "yellow"}
+
+
+@main.command("review")
+@config_option
+@click.option("--today", "today_text", metavar="YYYY-MM-DD", help="Review as of this day (default: today).")
+@click.option(
+    "--within",
+    type=click.IntRange(min=0),
+    default=30,
+    show_default=True,
+    metavar="DAYS",
+    help="Also list pages whose review falls due within DAYS.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, markdown for an issue opened by scheduled CI, json for tools.",
+)
+@click.option("--fail-on-overdue", is_flag=True, help="Exit 1 when any page is overdue.")
+@click.option("--mark", is_flag=True, help="Record a review: set `reviewed:` to today in each PATH.")
+@click.argument("paths", nargs=-1, metavar="[PATH]...", type=click.Path())
+@click.pass_context
+def review_command(
+    ctx: click.Context,
+    config_file: str | None,
+    today_text: str | None,
+    within: int,
+    fmt: str,
+    fail_on_overdue: bool,
+    mark: bool,
+    paths: tuple[str, ...],
+) -> None:
+    """List the pages due for review, by owner team; or, with --mark, record that PATH pages were reviewed."""
+    # imported here, not at the top: only this command needs them
+    from datetime import date
+    from pathlib import Path
+
+    from click.core import ParameterSource
+
+    from . import dates, review_report
+    from . import mark as marking
+
+    today = dates.parse_date(today_text) if today_text is not None else date.today()
+    if today is None:
+        raise click.BadParameter(f"{today_text!r} is not a date: write it as YYYY-MM-DD", param_hint="'--today'")
+    if mark:
+        options = {"within": "--within", "fmt": "--format", "fail_on_overdue": "--fail-on-overdue"}
+        given = [flag for name, flag in options.items()
+                 if ctx.get_parameter_source(name) is not ParameterSource.DEFAULT]
+        if given:
+            raise click.UsageError(f"--mark takes only PATHs, --today and -f, not {', '.join(given)}")
+        if not paths:
+            raise click.UsageError("--mark needs the path of at least one page, e.g. review --mark content/x.md")
+        project = _project(config_file)
+        failed = False
+        for path in paths:
+            try:
+                marked = marking.mark(Path(path), project.docs_dir, today)
+            except (marking.NotMarkable, OSError) as exc:
+                reason = exc if isinstance(exc, marking.NotMarkable) else f"cannot be written: {exc}"
+                click.echo(f"journeysite: {path}: {reason}", err=True)
+                failed = True
+                continue
+            was = "added `reviewed:`" if marked.previous is None else f"was {marked.previous.strip() or 'empty'}"
+            click.echo(f"{path}: reviewed {today.isoformat()} ({was})")
+        sys.exit(EXIT_PROBLEMS if failed else EXIT_OK)
+    if paths:
+        raise click.UsageError(f"got {paths[0]!r}: PATH arguments are only for --mark (review --mark PATH…)")
+    project = _project(config_file)
+    result = review_report.run(project, today, within)
+    for note in result.notes:
+        click.echo(f"journeysite: note: {note}", err=True)
+    if fmt == "json":
+        click.echo(review_report.as_json(result))
+    elif fmt == "markdown":
+        try:
+            links = review_report.links_for(project)
+        except ConfigError as exc:
+            click.echo(f"journeysite: {exc}", err=True)
+            sys.exit(EXIT_USAGE)
+        click.echo(review_report.markdown(result, links).rstrip("\n"))
+    else:
+        colour = sys.stdout.isatty()
+
+        def style(text: str, kind: str) -> str:
+            if not colour:
+                return text
+            return click.style(text, fg=_REVIEW_COLOURS.get(kind), bold=kind == "team")
+
+        click.echo(review_report.text(result, project.docs_dir, style))
+    sys.exit(EXIT_PROBLEMS if fail_on_overdue and result.overdue else EXIT_OK)
+
+
+@main.command("new")
+@config_option
+@click.argument("kind")
+@click.argument("entity_id", metavar="ID")
+@click.option("--title", default=None, help="The page title (default: the id made readable, go-live → Go live).")
+@click.option("--owner", default=None, help="The id of the owning team (default: a placeholder check reports).")
+def new_command(config_file: str | None, kind: str, entity_id: str, title: str | None, owner: str | None) -> None:
+    """Write a new page of KIND with id ID where that kind's pages live; never overwrites.
+
+    KIND is one of: mission, team, segment, stage, milestone, playbook, handoff, metric. The page
+    has the kind's required fields (placeholders marked TODO), its optional fields as comments and
+    an outline to write in. The path written is printed.
+    """
+    from . import scaffold
+
+    try:
+        scaffold.check_arguments(kind, entity_id, owner)
+    except scaffold.ScaffoldError as exc:
+        click.echo(f"journeysite: {exc}", err=True)
+        sys.exit(exc.status)
+    project = _project(config_file)
+    result = pipeline.run(project.docs_dir, project.settings)
+    try:
+        page = scaffold.plan(
+            result.handbook, kind, entity_id, title, owner, review_every=project.settings.review_every
+        )
+        path = scaffold.write_new(project.docs_dir, page)
+    except scaffold.ScaffoldError as exc:
+        click.echo(f"journeysite: {exc}", err=True)
+        sys.exit(exc.status)
+    click.echo(report.display_path(project.docs_dir, page.file))
+    for note in page.notes:
+        click.echo(f"journeysite: note: {note}", err=True)
+    if "TODO" in page.text:
+        click.echo(f"journeysite: replace the TODOs in {path.name}, then run `journeysite check`", err=True)
+    sys.exit(EXIT_OK)
+
+
+@main.command("codeowners")
+@config_option
+@click.option("--check", "check_only", is_flag=True,
+              help="Exit 1 when the committed CODEOWNERS file is missing or out of date.")
+@click.option("--output", type=click.Path(dir_okay=False), default=None,
+              help="Write the file there (with --check: the file to compare; default .github/CODEOWNERS).")
+def codeowners_command(config_file: str | None, check_only: bool, output: str | None) -> None:
+    """Print a CODEOWNERS file: each entity page owned by its owner team's GitHub handles.
+
+    Paths start at the git top level (outside git: the folder of mkdocs.yml). Pages whose owner
+    team has no `github` handles are left out and named on stderr.
+    """
+    from pathlib import Path
+
+    from . import codeowners
+
+    project = _project(config_file)
+    result = pipeline.run(project.docs_dir, project.settings)
+    root = codeowners.repository_root(project.config_file)
+    generated = codeowners.generate(result.handbook, project.docs_dir, root)
+    if generated.without_handles:
+        teams = ", ".join(f"{team} ({report.plural(len(pages), 'page')})"
+                          for team, pages in generated.without_handles.items())
+        click.echo(f"journeysite: teams without handles: {teams}; add `github:` to their team pages", err=True)
+    if generated.unowned:
+        click.echo(f"journeysite: pages whose owner is not a team page, left out: {', '.join(generated.unowned)}", err=True)
+    if check_only:
+        target = Path(output) if output else root / codeowners.DEFAULT_PATH
+        shown = report.display_path(target.parent, target.name)
+        current = codeowners.is_current(target, generated.text)
+        if current:
+            click.echo(f"journeysite: {shown} is up to date")
+            sys.exit(EXIT_OK)
+        state = "is missing" if current is None else "is out of date"
+        click.echo(f"journeysite: {shown} {state}: run `journeysite codeowners --output {shown}`", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    if output:
+        codeowners.write(Path(output), generated.text)
+    else:
+        click.echo(generated.text, nl=False)
+    sys.exit(EXIT_OK)
+
+
+@main.command("diff")
+@config_option
+@click.argument("base")
+@click.argument("head", default="HEAD")
+def diff_command(config_file: str | None, base: str, head: str) -> None:
+    """Describe how the journey model changed from git revision BASE to HEAD (default: HEAD), in Markdown.
+
+    Both sides are read from commits, never from the working tree: commit first. The output is a
+    pull-request comment marked with <!-- journeysite-diff --> so a workflow can update it in place.
+    """
+    from . import model_diff
+
+    project = _project(config_file)
+    root = model_diff.git_toplevel(project.config_file.parent)
+    if root is None:
+        click.echo(f"journeysite: {project.config_file.parent} is not inside a git repository", err=True)
+        sys.exit(EXIT_USAGE)
+    try:
+        text = model_diff.run(root, project.docs_dir, base, head, project.settings)
+    except model_diff.GitError as exc:
+        click.echo(f"journeysite: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(text, nl=False)
+    sys.exit(EXIT_OK)

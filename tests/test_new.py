@@ -1,0 +1,359 @@
+"""``journeysite new KIND ID``: a department lead scaffolds a page that passes ``check`` once filled in (SPEC §5)."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from journeysite import frontmatter, scaffold, schema
+from journeysite.cli import main as cli_main
+
+TEAMS = {
+    "teams/customer-success.md": "---\nkind: team\ntitle: Customer Success\ngithub: ['@acme/cs']\n---\n",
+    "teams/sales.md": "---\nkind: team\ntitle: Sales\n---\n",
+}
+PAGES = {
+    "stages/purchase.md": "---\nkind: stage\ntitle: Purchase\nowner: sales\norder: 1\n---\n",
+    "stages/onboarding.md": "---\nkind: stage\ntitle: Onboarding\nowner: customer-success\norder: 2\n---\n",
+    "milestones/contract-signed.md": (
+        "---\nkind: milestone\ntitle: Contract signed\nowner: sales\nstage: purchase\norder: 1\n---\n"
+    ),
+    "milestones/go-live.md": (
+        "---\nkind: milestone\ntitle: Go-live\nowner: customer-success\nstage: onboarding\norder: 4\n---\n"
+    ),
+    "handoffs/sales-to-cs.md": (
+        "---\nkind: handoff\ntitle: Sales to CS\nowner: sales\nfrom: sales\nto: customer-success\n"
+        "from_stage: purchase\nto_stage: onboarding\nartifacts: [order form]\n---\n"
+    ),
+    "playbooks/welcome.md": (
+        "---\nkind: playbook\ntitle: Welcome\nowner: customer-success\ntype: lifecycle\n"
+        "stages: [onboarding]\ntrigger: {milestone: go-live}\n---\n"
+    ),
+    "playbooks/deal-desk.md": (
+        "---\nkind: playbook\ntitle: Deal desk\nowner: sales\ntype: lifecycle\n"
+        "stages: [purchase]\ntrigger: {manual: The AE decides}\n---\n"
+    ),
+}
+
+
+@pytest.fixture
+def handbook(project):
+    """Teams, stages, milestones, a handoff and playbooks: a handbook with no error."""
+    hb = project()
+    for file, text in {**TEAMS, **PAGES}.items():
+        hb.write(file, text)
+    assert hb.check().exit_code == 0
+    return hb
+
+
+def new(hb, *args: str):
+    """Run ``journeysite new`` in the project folder."""
+    cwd = os.getcwd()
+    os.chdir(hb.root)
+    try:
+        return CliRunner().invoke(cli_main, ["new", *args], catch_exceptions=False)
+    finally:
+        os.chdir(cwd)
+
+
+def front(path) -> dict:
+    source, _, _ = frontmatter.split(path.read_text(encoding="utf-8"))
+    return frontmatter.parse(source).data
+
+
+def tree(folder) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# --- every kind ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", schema.KINDS)
+def test_new_page_of_every_kind_passes_check_once_its_owner_exists(handbook, kind):
+    run = new(handbook, kind, "first-value", "--owner", "operations")
+    assert run.exit_code == 0, run.output
+    written = handbook.root / run.stdout.strip()
+    assert written.is_file() and written.name == "first-value.md"
+    assert written.resolve().is_relative_to(handbook.docs.resolve())
+    data = front(written)
+    assert data["kind"] == kind and data["title"] == "First value"
+    assert data["owner"] == "operations"
+    assert data["reviewed"] == date.today().isoformat()
+    assert set(schema.raw(kind)["required"]) <= set(data)
+    assert "no team `operations` yet" in run.stderr
+
+    # The owner team does not exist yet: check names the owner, and nothing else is an error.
+    checked = handbook.check("--format", "json")
+    assert checked.exit_code == 1
+    errors = [d for d in yaml.safe_load(checked.stdout)["diagnostics"] if d["severity"] == "error"]
+    assert [(d["code"], d["file"]) for d in errors] == [("unknown-ref", written.relative_to(handbook.docs).as_posix())]
+    assert "`owner`" in errors[0]["message"] and "operations" in errors[0]["message"]
+
+    assert new(handbook, "team", "operations").exit_code == 0
+    assert handbook.check().exit_code == 0, handbook.check().stdout
+
+
+@pytest.mark.parametrize("kind", schema.KINDS)
+def test_new_page_without_owner_has_a_placeholder_check_reports(handbook, kind):
+    run = new(handbook, kind, "first-value")
+    assert run.exit_code == 0, run.output
+    written = handbook.root / run.stdout.strip()
+    if kind == "team":
+        assert "owner" not in front(written)  # a team owns itself
+        assert handbook.check().exit_code == 0
+        return
+    assert front(written)["owner"] == scaffold.OWNER_PLACEHOLDER
+    assert "set `owner:`" in run.stderr and "customer-success, sales" in run.stderr
+    checked = handbook.check()
+    assert checked.exit_code == 1
+    assert f"`owner` names the team `{scaffold.OWNER_PLACEHOLDER}`" in checked.stdout
+
+
+def test_playbook_page_has_required_fields_commented_options_and_an_outline(handbook):
+    run = new(handbook, "playbook", "go-live-celebration", "--owner", "customer-success")
+    assert run.exit_code == 0, run.output
+    path = handbook.docs / "playbooks" / "go-live-celebration.md"
+    text = path.read_text(encoding="utf-8")
+    data = front(path)
+    assert data["title"] == "Go live celebration"
+    assert data["type"] == "lifecycle"
+    assert data["stages"] == ["onboarding"]  # the owner's first stage
+    assert list(data["trigger"]) == ["manual"]
+    # Optional fields are comments, each with the schema's own description.
+    for name in ("summary", "raci", "segments", "steps", "milestones", "metrics", "outcome", "systems"):
+        assert f"\n# {name}:" in text, name
+        assert name not in data
+    described = " ".join(line.lstrip("# ") for line in text.splitlines() if line.startswith("#"))
+    assert schema.property_help(schema.raw("playbook"), "outcome") in described
+    assert schema.property_help(schema.raw("playbook"), "type").split(".")[0] in described
+    headings = [line for line in text.splitlines() if line.startswith("## ")]
+    assert headings == ["## Purpose", "## When to run it", "## Steps in detail", "## What good looks like"]
+    assert "TODOs" in run.stderr
+
+
+def test_uncommenting_the_optional_fields_still_passes_check(handbook):
+    """The commented examples are valid values, so a lead can uncomment them one by one."""
+    run = new(handbook, "playbook", "nurture", "--owner", "customer-success")
+    path = handbook.root / run.stdout.strip()
+    text = path.read_text(encoding="utf-8")
+    names = set(schema.raw("playbook")["properties"])
+    uncommented = "\n".join(
+        line[2:] if line.startswith("# ") and (
+            line[2:].split(":")[0] in names or line[2:].startswith(("- ", "  "))
+        ) else line
+        for line in text.splitlines()
+    )
+    path.write_text(uncommented + "\n", encoding="utf-8")
+    data = front(path)
+    assert {"summary", "steps", "milestones", "systems", "outcome"} <= set(data)
+    handbook.write("segments/enterprise.md", "---\nkind: segment\ntitle: Enterprise\nowner: sales\ntouch: high\n---\n")
+    handbook.write(
+        "metrics/time-to-value.md", "---\nkind: metric\ntitle: TTV\nowner: sales\ndefinition: Days to value.\n---\n"
+    )
+    checked = handbook.check()
+    assert checked.exit_code == 0, checked.stdout
+
+
+def test_stage_order_is_one_more_than_the_highest(handbook):
+    new(handbook, "stage", "renewal", "--owner", "customer-success")
+    assert front(handbook.docs / "stages" / "renewal.md")["order"] == 3
+
+
+def test_milestone_goes_in_the_owners_stage_after_its_last_milestone(handbook):
+    new(handbook, "milestone", "first-value", "--owner", "customer-success")
+    data = front(handbook.docs / "milestones" / "first-value.md")
+    assert (data["stage"], data["order"]) == ("onboarding", 5)
+    assert handbook.check().exit_code == 0
+
+
+def test_handoff_fills_the_first_uncovered_change_of_owner(handbook):
+    handbook.write("stages/adoption.md", "---\nkind: stage\ntitle: Adoption\nowner: sales\norder: 3\n---\n")
+    before = handbook.check_json()[1]
+    assert "missing-handoff" in [d["code"] for d in before["diagnostics"]]
+    run = new(handbook, "handoff", "onboarding-to-sales", "--owner", "customer-success")
+    data = front(handbook.root / run.stdout.strip())
+    assert (data["from"], data["to"], data["from_stage"], data["to_stage"]) == (
+        "customer-success", "sales", "onboarding", "adoption"
+    )
+    status, after = handbook.check_json()
+    assert status == 0
+    assert "missing-handoff" not in [d["code"] for d in after["diagnostics"]]
+
+
+def test_title_and_values_are_quoted_for_yaml(handbook):
+    run = new(handbook, "metric", "nps", "--title", "NPS: the #1 'score' [beta]", "--owner", "sales")
+    assert run.exit_code == 0, run.output
+    assert front(handbook.docs / "metrics" / "nps.md")["title"] == "NPS: the #1 'score' [beta]"
+    assert handbook.check().exit_code == 0
+
+
+def test_segment_and_metric_and_mission_placeholders(handbook):
+    new(handbook, "segment", "enterprise", "--owner", "sales")
+    new(handbook, "metric", "nps", "--owner", "sales")
+    new(handbook, "mission", "our-mission", "--owner", "sales")
+    assert front(handbook.docs / "segments" / "enterprise.md")["touch"] == "medium"
+    assert front(handbook.docs / "metrics" / "nps.md")["definition"].startswith("TODO")
+    assert front(handbook.docs / "our-mission.md")["statement"].startswith("TODO")
+    assert handbook.check().exit_code == 0
+
+
+# --- where pages go -------------------------------------------------------------------------------
+
+
+def test_page_goes_to_the_folder_holding_most_pages_of_its_kind(handbook):
+    for name in ("health-check", "renewal-prep"):
+        handbook.write(
+            f"guides/cs/{name}.md",
+            f"---\nkind: playbook\ntitle: {name}\nowner: sales\ntype: risk\nstages: [purchase]\n"
+            "trigger: {signal: Health drops}\n---\n",
+        )
+    handbook.write(
+        "guides/cs/extra.md",
+        "---\nkind: playbook\ntitle: Extra\nowner: sales\ntype: risk\nstages: [purchase]\ntrigger: {signal: x}\n---\n",
+    )
+    run = new(handbook, "playbook", "code-red", "--owner", "sales")
+    assert run.exit_code == 0
+    assert run.stdout.strip() == "docs/guides/cs/code-red.md"
+
+
+def test_kind_without_pages_goes_to_its_default_folder(handbook):
+    run = new(handbook, "metric", "health-score", "--owner", "sales")
+    assert run.stdout.strip() == "docs/metrics/health-score.md"
+    run = new(handbook, "segment", "scale", "--owner", "sales")
+    assert run.stdout.strip() == "docs/segments/scale.md"
+
+
+def test_mission_goes_where_the_mission_lives_or_at_the_top(handbook):
+    run = new(handbook, "mission", "mission", "--owner", "sales")
+    assert run.stdout.strip() == "docs/mission.md"
+
+
+def test_folder_choice_is_stable_on_a_tie(handbook):
+    handbook.write(
+        "zz/extra.md",
+        "---\nkind: playbook\ntitle: Extra\nowner: sales\ntype: risk\nstages: [purchase]\ntrigger: {signal: x}\n---\n",
+    )
+    handbook.write(
+        "aa/extra-two.md",
+        "---\nkind: playbook\ntitle: Extra\nowner: sales\ntype: risk\nstages: [purchase]\ntrigger: {signal: x}\n---\n",
+    )
+    handbook.write(
+        "aa/extra-three.md",
+        "---\nkind: playbook\ntitle: Extra\nowner: sales\ntype: risk\nstages: [purchase]\ntrigger: {signal: x}\n---\n",
+    )
+    # playbooks/ and aa/ both hold two: the alphabetical first wins.
+    assert new(handbook, "playbook", "tie", "--owner", "sales").stdout.strip() == "docs/aa/tie.md"
+
+
+def test_config_file_option_from_another_folder(handbook, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    run = CliRunner().invoke(
+        cli_main, ["new", "metric", "nps", "--owner", "sales", "-f", str(handbook.root / "mkdocs.yml")],
+        catch_exceptions=False,
+    )
+    assert run.exit_code == 0, run.output
+    assert (handbook.docs / "metrics" / "nps.md").is_file()
+    assert run.stdout.strip() == "handbook/docs/metrics/nps.md"
+
+
+# --- refusals ---------------------------------------------------------------------------------------
+
+
+def test_refuses_to_overwrite_an_existing_file(handbook):
+    path = handbook.write("playbooks/notes.md", "# Notes, not an entity\n")
+    before = tree(handbook.docs)
+    run = new(handbook, "playbook", "notes", "--owner", "sales")
+    assert run.exit_code == 1
+    assert "already exists" in run.stderr and "never overwrites" in run.stderr
+    assert run.stdout == ""
+    assert tree(handbook.docs) == before
+    assert path.read_bytes() == b"# Notes, not an entity\n"
+
+
+def test_refuses_an_id_that_its_kind_already_has_elsewhere(handbook):
+    handbook.write(
+        "archive/code-red.md",
+        "---\nkind: playbook\ntitle: Code red\nowner: sales\ntype: risk\nstages: [purchase]\ntrigger: {signal: x}\n---\n",
+    )
+    before = tree(handbook.docs)
+    run = new(handbook, "playbook", "code-red", "--owner", "sales")
+    assert run.exit_code == 1
+    assert "already a playbook `code-red`" in run.stderr and "archive/code-red.md" in run.stderr
+    assert tree(handbook.docs) == before
+
+
+def test_the_same_id_in_another_kind_is_fine(handbook):
+    run = new(handbook, "metric", "go-live", "--owner", "sales")
+    assert run.exit_code == 0
+    assert handbook.check().exit_code == 0
+
+
+def test_refuses_a_second_mission(handbook):
+    handbook.write("mission.md", "---\nkind: mission\ntitle: Mission\nowner: sales\nstatement: We help.\n---\n")
+    before = tree(handbook.docs)
+    run = new(handbook, "mission", "another", "--owner", "sales")
+    assert run.exit_code == 1 and "already has a mission" in run.stderr
+    assert tree(handbook.docs) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["playbok", "x"], "Did you mean `playbook`?"),
+        (["Playbook", "x"], "not a kind of page"),
+        (["playbook", "Code_Red"], "cannot be an id"),
+        (["playbook", "code--red"], "cannot be an id"),
+        (["playbook", "code-red", "--owner", "Customer Success"], "must be the id of a team page"),
+        (["playbook", "code-red", "--title", "   "], "must not be empty"),
+    ],
+)
+def test_bad_arguments_exit_2_and_write_nothing(handbook, args, words):
+    before = tree(handbook.docs)
+    run = new(handbook, *args)
+    assert run.exit_code == 2
+    assert words in run.stderr
+    assert "Traceback" not in run.output
+    assert tree(handbook.docs) == before
+
+
+def test_missing_config_exits_2(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    run = CliRunner().invoke(cli_main, ["new", "playbook", "x"], catch_exceptions=False)
+    assert run.exit_code == 2 and "mkdocs.yml" in run.stderr
+
+
+def test_refuses_a_folder_that_leads_outside_the_docs_folder(handbook, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (handbook.docs / "metrics").symlink_to(outside, target_is_directory=True)
+    run = new(handbook, "metric", "nps", "--owner", "sales")
+    assert run.exit_code == 1
+    assert "outside the docs folder" in run.stderr
+    assert list(outside.iterdir()) == []
+
+
+def test_writes_atomically_and_leaves_no_temporary_file(handbook):
+    new(handbook, "playbook", "code-red", "--owner", "sales")
+    assert sorted(p.name for p in (handbook.docs / "playbooks").iterdir()) == [
+        "code-red.md", "deal-desk.md", "welcome.md"
+    ]
+
+
+def test_write_new_never_replaces_a_file_that_appears_meanwhile(handbook):
+    page = scaffold.NewPage("playbooks/race.md", "---\nkind: playbook\n---\n")
+    target = handbook.docs / "playbooks" / "race.md"
+    target.write_text("theirs\n", encoding="utf-8")
+    with pytest.raises(scaffold.ScaffoldError) as caught:
+        scaffold.write_new(handbook.docs, page)
+    assert caught.value.status == scaffold.EXISTS
+    assert target.read_text(encoding="utf-8") == "theirs\n"
+
+
+def test_humanise():
+    assert scaffold.humanise("go-live") == "Go live"
+    assert scaffold.humanise("nps") == "Nps"
+    assert scaffold.humanise("90-day-review") == "90 day review"
