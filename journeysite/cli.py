@@ -276,9 +276,10 @@ def diff_command(config_file: str | None, base: str, head: str) -> None:
     pull-request comment marked with <!-- journeysite-diff --> so a workflow can update it in place.
     """
     from . import model_diff
+    from .gitrepo import git_toplevel
 
     project = _project(config_file)
-    root = model_diff.git_toplevel(project.config_file.parent)
+    root = git_toplevel(project.config_file.parent)
     if root is None:
         click.echo(f"journeysite: {project.config_file.parent} is not inside a git repository", err=True)
         sys.exit(EXIT_USAGE)

@@ -8,8 +8,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .gitrepo import git_toplevel
 from .model import Entity, Handbook
-from .model_diff import git_toplevel
 
 DEFAULT_PATH = ".github/CODEOWNERS"
 HEADER = (

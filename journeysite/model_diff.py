@@ -49,16 +49,6 @@ def _git(args: list[str], cwd: Path, stdin: bytes | None = None) -> subprocess.C
         raise GitError(f"git could not run: {exc}") from None
 
 
-def git_toplevel(folder: Path) -> Path | None:
-    """The top folder of the git working tree holding ``folder``; None outside git (or without git)."""
-    try:
-        done = _git(["rev-parse", "--show-toplevel"], Path(folder))
-    except GitError:
-        return None
-    top = done.stdout.decode("utf-8", "replace").strip()
-    return Path(top).resolve() if done.returncode == 0 and top else None
-
-
 def resolve_revision(root: Path, revision: str) -> str:
     """The commit id ``revision`` names; raise GitError when it names none."""
     if not revision or revision.startswith("-"):

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from . import dates
+from .gitrepo import git_toplevel
 from .model import Handbook
 from .settings import Settings
 
@@ -100,18 +101,6 @@ def urgency(item: ReviewItem) -> tuple:
     if item.status == NEVER:
         return (1, 0, item.file)
     return (2, item.due.toordinal() if item.due else 0, item.file)
-
-
-def git_toplevel(folder: Path) -> Path | None:
-    """The root of the git working tree that holds ``folder``; None outside git (or without git)."""
-    try:
-        top = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"], cwd=folder, capture_output=True, text=True,
-            encoding="utf-8", errors="replace", timeout=30,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return Path(top.stdout.strip()) if top.returncode == 0 and top.stdout.strip() else None
 
 
 def git_commit_dates(docs_dir: Path) -> dict[str, date]:

@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from . import pipeline, review
+from .gitrepo import git_toplevel
 from .links import page_url
 from .model import Handbook
 from .report import display_path, plural
@@ -183,7 +184,7 @@ def links_for(project: Project) -> Links:
     """The link targets for ``project``: ``site_url`` and ``use_directory_urls``, ``repo_url`` and the repo root."""
     return Links(
         docs_dir=project.docs_dir,
-        repo_root=review.git_toplevel(project.docs_dir) or project.config_file.parent,
+        repo_root=git_toplevel(project.docs_dir) or project.config_file.parent,
         site_url=project.site_url,
         use_directory_urls=project.use_directory_urls,
         repo_url=project.repo_url,
