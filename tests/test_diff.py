@@ -8,8 +8,8 @@ import subprocess
 import pytest
 from click.testing import CliRunner
 
-from journeysite import model_diff
 from journeysite.cli import main as cli_main
+from journeysite.gitrepo import git_toplevel
 
 TEAMS = {
     "teams/customer-success.md": "---\nkind: team\ntitle: Customer Success\n---\n",
@@ -286,7 +286,7 @@ def test_outside_git_exits_2(project, tmp_path, monkeypatch):
 
 
 def test_compare_is_symmetric_for_added_and_removed(repo):
-    root = model_diff.git_toplevel(repo.root)
+    root = git_toplevel(repo.root)
     assert root is not None
     (repo.docs / "playbooks" / "deal-desk.md").unlink()
     repo.commit()
