@@ -50,7 +50,8 @@ def team_colours(handbook: Handbook) -> dict[str, tuple[str, str]]:
 
 def _quoted(value: object) -> str:
     """Text for a DOT attribute: backslash escapes such as \\N made literal; the graphviz package quotes it."""
-    return graphviz.escape(" ".join(str(value).split()))
+    # dot expands \N, \G, \L… even after graphviz.escape; doubling first keeps them literal (measured, 2.43).
+    return graphviz.escape(" ".join(str(value).split()).replace("\\", "\\\\"))
 
 
 def _label(*lines: tuple[str, bool], width: int = 22) -> str:
@@ -58,7 +59,8 @@ def _label(*lines: tuple[str, bool], width: int = 22) -> str:
     parts = []
     for text, bold in lines:
         for line in textwrap.wrap(" ".join(str(text).split()), width) or [""]:
-            escaped = html.escape(line, quote=True)
+            # In labels too dot expands \N and friends; a doubled backslash shows as one.
+            escaped = html.escape(line.replace("\\", "\\\\"), quote=True)
             parts.append(f"<b>{escaped}</b>" if bold else escaped)
     return "<" + "<br/>".join(parts) + ">"
 
@@ -108,7 +110,10 @@ def _journey_graph(handbook: Handbook, journeys: list[Journey], shown: Journey, 
     colours = team_colours(handbook)
     graph = _graph(name, title)
     handoffs = [h for h in handbook.of_kind("handoff") if h.active]
-    gap_pairs = {(t.before.key, t.after.key) for j in journeys for t in transitions(j, handoffs) if t.missing_handoff}
+    gaps = {(t.before.key, t.after.key): t for j in journeys for t in transitions(j, handoffs) if t.missing_handoff}
+    gap_pairs = set(gaps)
+    drawn: set[tuple[str, str]] = set()
+    nodes: set[str] = set()
     anchors: dict[str, tuple[str, str]] = {}  # stage key -> (first node, last node)
     transitions_by_pair = {(t.before.key, t.after.key): t for t in transitions(shown, handoffs) if t.stage}
     for step in shown.stages:
@@ -138,11 +143,14 @@ def _journey_graph(handbook: Handbook, journeys: list[Journey], shown: Journey, 
                         dim = highlight is not None and item.owner != highlight
                         _entity_node(column, handbook, item, colours, dim=dim)
             ids = [f"{_node_id(stage)}__more{id(i)}" if isinstance(i, int) else _node_id(i) for i in display]
+            nodes.update(_node_id(i) for i in display if not isinstance(i, int))
             anchors[stage.key] = (ids[0], ids[-1])
             for (a, b), (id_a, id_b) in zip(zip(display, display[1:], strict=False),
                                            zip(ids, ids[1:], strict=False), strict=True):
                 t = transitions_by_pair.get((a.key, b.key)) if not isinstance(a, int) and not isinstance(b, int) else None
                 style = _transition_style(t, (t.before.key, t.after.key) in gap_pairs) if t else {"style": "dotted"}
+                if t:
+                    drawn.add((t.before.key, t.after.key))
                 # Inside a rank dot puts an edge's tail below its head, so the edge is drawn reversed:
                 # the milestones then read from top to bottom.
                 graph.edge(id_b, id_a, dir="back", **style)
@@ -153,6 +161,18 @@ def _journey_graph(handbook: Handbook, journeys: list[Journey], shown: Journey, 
             extra = {"ltail": f"cluster_{_node_id(t.before)}", "lhead": f"cluster_{_node_id(t.after)}",
                      "weight": "10"}
             graph.edge(tail, head, **extra, **_transition_style(t, (t.before.key, t.after.key) in gap_pairs))
+            drawn.add((t.before.key, t.after.key))
+    # Gaps of a segment's journey between steps that are not next to each other here (a stage or
+    # milestone only other segments go through lies between them): drawn across, without moving the layout.
+    for pair, t in gaps.items():
+        if pair in drawn:
+            continue
+        if t.stage is None and t.before.key in anchors and t.after.key in anchors:
+            graph.edge(anchors[t.before.key][0], anchors[t.after.key][0], constraint="false",
+                       ltail=f"cluster_{_node_id(t.before)}", lhead=f"cluster_{_node_id(t.after)}",
+                       **_transition_style(t, True))
+        elif t.stage is not None and _node_id(t.before) in nodes and _node_id(t.after) in nodes:
+            graph.edge(_node_id(t.before), _node_id(t.after), constraint="false", **_transition_style(t, True))
     return Diagram(name, title, graph.source)
 
 
@@ -254,8 +274,13 @@ def stage_diagram(handbook: Handbook, relations: Relations, stage: Entity) -> Di
         if not milestones:
             cluster.node("empty", label=_label(("no milestones", False)), style='rounded,dashed', color=NEUTRAL[1])
     ids = [_node_id(m) for m in milestones] or ["empty"]
-    for a, b in zip(ids, ids[1:], strict=False):
-        graph.edge(a, b)
+    handoffs = [h for h in handbook.of_kind("handoff") if h.active]
+    gap_pairs = {(t.before.key, t.after.key) for j in handbook.journeys for t in transitions(j, handoffs)
+                 if t.missing_handoff}
+    inside = {(t.before.key, t.after.key): t for t in transitions(whole, handoffs) if t.stage is stage}
+    for a, b in zip(milestones, milestones[1:], strict=False):
+        t = inside.get((a.key, b.key))
+        graph.edge(_node_id(a), _node_id(b), **(_transition_style(t, (a.key, b.key) in gap_pairs) if t else {}))
     handoffs_in = relations.handoffs_into(stage)
     handoffs_out = relations.handoffs_out_of(stage)
     if previous is not None:

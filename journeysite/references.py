@@ -9,13 +9,16 @@ from .schema import KINDS, field_name
 _LISTED = 8
 
 
-def check(handbook: Handbook) -> list[Diagnostic]:
-    """Return an ``unknown-ref`` error for every reference to a missing entity."""
+def check(handbook: Handbook, unreadable: set[str] = frozenset()) -> list[Diagnostic]:
+    """Return an ``unknown-ref`` error for every reference to a missing entity.
+
+    ``unreadable``: ids of pages whose front matter could not be read (reported already), not missing.
+    """
     problems: list[Diagnostic] = []
     for entity in handbook.all():
         for path, kind, target in entity.references():
             # A value that is not an id at all (a title, say) is already a schema error.
-            if handbook.get(kind, target) is None and SLUG_RE.match(target):
+            if handbook.get(kind, target) is None and SLUG_RE.match(target) and target not in unreadable:
                 problems.append(
                     error(
                         "unknown-ref",
@@ -41,7 +44,7 @@ def check(handbook: Handbook) -> list[Diagnostic]:
                         owner,
                     )
                 )
-            elif handbook.get(ref.kind, ref.id) is None:
+            elif handbook.get(ref.kind, ref.id) is None and ref.id not in unreadable:
                 problems.append(
                     error(
                         "unknown-ref",

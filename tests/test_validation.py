@@ -615,3 +615,14 @@ def test_a_number_or_yes_used_as_a_key_is_an_unknown_field_not_a_crash(project):
     assert [(d["code"], d["line"]) for d in errors] == [("schema", 4), ("schema", 6)]
     assert "unknown field `1`" in errors[0]["message"]
     assert "unknown field `raci.True`" in errors[1]["message"]
+
+
+def test_a_page_with_broken_yaml_is_reported_once_not_also_as_every_link_to_it(project):
+    hb = project()
+    hb.write("teams/cs.md", "---\nkind: team\ntitle: CS\n---\nSee [[playbook:plan]].\n")
+    hb.write("playbooks/plan.md", "---\nkind: playbook\ntitle: [half written\n---\n")
+    code, data = hb.check_json()
+    assert code == 1
+    assert [(d["code"], d["file"]) for d in data["diagnostics"] if d["severity"] == "error"] == [
+        ("yaml-syntax", "playbooks/plan.md")
+    ]

@@ -1,0 +1,182 @@
+"""Journey diagrams as a person sees them in real Chromium: the shipped handbook built once, served locally.
+
+The inlined SVG is visible and has a size, its nodes are links that open the entity's page, and the overview,
+a segment page and a stage page are photographed in light and dark mode (under tmp_path, and copied to
+/tmp/diagram-shots/ for people to look at). Playwright drives the system's /usr/bin/chromium; without it the
+tests skip, except in CI (the CI variable set), where they fail.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from browser_support import MKDOCS, ROOT, build_env, serve
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CONTENT = ROOT / "content"
+SHOTS = Path("/tmp/diagram-shots")
+DIAGRAM = "article figure.jsite-diagram"
+
+
+def require_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    message = f"{CHROMIUM} is missing: install Chromium (sudo apt-get install chromium) to run the browser tests"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def shipped(kind_folder: str) -> dict[str, dict]:
+    """The front matter of the shipped handbook's pages of one kind, by id."""
+    return {p.stem: yaml.safe_load(p.read_text(encoding="utf-8").split("---", 2)[1])
+            for p in sorted((CONTENT / kind_folder).glob("*.md"))}
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory) -> Iterator[str]:
+    """The shipped handbook, built once with the real dot into a temporary folder and served on 127.0.0.1."""
+    require_chromium()
+    base = tmp_path_factory.mktemp("shipped-diagrams")
+    done = subprocess.run([MKDOCS, "build", "-f", str(ROOT / "mkdocs.yml"), "-d", str(base / "site")],
+                          cwd=ROOT, capture_output=True, text=True, env=build_env(), timeout=600)
+    assert done.returncode == 0, f"the shipped handbook does not build:\n{done.stdout}\n{done.stderr}"
+    assert "could not be drawn" not in done.stderr and "was not found" not in done.stderr, done.stderr
+    with serve(base / "site") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require_chromium()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:  # the test extra is not installed
+        if os.environ.get("CI"):
+            pytest.fail(f"Playwright is not installed: {exc}")
+        pytest.skip(f"Playwright is not installed: {exc}")
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+    finally:
+        playwright.stop()
+
+
+@contextlib.contextmanager
+def tab(browser, scheme: str = "light"):
+    """A page in a fresh context with the given preferred colour scheme; console errors collected in .errors."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, color_scheme=scheme)
+    # Offline: material's web fonts (fonts.googleapis.com) answer empty, and the system font is used.
+    context.route(re.compile(r"^https?://(?!127\.0\.0\.1[:/])"),
+                  lambda route: route.fulfill(status=200, body="", content_type="text/css"))
+    page = context.new_page()
+    page.set_default_timeout(30_000)  # the machines running the tests are shared and slow
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(f"console.{msg.type}: {msg.text}") if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
+    page.errors = errors
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def open_page(page, site_url: str, path: str) -> None:
+    response = page.goto(site_url + path, wait_until="load")
+    assert response is not None and response.ok, f"{path}: HTTP {response.status if response else '?'}"
+
+
+def heading(page) -> str:
+    return page.locator("article h1").first.inner_text().replace("¶", "").strip()
+
+
+def test_the_journey_diagram_is_visible_and_has_a_size(browser, site_url):
+    with tab(browser) as page:
+        open_page(page, site_url, "journey/")
+        svg = page.locator(f"{DIAGRAM} svg").first
+        svg.wait_for(state="visible")
+        assert svg.get_attribute("aria-label") == "The customer journey"
+        box = svg.bounding_box()
+        assert box is not None and box["width"] > 200 and box["height"] > 50, box
+        nodes = svg.locator("g.node")
+        assert nodes.count() == sum(1 for m in shipped("milestones").values() if m.get("status") != "retired")
+        first = nodes.first.bounding_box()
+        assert first is not None and first["width"] > 0 and first["height"] > 0
+        clusters = svg.locator("g.cluster")
+        assert clusters.count() == sum(1 for s in shipped("stages").values() if s.get("status") != "retired")
+        assert page.errors == []
+
+
+def test_clicking_a_milestone_node_opens_its_page(browser, site_url):
+    milestones = shipped("milestones")
+    with tab(browser) as page:
+        open_page(page, site_url, "journey/")
+        link = page.locator(f"{DIAGRAM} svg").first.locator("a[href*='milestones/']").first
+        link.wait_for(state="visible")
+        href = link.get_attribute("href") or ""
+        assert not href.startswith(("/", "http", "jsite:")), href
+        milestone = re.search(r"milestones/([a-z0-9-]+)", href)
+        assert milestone and milestone[1] in milestones, href
+        drawn = re.sub(r"\s", "", link.text_content() or "")  # the label, wrapped over several <text>s
+        assert re.sub(r"\s", "", milestones[milestone[1]]["title"]) in drawn, drawn
+        link.click()
+        page.wait_for_url(re.compile(rf"/milestones/{re.escape(milestone[1])}/$"))
+        assert heading(page) == milestones[milestone[1]]["title"]
+        assert page.errors == []
+
+
+def luminance(css_colour: str) -> float | None:
+    """0 (black) … 1 (white) for ``rgb(…)``/``rgba(…)``; None for a transparent colour."""
+    parts = [float(p) for p in re.findall(r"[\d.]+", css_colour)]
+    if len(parts) == 4 and parts[3] == 0:
+        return None
+    r, g, b = parts[:3]
+    return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("name, path", [("overview", "journey/"), ("segment", "segments/enterprise/"),
+                                        ("stage", "stages/onboarding/")])
+def test_diagram_screenshots(browser, site_url, tmp_path, scheme, name, path):
+    with tab(browser, scheme) as page:
+        open_page(page, site_url, path)
+        figure = page.locator(DIAGRAM).first
+        figure.wait_for(state="visible")
+        colour_scheme = page.locator("body").get_attribute("data-md-color-scheme")
+        assert colour_scheme == ("slate" if scheme == "dark" else "default"), colour_scheme
+        box = figure.locator("svg").bounding_box()
+        assert box is not None and box["width"] > 100 and box["height"] > 50, box
+        if scheme == "dark":
+            # dot draws dark text on a transparent background: in dark mode the canvas must be light.
+            canvas = figure.locator(".jsite-diagram-canvas")
+            background = canvas.evaluate("e => getComputedStyle(e).backgroundColor")
+            light = luminance(background)
+            assert light is not None and light > 0.7, f"the diagram sits on {background} in dark mode"
+        shots = [tmp_path / f"{name}-{scheme}.png", tmp_path / f"{name}-{scheme}-whole.png"]
+        figure.screenshot(path=str(shots[0]))  # as a reader sees it: a wide diagram scrolls in its frame
+        # The whole drawing, for people reviewing the diagrams: the frame unclipped.
+        figure.evaluate("f => { f.style.overflow = 'visible';"
+                        " f.querySelector('.jsite-diagram-canvas').style.overflow = 'visible'; }")
+        figure.locator("svg").screenshot(path=str(shots[1]))
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        for shot in shots:
+            assert shot.stat().st_size > 1000
+            shutil.copy(shot, SHOTS / shot.name)
+        assert page.errors == []

@@ -1,0 +1,1008 @@
+"""Journey diagrams (SPEC §4): the DOT built from the model, real Graphviz renders, the content cache, a
+missing, failing or hanging ``dot``, hostile titles, and the SVG as it is inlined in the built pages.
+
+The DOT tests are unit tests on ``diagrams.all_diagrams`` (no MkDocs). The rest run the real ``dot`` and real
+``mkdocs build`` subprocesses on small handbooks written in ``tmp_path``; ``dot`` is replaced by shell
+scripts on ``PATH`` where a test needs to count, break or remove it.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+import stat
+import subprocess
+import time
+import xml.etree.ElementTree as ET
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import yaml
+from browser_support import (
+    ROOT,
+    Node,
+    build_env,
+    h1,
+    is_relative,
+    link_target,
+    mkdocs_build,
+    page,
+    parse_html,
+    write_handbook,
+    write_tree,
+)
+
+from journeysite import diagrams, pipeline, relations
+from journeysite.dot_render import DotRenderer
+
+REAL_DOT = shutil.which("dot")
+GAP_COLOUR = "#d32f2f"
+SVG_NS = "{http://www.w3.org/2000/svg}"
+
+
+def require_dot() -> str:
+    """The real Graphviz ``dot``: the diagram tests need it (they fail without it in CI, else skip)."""
+    if REAL_DOT:
+        return REAL_DOT
+    message = "Graphviz's dot is missing: install Graphviz (sudo apt-get install graphviz) to run the diagram tests"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+# ---- writing small handbooks ---------------------------------------------------------------------------------
+
+
+def fm(kind: str, **fields) -> str:
+    """An entity page from front-matter fields (a trailing ``_`` is dropped: ``from_``)."""
+    front = {"kind": kind, **{name.rstrip("_"): value for name, value in fields.items()}}
+    return "---\n" + yaml.safe_dump(front, sort_keys=False, allow_unicode=True) + "---\n"
+
+
+def team(title: str) -> str:
+    return fm("team", title=title)
+
+
+def stage(title: str, owner: str, order: int, **fields) -> str:
+    return fm("stage", title=title, owner=owner, order=order, **fields)
+
+
+def milestone(title: str, owner: str, stage_id: str, order: int, **fields) -> str:
+    return fm("milestone", title=title, owner=owner, stage=stage_id, order=order, **fields)
+
+
+def playbook(title: str, owner: str, stages: list[str], trigger: dict, **fields) -> str:
+    return fm("playbook", title=title, owner=owner, type="lifecycle", stages=stages, trigger=trigger, **fields)
+
+
+def handoff(title: str, giver: str, receiver: str, **fields) -> str:
+    return fm("handoff", title=title, owner=giver, from_=giver, to=receiver, artifacts=["Notes"], **fields)
+
+
+# One journey, no segments: lead (Sales) → [legacy, retired] → setup (Onboarding) → value (Customer Success).
+# Gaps: setup → value (its only handoff is retired) and, inside setup, connected → live (Onboarding to CS).
+# Covered: lead → setup by "Sales to Onboarding"; first-value → renewal by "Renewal handover".
+JOURNEY = {
+    "teams/sales.md": team("Sales"),
+    "teams/onboarding.md": team("Onboarding"),
+    "teams/success.md": team("Customer Success"),
+    "stages/lead.md": stage("Lead", "sales", 1),
+    "stages/legacy.md": stage("Legacy stage", "success", 2, status="retired"),
+    "stages/setup.md": stage("Setup", "onboarding", 3, summary="The customer goes live."),
+    "stages/value.md": stage("Value", "success", 4),
+    "milestones/signed.md": milestone("Contract signed", "sales", "lead", 1),
+    "milestones/ghost.md": milestone("Ghost milestone", "success", "legacy", 1),
+    # File names sort connected < kickoff < live < old-check; the order is kickoff, (old-check), connected, live.
+    "milestones/kickoff.md": milestone("Kickoff held", "onboarding", "setup", 1),
+    "milestones/old-check.md": milestone("Old check", "onboarding", "setup", 2, status="retired"),
+    "milestones/connected.md": milestone("Data connected", "onboarding", "setup", 3),
+    "milestones/live.md": milestone("Go-live", "success", "setup", 4),
+    "milestones/first-value.md": milestone("First value", "success", "value", 1),
+    "milestones/renewal.md": milestone("Renewal signed", "sales", "value", 2),
+    "handoffs/sales-to-onboarding.md": handoff("Sales to Onboarding", "sales", "onboarding",
+                                               from_stage="lead", to_stage="setup"),
+    "handoffs/old-setup-to-value.md": handoff("Retired handover", "onboarding", "success",
+                                              from_stage="setup", to_stage="value", status="retired"),
+    "handoffs/renewal-handover.md": handoff("Renewal handover", "success", "sales", milestone="first-value"),
+    "playbooks/welcome.md": playbook("Welcome", "sales", ["lead"], {"milestone": "signed"}),
+    "playbooks/kickoff-plan.md": playbook("Kickoff plan", "onboarding", ["setup"], {"milestone": "kickoff"}),
+    "playbooks/old-kickoff.md": playbook("Old kickoff", "onboarding", ["setup"], {"milestone": "kickoff"},
+                                         status="retired"),
+    # Lists a milestone but is triggered by a schedule: not a playbook the milestone triggers.
+    "playbooks/health-review.md": playbook("Health review", "success", ["setup"], {"schedule": "every 90 days"},
+                                           milestones=["connected"]),
+}
+JOURNEY_STAGES = ["lead", "setup", "value"]
+JOURNEY_MILESTONES = {"lead": ["signed"], "setup": ["kickoff", "connected", "live"], "value": ["first-value", "renewal"]}
+
+# Two segments: "onsite" only for big, so small goes buy → grow, with its own handoff; grow has one milestone
+# per segment. No warning at all: every change of owner has a handoff on every journey.
+CLEAN = {
+    "index.md": "# Clean handbook\n",
+    "teams/sales.md": team("Sales"),
+    "teams/success.md": team("Customer Success"),
+    "segments/big.md": fm("segment", title="Big accounts", owner="success", touch="high"),
+    "segments/small.md": fm("segment", title="Small accounts", owner="success", touch="tech"),
+    "stages/buy.md": stage("Buy", "sales", 1),
+    "stages/onsite.md": stage("Onsite training", "success", 2, segments=["big"]),
+    "stages/grow.md": stage("Grow", "success", 3),
+    "stages/renew.md": stage("Renew", "success", 4),
+    "milestones/signed.md": milestone("Contract signed", "sales", "buy", 1),
+    "milestones/trained.md": milestone("Admins trained", "success", "onsite", 1),
+    "milestones/first-use.md": milestone("First use", "success", "grow", 1),
+    "milestones/exec-review.md": milestone("Executive review", "success", "grow", 2, segments=["big"]),
+    "milestones/self-serve.md": milestone("Self-serve adoption", "success", "grow", 3, segments=["small"]),
+    "milestones/renewed.md": milestone("Renewed", "success", "renew", 1),
+    "handoffs/buy-to-onsite.md": handoff("Buy to onsite", "sales", "success", from_stage="buy", to_stage="onsite"),
+    "handoffs/buy-to-grow.md": handoff("Buy to grow", "sales", "success", from_stage="buy", to_stage="grow",
+                                       segments=["small"]),
+}
+CLEAN_NAMES = {"journey", "segment-big", "segment-small", "stage-buy", "stage-onsite", "stage-grow", "stage-renew",
+               "team-sales", "team-success"}
+CLEAN_TITLES = {
+    "journey": "The customer journey", "segment-big": "The Big accounts journey",
+    "segment-small": "The Small accounts journey", "stage-buy": "The Buy stage",
+    "stage-onsite": "The Onsite training stage", "stage-grow": "The Grow stage", "stage-renew": "The Renew stage",
+    "team-sales": "Sales's moments in the journey", "team-success": "Customer Success's moments in the journey",
+}
+
+
+def handbook_of(tmp_path: Path, files: dict[str, str]):
+    """Load a handbook written into tmp_path/docs; return (handbook, relations)."""
+    docs = tmp_path / "docs"
+    write_tree(docs, files)
+    result = pipeline.run(docs)
+    assert result.errors == [], [f"{d.file}:{d.line}: {d.message}" for d in result.errors]
+    return result.handbook, relations.build(result.handbook)
+
+
+def diagrams_of(tmp_path: Path, files: dict[str, str]) -> dict[tuple[str, str | None], diagrams.Diagram]:
+    handbook, rel = handbook_of(tmp_path, files)
+    return diagrams.all_diagrams(handbook, rel)
+
+
+# ---- reading DOT: the subset the graphviz package writes --------------------------------------------------------
+
+
+@dataclass
+class DotNode:
+    name: str
+    attrs: dict[str, str]
+    cluster: str | None  # the innermost cluster it was declared in
+
+
+@dataclass
+class DotEdge:
+    tail: str
+    head: str
+    attrs: dict[str, str]
+
+    @property
+    def label(self) -> str:
+        return label_text(self.attrs.get("label", ""))
+
+    def between(self) -> tuple[str, str]:
+        """What the edge means: (before, after), as node names, or cluster names for a stage transition."""
+        tail, head = self.attrs.get("ltail", self.tail), self.attrs.get("lhead", self.head)
+        return (head, tail) if self.attrs.get("dir") == "back" else (tail, head)
+
+    @property
+    def is_gap(self) -> bool:
+        return self.label == "gap: no handoff"
+
+
+@dataclass
+class Dot:
+    name: str = ""
+    attrs: dict[str, str] = field(default_factory=dict)
+    clusters: dict[str, dict[str, str]] = field(default_factory=dict)  # in order of declaration
+    nodes: dict[str, DotNode] = field(default_factory=dict)
+    edges: list[DotEdge] = field(default_factory=list)
+
+    def members(self, cluster: str) -> list[str]:
+        return [n.name for n in self.nodes.values() if n.cluster == cluster]
+
+    def text(self) -> str:
+        """Every label of the graph as text, for "is this title anywhere" checks."""
+        labels = [c.get("label", "") for c in self.clusters.values()] + [n.attrs.get("label", "") for n in self.nodes.values()]
+        labels += [e.attrs.get("label", "") for e in self.edges]
+        return " | ".join(label_text(v) for v in labels)
+
+
+_TOKEN = re.compile(r'\s+|(?P<arrow>->)|(?P<punct>[{}\[\];=,])|(?P<quoted>"(?:[^"\\]|\\.)*")|(?P<html><)'
+                    r"|(?P<id>[A-Za-z0-9_.#\-]+)", re.DOTALL)
+
+
+def _tokens(source: str) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    i = 0
+    while i < len(source):
+        m = _TOKEN.match(source, i)
+        assert m, f"cannot read the DOT at {source[i:i + 40]!r}"
+        if m.lastgroup == "html":  # a balanced <...> HTML-like label
+            depth, j = 0, i
+            while True:
+                depth += {"<": 1, ">": -1}.get(source[j], 0)
+                j += 1
+                if depth == 0:
+                    break
+            found.append(("html", source[i:j]))
+            i = j
+            continue
+        if m.lastgroup == "quoted":
+            found.append(("value", m.group()[1:-1].replace('\\"', '"')))
+        elif m.lastgroup == "id":
+            found.append(("value", m.group()))
+        elif m.lastgroup:
+            found.append(("punct", m.group()))
+        i = m.end()
+    return found
+
+
+def parse_dot(source: str) -> Dot:
+    """Clusters (with their attributes), nodes (with their cluster), edges: enough to check what is drawn."""
+    tokens = _tokens(source)
+    dot = Dot()
+    assert tokens[0] == ("value", "digraph"), source[:60]
+    dot.name = tokens[1][1]
+    pos = 3
+
+    def attr_list(pos: int) -> tuple[dict[str, str], int]:
+        attrs: dict[str, str] = {}
+        pos += 1  # [
+        while tokens[pos] != ("punct", "]"):
+            key, value = tokens[pos][1], tokens[pos + 2][1]
+            attrs[key] = value
+            pos += 3
+            if tokens[pos] == ("punct", ","):
+                pos += 1
+        return attrs, pos + 1
+
+    def body(pos: int, cluster: str | None, attrs: dict[str, str]) -> int:
+        while tokens[pos] != ("punct", "}"):
+            kind, value = tokens[pos]
+            following = tokens[pos + 1] if pos + 1 < len(tokens) else ("", "")
+            if (kind, value) == ("punct", ";"):
+                pos += 1
+            elif value in ("graph", "node", "edge") and following == ("punct", "["):
+                found, pos = attr_list(pos + 1)
+                if value == "graph":
+                    attrs.update(found)
+            elif value == "subgraph" or (kind, value) == ("punct", "{"):
+                name = ""
+                if value == "subgraph":
+                    pos += 1
+                    if tokens[pos][0] != "punct":
+                        name, pos = tokens[pos][1], pos + 1
+                inner_cluster, inner_attrs = cluster, {}
+                if name.startswith("cluster"):
+                    inner_cluster = name
+                    dot.clusters[name] = inner_attrs
+                pos = body(pos + 1, inner_cluster, inner_attrs)
+            elif following == ("punct", "="):
+                attrs[value] = tokens[pos + 2][1]
+                pos += 3
+            elif following == ("punct", "->"):
+                head = tokens[pos + 2][1]
+                pos += 3
+                edge_attrs: dict[str, str] = {}
+                if tokens[pos] == ("punct", "["):
+                    edge_attrs, pos = attr_list(pos)
+                dot.edges.append(DotEdge(value, head, edge_attrs))
+            else:
+                pos += 1
+                node_attrs: dict[str, str] = {}
+                if tokens[pos] == ("punct", "["):
+                    node_attrs, pos = attr_list(pos)
+                if value in dot.nodes:
+                    dot.nodes[value].attrs.update(node_attrs)
+                else:
+                    dot.nodes[value] = DotNode(value, node_attrs, cluster)
+        return pos + 1
+
+    body(pos, None, dot.attrs)
+    return dot
+
+
+def label_text(value: str) -> str:
+    """The text a reader sees for a label: an HTML-like label's tags and line breaks gone, entities decoded."""
+    if value.startswith("<") and value.endswith(">"):
+        value = re.sub(r"<br\s*/?>", " ", value[1:-1])
+        value = html.unescape(re.sub(r"<[^>]*>", "", value))
+    return " ".join(value.split())
+
+
+def node(kind: str, id: str) -> str:
+    return re.sub(r"[^a-z0-9]", "_", f"{kind}_{id}")
+
+
+def cluster(stage_id: str) -> str:
+    return f"cluster_{node('stage', stage_id)}"
+
+
+# ---- 1. the DOT built from the model ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def journey_diagrams(tmp_path) -> dict[tuple[str, str | None], diagrams.Diagram]:
+    return diagrams_of(tmp_path, JOURNEY)
+
+
+@pytest.fixture
+def journey_dot(journey_diagrams) -> Dot:
+    return parse_dot(journey_diagrams[("journey", None)].dot)
+
+
+def test_every_diagram_of_the_site_is_built_and_retired_stages_have_none(journey_diagrams):
+    assert sorted(journey_diagrams) == sorted([
+        ("journey", None), ("stage", "lead"), ("stage", "setup"), ("stage", "value"),
+        ("team", "onboarding"), ("team", "sales"), ("team", "success"),
+    ])
+    names = [d.name for d in journey_diagrams.values()]
+    assert len(set(names)) == len(names), f"diagram names must be unique (they prefix SVG ids): {names}"
+
+
+def test_journey_has_one_cluster_per_active_stage_in_journey_order(journey_dot):
+    assert list(journey_dot.clusters) == [cluster(s) for s in JOURNEY_STAGES]
+    titles = [label_text(c["label"]) for c in journey_dot.clusters.values()]
+    assert titles == ["Lead Sales", "Setup Onboarding", "Value Customer Success"], "stage title, then its owner"
+    for stage_id, attrs in zip(JOURNEY_STAGES, journey_dot.clusters.values(), strict=True):
+        assert attrs["URL"] == f"jsite:stage:{stage_id}"
+
+
+def test_milestones_sit_inside_their_stage_cluster_in_order(journey_dot):
+    for stage_id, milestones in JOURNEY_MILESTONES.items():
+        assert journey_dot.members(cluster(stage_id)) == [node("milestone", m) for m in milestones], stage_id
+    # Within a stage, one edge per consecutive pair, pointing from the earlier milestone to the later one.
+    inside = {e.between() for e in journey_dot.edges if "lhead" not in e.attrs}
+    expected = {(node("milestone", a), node("milestone", b))
+                for ms in JOURNEY_MILESTONES.values() for a, b in zip(ms, ms[1:], strict=False)}
+    assert inside == expected
+    between = [e.between() for e in journey_dot.edges if "lhead" in e.attrs]
+    assert between == [(cluster("lead"), cluster("setup")), (cluster("setup"), cluster("value"))]
+
+
+def test_retired_stages_and_milestones_are_not_drawn(journey_diagrams):
+    for diagram in journey_diagrams.values():
+        parsed = parse_dot(diagram.dot)
+        for gone in ("Legacy stage", "Ghost milestone", "Old check", "Retired handover", "Old kickoff"):
+            assert gone not in parsed.text(), f"{gone!r} (retired) in {diagram.name}"
+        for gone in ("stage:legacy", "milestone:ghost", "milestone:old-check", "playbook:old-kickoff",
+                     "handoff:old-setup-to-value"):
+            assert f'"jsite:{gone}"' not in diagram.dot, f"{gone} (retired) in {diagram.name}"
+        assert node("milestone", "ghost") not in parsed.nodes
+        assert cluster("legacy") not in parsed.clusters
+
+
+def test_nodes_are_filled_with_their_owner_teams_colour(tmp_path):
+    handbook, rel = handbook_of(tmp_path, JOURNEY)
+    colours = diagrams.team_colours(handbook)
+    assert len({fill for fill, _ in colours.values()}) == 3, "three teams, three colours"
+    parsed = parse_dot(diagrams.all_diagrams(handbook, rel)[("journey", None)].dot)
+    for stage_id, milestones in JOURNEY_MILESTONES.items():
+        for milestone_id in milestones:
+            owner = handbook.get("milestone", milestone_id).owner
+            attrs = parsed.nodes[node("milestone", milestone_id)].attrs
+            assert (attrs["fillcolor"], attrs["color"]) == colours[owner], milestone_id
+            assert attrs["URL"] == f"jsite:milestone:{milestone_id}"
+        stage_owner = handbook.get("stage", stage_id).owner
+        assert parsed.clusters[cluster(stage_id)]["color"] == colours[stage_owner][1], stage_id
+    # Go-live (Customer Success) and the other Setup milestones (Onboarding) differ in colour.
+    assert parsed.nodes[node("milestone", "live")].attrs["fillcolor"] != \
+        parsed.nodes[node("milestone", "kickoff")].attrs["fillcolor"]
+
+
+def test_a_red_dashed_gap_edge_exactly_where_a_handoff_is_missing(journey_dot):
+    gaps = {e.between() for e in journey_dot.edges if e.is_gap}
+    assert gaps == {
+        (cluster("setup"), cluster("value")),  # a stage transition: its only handoff is retired
+        (node("milestone", "connected"), node("milestone", "live")),  # a milestone transition
+    }
+    for edge in journey_dot.edges:
+        red = edge.attrs.get("color") == GAP_COLOUR
+        dashed = "dashed" in edge.attrs.get("style", "")
+        assert red == dashed == edge.is_gap, f"{edge} is red/dashed without being a gap, or the other way"
+
+
+def test_a_covered_transition_is_labelled_with_its_handoff(journey_dot):
+    labelled = {e.between(): (e.label, e.attrs.get("URL")) for e in journey_dot.edges if e.label and not e.is_gap}
+    assert labelled == {
+        (cluster("lead"), cluster("setup")): ("Sales to Onboarding", "jsite:handoff:sales-to-onboarding"),
+        (node("milestone", "first-value"), node("milestone", "renewal")):
+            ("Renewal handover", "jsite:handoff:renewal-handover"),
+    }
+    # A transition that keeps its owner needs no handoff: a plain edge.
+    plain = [e for e in journey_dot.edges if e.between() == (node("milestone", "kickoff"), node("milestone", "connected"))]
+    assert len(plain) == 1 and not plain[0].label and plain[0].attrs.get("color") != GAP_COLOUR
+
+
+def test_every_diagram_asks_for_newrank(journey_diagrams, tmp_path):
+    # Graphviz 2.43 aborts with "trouble in init_rank" on some clustered graphs without it (FACTS.md).
+    every = list(journey_diagrams.values()) + list(diagrams_of(tmp_path / "clean", CLEAN).values())
+    for diagram in every:
+        assert parse_dot(diagram.dot).attrs.get("newrank") == "true", diagram.name
+
+
+def test_segment_diagrams_show_only_that_segments_stages_and_milestones(tmp_path):
+    found = diagrams_of(tmp_path, CLEAN)
+    big = parse_dot(found[("segment", "big")].dot)
+    small = parse_dot(found[("segment", "small")].dot)
+    assert list(big.clusters) == [cluster(s) for s in ("buy", "onsite", "grow", "renew")]
+    assert list(small.clusters) == [cluster(s) for s in ("buy", "grow", "renew")]
+    assert big.members(cluster("grow")) == [node("milestone", "first-use"), node("milestone", "exec-review")]
+    assert small.members(cluster("grow")) == [node("milestone", "first-use"), node("milestone", "self-serve")]
+    assert "Onsite training" not in small.text() and "Admins trained" not in small.text()
+    assert "Self-serve adoption" not in big.text()
+    # Each segment's transitions carry that segment's handoffs.
+    big_labels = {e.between(): e.label for e in big.edges if "lhead" in e.attrs}
+    small_labels = {e.between(): e.label for e in small.edges if "lhead" in e.attrs}
+    assert big_labels[(cluster("buy"), cluster("onsite"))] == "Buy to onsite"
+    assert small_labels[(cluster("buy"), cluster("grow"))] == "Buy to grow"
+    assert not [e for e in big.edges + small.edges if e.is_gap]
+    whole = parse_dot(found[("journey", None)].dot)
+    assert list(whole.clusters) == [cluster(s) for s in ("buy", "onsite", "grow", "renew")]
+    assert whole.members(cluster("grow")) == [node("milestone", m) for m in ("first-use", "exec-review", "self-serve")]
+
+
+def test_a_segment_handoff_covers_only_its_segment(tmp_path):
+    # buy → grow is covered for "small" only: without the handoff for "big"… but "big" never goes buy → grow.
+    # Limit buy → onsite to "small" instead: "big" (the only segment with onsite) now has a gap.
+    files = dict(CLEAN)
+    files["handoffs/buy-to-onsite.md"] = handoff("Buy to onsite", "sales", "success", from_stage="buy",
+                                                 to_stage="onsite", segments=["small"])
+    found = diagrams_of(tmp_path, files)
+    big = parse_dot(found[("segment", "big")].dot)
+    assert {e.between() for e in big.edges if e.is_gap} == {(cluster("buy"), cluster("onsite"))}
+    whole = parse_dot(found[("journey", None)].dot)
+    assert {e.between() for e in whole.edges if e.is_gap} == {(cluster("buy"), cluster("onsite"))}, \
+        "the whole journey shows every segment's gaps"
+
+
+def test_the_whole_journey_shows_a_gap_that_only_a_segment_journey_has(tmp_path):
+    # Without "Buy to grow", small accounts go from Buy (Sales) straight to Grow (Customer Success) with no
+    # handoff: a missing-handoff finding. The whole journey promises "gaps from any segment's journey".
+    files = {k: v for k, v in CLEAN.items() if k != "handoffs/buy-to-grow.md"}
+    handbook, rel = handbook_of(tmp_path, files)
+    found = diagrams.all_diagrams(handbook, rel)
+    small = parse_dot(found[("segment", "small")].dot)
+    assert {e.between() for e in small.edges if e.is_gap} == {(cluster("buy"), cluster("grow"))}
+    whole = parse_dot(found[("journey", None)].dot)
+    gaps = {e.between() for e in whole.edges if e.is_gap}
+    assert (cluster("buy"), cluster("grow")) in gaps, (
+        f"the whole-journey diagram does not draw the Buy → Grow gap of the Small accounts journey "
+        f"(gap edges drawn: {gaps})")
+
+
+def test_stage_diagram_shows_neighbours_and_the_playbooks_its_milestones_trigger(journey_diagrams):
+    setup = parse_dot(journey_diagrams[("stage", "setup")].dot)
+    assert list(setup.clusters) == [cluster("setup")]
+    assert setup.members(cluster("setup")) == [node("milestone", m) for m in JOURNEY_MILESTONES["setup"]]
+    previous, following = setup.nodes[node("stage", "lead")], setup.nodes[node("stage", "value")]
+    assert (label_text(previous.attrs["label"]), previous.attrs["URL"]) == ("Lead", "jsite:stage:lead")
+    assert (label_text(following.attrs["label"]), following.attrs["URL"]) == ("Value", "jsite:stage:value")
+    assert previous.cluster is None and following.cluster is None
+    edges = {e.between(): e for e in setup.edges}
+    into = edges[(node("stage", "lead"), node("milestone", "kickoff"))]
+    assert (into.label, into.attrs.get("URL")) == ("Sales to Onboarding", "jsite:handoff:sales-to-onboarding")
+    out = edges[(node("milestone", "live"), node("stage", "value"))]
+    assert out.is_gap and out.attrs.get("color") == GAP_COLOUR, "Setup → Value has only a retired handoff"
+    playbooks = {n.name: label_text(n.attrs["label"]) for n in setup.nodes.values() if n.attrs.get("URL", "").startswith("jsite:playbook:")}
+    assert playbooks == {node("playbook", "kickoff-plan"): "Kickoff plan"}, \
+        "only active playbooks triggered by a milestone (not retired ones, not ones that merely list it)"
+    triggers = [e for e in setup.edges if e.label == "triggers"]
+    assert [(e.tail, e.head) for e in triggers] == [(node("milestone", "kickoff"), node("playbook", "kickoff-plan"))]
+    for other in ("Value", "Lead"):  # the neighbours' own milestones stay on their pages
+        assert other in setup.text()
+    assert "Contract signed" not in setup.text() and "First value" not in setup.text()
+
+    first = parse_dot(journey_diagrams[("stage", "lead")].dot)
+    assert node("stage", "setup") in first.nodes and not any(
+        n.startswith("stage_") and n != node("stage", "setup") for n in first.nodes), "the first stage has no previous"
+    assert {label_text(n.attrs["label"]) for n in first.nodes.values() if "playbook" in n.name} == {"Welcome"}
+    last = parse_dot(journey_diagrams[("stage", "value")].dot)
+    assert [n for n in last.nodes if n.startswith("stage_")] == [node("stage", "setup")], "the last stage has no next"
+
+
+def test_stage_diagram_draws_the_handoffs_and_gaps_between_its_milestones(journey_diagrams):
+    # The stage diagram draws the stage's own transitions as the journey diagram does: a missing handoff
+    # between two of its milestones in red, a covered one labelled with its handoff.
+    setup = parse_dot(journey_diagrams[("stage", "setup")].dot)
+    edges = {e.between(): e for e in setup.edges}
+    gap = edges[(node("milestone", "connected"), node("milestone", "live"))]
+    assert gap.is_gap and gap.attrs.get("color") == GAP_COLOUR, (
+        f"Data connected (Onboarding) → Go-live (Customer Success) has no handoff, but the Setup stage diagram "
+        f"draws it as a plain edge: {gap.attrs}")
+    value = parse_dot(journey_diagrams[("stage", "value")].dot)
+    covered = {e.between(): e for e in value.edges}[(node("milestone", "first-value"), node("milestone", "renewal"))]
+    assert covered.label == "Renewal handover", f"the Value stage diagram does not name its handoff: {covered.attrs}"
+
+
+def test_team_diagram_greys_out_other_teams(journey_diagrams):
+    onboarding = parse_dot(journey_diagrams[("team", "onboarding")].dot)
+    fills = {name: n.attrs["fillcolor"] for name, n in onboarding.nodes.items()}
+    mine = {fills[node("milestone", m)] for m in ("kickoff", "connected")}
+    others = {fills[node("milestone", m)] for m in ("signed", "live", "first-value", "renewal")}
+    assert len(mine) == 1 and others == {diagrams.NEUTRAL[0]} and mine != others
+
+
+# ---- 2. the shipped handbook renders with the real dot ------------------------------------------------------------
+
+
+def test_every_diagram_of_the_shipped_handbook_renders_with_the_real_dot(tmp_path):
+    dot = require_dot()
+    result = pipeline.run(ROOT / "content")
+    assert result.errors == []
+    handbook = result.handbook
+    found = diagrams.all_diagrams(handbook, relations.build(handbook))
+    segments = [s for s in handbook.of_kind("segment") if s.active]
+    expected = 1 + len(segments) + len([s for s in handbook.stages if s.active]) + len(
+        [t for t in handbook.of_kind("team") if t.active])
+    assert len(found) == expected
+    renderer = DotRenderer(tmp_path / "cache", dot=dot)
+    rendered = renderer.render_all({d.name: d.dot for d in found.values()})
+    failures = {name: r.error for name, r in rendered.items() if r.svg is None}
+    assert failures == {}
+    assert renderer.runs == len(found) + 1  # each diagram in its own process, plus `dot -V`
+    for diagram in found.values():
+        root = ET.fromstring(rendered[diagram.name].svg.encode("utf-8"))
+        assert root.tag == f"{SVG_NS}svg"
+        nodes = root.findall(f".//{SVG_NS}g[@class='node']")
+        assert nodes, f"{diagram.name} has no node"
+        declared = {n for n in parse_dot(diagram.dot).nodes}
+        assert {n.find(f"{SVG_NS}title").text for n in nodes} == declared, diagram.name
+    # Rendered again from the cache: no dot at all.
+    again = DotRenderer(tmp_path / "cache", dot=dot)
+    assert all(r.from_cache for r in again.render_all({d.name: d.dot for d in found.values()}).values())
+    assert again.runs == 0
+
+
+# ---- 3. the cache: a counting dot on PATH, real mkdocs builds ------------------------------------------------------
+
+
+def executable(path: Path, script: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(script, encoding="utf-8")
+    path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    return path
+
+
+def counting_dot(bin_dir: Path, counter: Path, real: str) -> Path:
+    """A ``dot`` that logs each start (its arguments and the graph's first line) and runs the real one."""
+    return executable(bin_dir / "dot", f"""#!/bin/sh
+if [ "$1" = "-V" ]; then
+  echo "-V" >> '{counter}'
+  exec '{real}' "$@"
+fi
+input=$(mktemp)
+cat > "$input"
+echo "$* $(head -n 1 "$input")" >> '{counter}'
+'{real}' "$@" < "$input"
+status=$?
+rm -f "$input"
+exit $status
+""")
+
+
+@dataclass
+class Runs:
+    """The lines the counting dot logged during one build."""
+
+    lines: list[str]
+
+    @property
+    def version_checks(self) -> int:
+        return self.lines.count("-V")
+
+    @property
+    def graphs(self) -> list[str]:
+        """The graph names dot rendered (``digraph stage_buy {`` → ``stage_buy``)."""
+        return [line.split()[2] for line in self.lines if line != "-V"]
+
+
+def graph_name(diagram_name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_]", "_", diagram_name)
+
+
+@pytest.fixture(scope="module")
+def cache_builds(tmp_path_factory) -> dict:
+    """The clean handbook built four times with a counting dot: cold, warm, after a title change, after a new dot."""
+    real = require_dot()
+    base = tmp_path_factory.mktemp("cache")
+    root = write_handbook(base / "handbook", CLEAN)
+    counter = base / "dot-runs.log"
+    counting_dot(base / "bin", counter, real)
+    env = build_env(PATH=f"{base / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}")
+    cache = root / ".cache" / "plugin" / "journeysite"
+    steps: dict = {"root": root, "cache": cache}
+
+    def build(step: str) -> None:
+        counter.write_text("", encoding="utf-8")
+        done = mkdocs_build(root, "--strict", env=env)
+        assert done.returncode == 0, f"{step} build failed:\n{done.stdout}\n{done.stderr}"
+        assert "Traceback" not in done.stderr
+        steps[step] = Runs(counter.read_text(encoding="utf-8").splitlines())
+        steps[f"{step} svgs"] = sorted(p.name for p in cache.glob("*.svg"))
+
+    build("cold")
+    build("warm")
+    onsite = root / "docs" / "stages" / "onsite.md"
+    onsite.write_text(onsite.read_text(encoding="utf-8").replace("title: Onsite training",
+                                                                 "title: Onsite enablement"), encoding="utf-8")
+    build("changed")
+    steps["changed html"] = (root / "site" / "journey" / "index.html").read_text(encoding="utf-8")
+    # The same Graphviz behind another wrapper (a new size and mtime): dot -V again, and nothing else.
+    counting_dot(base / "bin", counter, real).write_text(
+        (base / "bin" / "dot").read_text(encoding="utf-8") + "# a newer wrapper\n", encoding="utf-8")
+    build("new dot")
+    return steps
+
+
+def test_a_cold_build_runs_dot_once_per_diagram(cache_builds):
+    runs = cache_builds["cold"]
+    assert runs.version_checks == 1
+    assert Counter(runs.graphs) == Counter(graph_name(n) for n in CLEAN_NAMES), runs.lines
+    assert len(cache_builds["cold svgs"]) == len(CLEAN_NAMES)
+
+
+def test_a_rebuild_with_nothing_changed_runs_dot_zero_times(cache_builds):
+    assert cache_builds["warm"].lines == [], "no render and no `dot -V` when nothing changed"
+    assert cache_builds["warm svgs"] == cache_builds["cold svgs"]
+
+
+def test_changing_a_stage_title_re_renders_only_the_diagrams_that_show_it(cache_builds):
+    # "Onsite training" (Big accounts only) is drawn in: the journey, the Big accounts journey, its own stage
+    # diagram, its neighbours' stage diagrams (Buy's next, Grow's previous) and both team diagrams (each shows
+    # the whole journey). Not in: the Small accounts journey, the Renew stage diagram.
+    affected = {"journey", "segment-big", "stage-onsite", "stage-buy", "stage-grow", "team-sales", "team-success"}
+    runs = cache_builds["changed"]
+    assert runs.version_checks == 0
+    assert len(runs.graphs) == len(affected) == 7
+    assert sorted(runs.graphs) == sorted(graph_name(n) for n in affected)
+    assert "Onsite enablement" in cache_builds["changed html"]
+
+
+def test_stale_cache_entries_are_pruned(cache_builds):
+    cold, changed = set(cache_builds["cold svgs"]), set(cache_builds["changed svgs"])
+    assert len(changed) == len(CLEAN_NAMES), "one SVG per diagram: the stale ones are deleted"
+    assert len(cold - changed) == 7 and len(cold & changed) == 2
+    assert not list(cache_builds["cache"].glob("*.tmp")), "no temporary file left behind"
+
+
+def test_a_new_dot_binary_is_asked_its_version_once(cache_builds):
+    runs = cache_builds["new dot"]
+    assert runs.version_checks == 1
+    assert runs.graphs == [], "the same Graphviz version: the cached SVGs still hold"
+
+
+def test_the_cache_lives_next_to_mkdocs_yml_not_in_the_docs_or_the_site(cache_builds):
+    root = cache_builds["root"]
+    assert (root / ".cache" / "plugin" / "journeysite" / "dot-version.json").is_file()
+    assert not list((root / "docs").rglob("*.svg")) and not (root / "docs" / ".cache").exists()
+    assert not (root / "site" / ".cache").exists()
+
+
+# ---- 4. without dot, with a dot that fails, with a dot that hangs --------------------------------------------------
+
+
+def warnings(done: subprocess.CompletedProcess[str]) -> list[str]:
+    """The WARNING lines of a build's log (MkDocs logs to stderr)."""
+    return [line for line in (done.stdout + done.stderr).splitlines() if line.startswith("WARNING")]
+
+
+@pytest.fixture(scope="module")
+def no_dot(tmp_path_factory) -> dict:
+    """The clean handbook built with no ``dot`` anywhere on PATH: without and with --strict."""
+    base = tmp_path_factory.mktemp("nodot")
+    root = write_handbook(base / "handbook", CLEAN)
+    empty = base / "empty-bin"
+    empty.mkdir()
+    env = build_env(PATH=str(empty))
+    lenient = mkdocs_build(root, env=env)
+    site = {p.relative_to(root / "site").as_posix(): p.read_text(encoding="utf-8")
+            for p in (root / "site").rglob("*.html")}
+    strict = mkdocs_build(root, "--strict", env=env)
+    return {"root": root, "lenient": lenient, "strict": strict, "site": site}
+
+
+def test_without_dot_the_build_warns_once_and_says_how_to_install_graphviz(no_dot):
+    done = no_dot["lenient"]
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    found = warnings(done)
+    assert len(found) == 1, found
+    warning = found[0]
+    for hint in ("Graphviz", "apt-get install graphviz", "brew install graphviz", "winget install graphviz",
+                 "diagrams: false"):
+        assert hint in warning, f"{hint!r} not in {warning!r}"
+
+
+def test_without_dot_a_strict_build_fails(no_dot):
+    done = no_dot["strict"]
+    assert done.returncode != 0
+    assert "Graphviz" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_without_dot_pages_show_the_diagram_source(no_dot):
+    for path, title, name in (("journey/index.html", "The customer journey", "journey"),
+                              ("stages/onsite/index.html", "The Onsite training stage", "stage_onsite"),
+                              ("segments/big/index.html", "The Big accounts journey", "segment_big")):
+        content = parse_html(no_dot["site"][path]).find("article", "md-content__inner")
+        details = content.find_all("details", "jsite-diagram-source")
+        assert len(details) >= 1, f"{path}: no diagram source"
+        first = details[0]
+        summary = first.find("summary").text()
+        assert title in summary and "Graphviz is not installed" in summary, summary
+        code = first.find("code").text()
+        assert code.startswith(f"digraph {name} {{"), code[:60]
+        assert not content.find_all("svg"), f"{path}: an SVG without dot?"
+
+
+def test_with_diagrams_off_there_is_no_warning_and_no_diagram(tmp_path):
+    root = write_handbook(tmp_path / "handbook", CLEAN, options="diagrams: false")
+    empty = tmp_path / "empty-bin"
+    empty.mkdir()
+    done = mkdocs_build(root, "--strict", env=build_env(PATH=str(empty)))
+    assert done.returncode == 0, done.stderr
+    assert warnings(done) == []
+    for html_file in (root / "site").rglob("*.html"):
+        text = html_file.read_text(encoding="utf-8")
+        assert "jsite-diagram" not in text and "digraph" not in text, html_file
+    overview = page(root / "site", "journey/index.html")
+    assert not overview.find_all("figure", "jsite-diagram") and not overview.find_all("details", "jsite-diagram-source")
+    assert not (root / ".cache" / "plugin" / "journeysite").exists()
+
+
+def test_a_failing_dot_is_a_warning_per_diagram_with_its_stderr(tmp_path):
+    require_dot()
+    bin_dir = tmp_path / "bin"
+    executable(bin_dir / "dot", "#!/bin/sh\necho 'dot: simulated crash in init_rank' >&2\nexit 1\n")
+    root = write_handbook(tmp_path / "handbook", CLEAN)
+    env = build_env(PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+    done = mkdocs_build(root, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    found = warnings(done)
+    for title in CLEAN_TITLES.values():
+        mine = [w for w in found if f"'{title}'" in w]
+        assert len(mine) == 1, f"no single warning names {title!r}: {found}"
+        assert "dot: simulated crash in init_rank" in mine[0] and "exit 1" in mine[0], mine[0]
+    assert len(found) == len(CLEAN_TITLES)
+    overview = page(root / "site", "journey/index.html")
+    details = overview.find("details", "jsite-diagram-source")
+    assert details is not None and "could not be drawn" in details.find("summary").text()
+    assert "simulated crash" in details.find("summary").text()
+    assert not list((root / ".cache" / "plugin" / "journeysite").glob("*.svg")), "a failure is not cached"
+
+
+def test_a_hanging_dot_times_out_with_an_error(tmp_path):
+    sleeper = executable(tmp_path / "bin" / "dot", "#!/bin/sh\nexec sleep 60\n")
+    renderer = DotRenderer(tmp_path / "cache", dot=str(sleeper), timeout=1)
+    start = time.monotonic()
+    rendered = renderer.render_all({"journey": "digraph journey { a -> b }"})
+    elapsed = time.monotonic() - start
+    error = rendered["journey"].error
+    assert rendered["journey"].svg is None and error, rendered
+    assert "did not finish within 1 second" in error, error
+    assert elapsed < 15, f"the timeout did not stop dot: {elapsed:.1f} s"
+    assert not list((tmp_path / "cache").glob("*.svg"))
+
+
+def test_dot_output_that_is_not_svg_is_an_error(tmp_path):
+    liar = executable(tmp_path / "bin" / "dot", "#!/bin/sh\ncat > /dev/null\necho 'not a picture'\n")
+    rendered = DotRenderer(tmp_path / "cache", dot=str(liar)).render_all({"journey": "digraph journey { a }"})
+    assert rendered["journey"].svg is None and "dot failed" in (rendered["journey"].error or "")
+
+
+# ---- 5. hostile titles ----------------------------------------------------------------------------------------------
+
+
+HOSTILE_STAGE = 'Onboarding"] evil [label="x'
+HOSTILE_MILESTONE = "<b>bold</b> \\N \\G"
+HOSTILE_TEAM = 'R&D "core" team'
+HOSTILE = {
+    "index.md": "# Hostile handbook\n",
+    "teams/rd.md": team(HOSTILE_TEAM),
+    "stages/onboarding.md": stage(HOSTILE_STAGE, "rd", 1),
+    "stages/adoption.md": stage("Adoption", "rd", 2),
+    "milestones/bold.md": milestone(HOSTILE_MILESTONE, "rd", "onboarding", 1),
+    "milestones/first-value.md": milestone("First value", "rd", "adoption", 1),
+}
+
+
+def svg_texts(svg: str) -> str:
+    """Every text a reader sees in an SVG, in order, whitespace collapsed (XML entities decoded)."""
+    root = ET.fromstring(svg.encode("utf-8"))
+    return " ".join(" ".join(t.text or "" for t in root.iter(f"{SVG_NS}text")).split())
+
+
+def svg_tooltips(svg: str) -> list[str]:
+    root = ET.fromstring(svg.encode("utf-8"))
+    return [a.get("{http://www.w3.org/1999/xlink}title", "") for a in root.iter(f"{SVG_NS}a")]
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory) -> dict:
+    dot = require_dot()
+    base = tmp_path_factory.mktemp("hostile")
+    docs = base / "docs"
+    write_tree(docs, HOSTILE)
+    result = pipeline.run(docs)
+    assert result.errors == []
+    found = diagrams.all_diagrams(result.handbook, relations.build(result.handbook))
+    rendered = DotRenderer(base / "cache", dot=dot).render_all({d.name: d.dot for d in found.values()})
+    return {"diagrams": found, "rendered": rendered}
+
+
+def test_hostile_titles_render_without_error(hostile):
+    assert {name: r.error for name, r in hostile["rendered"].items() if r.svg is None} == {}
+
+
+def test_hostile_titles_add_no_node_or_cluster(hostile):
+    for diagram in hostile["diagrams"].values():
+        parsed = parse_dot(diagram.dot)
+        root = ET.fromstring(hostile["rendered"][diagram.name].svg.encode("utf-8"))
+        nodes = {g.find(f"{SVG_NS}title").text for g in root.iter(f"{SVG_NS}g") if g.get("class") == "node"}
+        clusters = {g.find(f"{SVG_NS}title").text for g in root.iter(f"{SVG_NS}g") if g.get("class") == "cluster"}
+        assert nodes == set(parsed.nodes), diagram.name
+        assert clusters == set(parsed.clusters), diagram.name
+        assert "evil" not in nodes and not any("label" in n for n in nodes)
+    journey = parse_dot(hostile["diagrams"][("journey", None)].dot)
+    assert set(journey.nodes) == {node("milestone", "bold"), node("milestone", "first-value")}
+    assert list(journey.clusters) == [cluster("onboarding"), cluster("adoption")]
+
+
+@pytest.mark.parametrize("title", [HOSTILE_STAGE, HOSTILE_TEAM, HOSTILE_MILESTONE])
+def test_hostile_titles_show_literally_in_the_svg(hostile, title):
+    svg = hostile["rendered"]["journey"].svg
+    assert title in svg_texts(svg), f"{title!r} is not drawn as written; the SVG's texts: {svg_texts(svg)!r}"
+    # In the SVG source the characters are XML entities, never markup.
+    assert html.escape(title, quote=True).replace("&#x27;", "'").split()[0] in svg
+    assert "<b>bold" not in svg
+
+
+def test_hostile_titles_show_literally_in_tooltips(hostile):
+    tooltips = svg_tooltips(hostile["rendered"]["journey"].svg)
+    assert f"{HOSTILE_MILESTONE} (owner: {HOSTILE_TEAM})" in tooltips, tooltips
+    assert f"{HOSTILE_STAGE} (owner: {HOSTILE_TEAM})" in tooltips, tooltips
+    stage_svg = hostile["rendered"]["stage-onboarding"].svg
+    assert "The " + HOSTILE_STAGE + " stage" in svg_tooltips(stage_svg)
+
+
+def test_hostile_titles_reach_the_built_html_escaped(tmp_path):
+    require_dot()
+    root = write_handbook(tmp_path / "handbook", HOSTILE)
+    done = mkdocs_build(root)
+    assert done.returncode == 0, done.stderr
+    site = root / "site"
+    for html_file in site.rglob("*.html"):
+        text = html_file.read_text(encoding="utf-8")
+        assert "<b>bold</b>" not in text, f"raw <b>bold</b> from front matter in {html_file.relative_to(site)}"
+        assert 'evil [label="x"' not in text
+    assert h1(page(site, "milestones/bold/index.html")) == HOSTILE_MILESTONE
+    assert h1(page(site, "stages/onboarding/index.html")) == HOSTILE_STAGE
+    overview = page(site, "journey/index.html")
+    svg = svgs(overview)[0]
+    texts = " ".join(" ".join(t.text() for t in svg.find_all("text")).split())
+    assert HOSTILE_TEAM in texts and "Onboarding\"] evil [label=\"x" in texts
+
+
+# ---- 6. the SVG inlined in the built pages -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module", params=[True, False], ids=["directory-urls", "flat-urls"])
+def small_site(request, tmp_path_factory) -> dict:
+    """The small handbook from browser_support, built with and without directory URLs."""
+    require_dot()
+    root = write_handbook(tmp_path_factory.mktemp("inline") / "handbook", directory_urls=request.param)
+    done = mkdocs_build(root, "--strict")
+    assert done.returncode == 0, f"{done.stdout}\n{done.stderr}"
+    suffix = "/index.html" if request.param else ".html"
+    return {"site": root / "site", "page": lambda stem: f"{stem}{suffix}" if stem != "journey" else "journey/index.html",
+            "directory_urls": request.param}
+
+
+def svgs(document: Node) -> list[Node]:
+    """The diagrams' SVGs (not the theme's icons, which are inline SVGs too)."""
+    return [svg for figure in document.find_all("figure", "jsite-diagram") for svg in figure.find_all("svg")]
+
+
+def test_the_overview_has_the_journey_and_each_segments_diagram_with_unique_ids(small_site):
+    document = page(small_site["site"], "journey/index.html")
+    found = svgs(document)
+    labels = [s.attrs.get("aria-label") for s in found]
+    assert labels == ["The customer journey", "The Enterprise journey", "The Scale journey"]
+    ids = [e.attrs["id"] for e in document.elements() if "id" in e.attrs]
+    duplicates = sorted(i for i, n in Counter(ids).items() if n > 1)
+    assert duplicates == [], f"duplicate ids on the overview page: {duplicates}"
+
+
+@pytest.mark.parametrize("stem", ["journey", "stages/onboarding", "segments/enterprise", "teams/onboarding"])
+def test_every_id_inside_a_diagram_is_prefixed_and_local_references_resolve(small_site, stem):
+    document = page(small_site["site"], small_site["page"](stem))
+    found = svgs(document)
+    assert found, f"{stem}: no diagram"
+    ids = {e.attrs["id"] for e in document.elements() if "id" in e.attrs}
+    prefixes = []
+    for svg in found:
+        inner_ids = [e.attrs["id"] for e in svg.elements() if "id" in e.attrs]
+        assert len(inner_ids) > 2, "dot gives its groups ids"
+        # One prefix per diagram: jsite-<diagram name>-, e.g. jsite-segment-enterprise-node1.
+        prefix = os.path.commonprefix(inner_ids)
+        prefix = prefix[: prefix.rfind("-") + 1]
+        assert prefix.startswith("jsite-") and len(prefix) > len("jsite-"), inner_ids[:5]
+        prefixes.append(prefix)
+        for e in svg.elements():
+            for name, value in e.attrs.items():
+                local = [value[1:]] if name in ("href", "xlink:href") and value.startswith("#") else []
+                for ref in re.findall(r"url\(#([^)]*)\)", value) + local:
+                    assert ref in ids, f"{stem}: a reference to #{ref}, which is not on the page"
+    all_ids = [e.attrs["id"] for e in document.elements() if "id" in e.attrs]
+    assert len(all_ids) == len(set(all_ids)), f"{stem}: duplicate ids"
+    assert len(prefixes) == len(set(prefixes)), f"{stem}: two diagrams share an id prefix: {prefixes}"
+
+
+@pytest.mark.parametrize("stem", ["journey", "stages/onboarding", "segments/scale", "teams/customer-success"])
+def test_diagram_nodes_link_to_existing_pages(small_site, stem):
+    site = small_site["site"]
+    path = small_site["page"](stem)
+    raw = (site / path).read_text(encoding="utf-8")
+    assert "jsite:" not in raw, "a jsite: link was left in the page"
+    assert "<?xml" not in raw and "<!DOCTYPE svg" not in raw and "<!-- Generated by graphviz" not in raw
+    targets = []
+    for svg in svgs(page(site, path)):
+        anchors = [a for a in svg.find_all("a") if a.attrs.get("href")]
+        assert anchors, f"{path}: a diagram without links"
+        for a in anchors:
+            href = a.attrs["href"]
+            assert is_relative(href), f"{path}: {href!r} is not a relative link"
+            target = link_target(path, href)
+            resolved = site / target
+            if resolved.is_dir():
+                resolved = resolved / "index.html"
+            assert resolved.is_file() and not target.startswith(".."), f"{path}: {href!r} → {target} does not exist"
+            targets.append(target.removesuffix("/index.html").removesuffix(".html").removesuffix("index.html"))
+    if stem == "journey":
+        assert {"stages/purchase", "stages/onboarding", "stages/adoption", "milestones/go-live",
+                "milestones/kickoff-held", "handoffs/sales-to-onboarding"} <= set(targets), targets
+
+
+def test_a_linked_milestone_node_opens_that_milestones_page(small_site):
+    site = small_site["site"]
+    path = small_site["page"]("journey")
+    svg = svgs(page(site, path))[0]
+    anchor = next(a for a in svg.find_all("a") if "go-live" in a.attrs.get("href", ""))
+    assert "Go-live" in anchor.text()
+    target = link_target(path, anchor.attrs["href"])
+    target = target if target.endswith(".html") else target.rstrip("/") + "/index.html"
+    assert h1(page(site, target)) == "Go-live"
+
+
+def test_each_diagram_is_an_image_with_a_title(small_site):
+    for stem, title in (("journey", "The customer journey"), ("stages/onboarding", "The Onboarding & implementation stage"),
+                        ("teams/sales", "Sales's moments in the journey")):
+        for svg in svgs(page(small_site["site"], small_site["page"](stem)))[:1]:
+            assert svg.attrs.get("role") == "img"
+            assert svg.attrs.get("aria-label") == title
+            first = next(c for c in svg.children if isinstance(c, Node))
+            assert first.tag == "title" and first.text() == title
+            figure = next((a for a in svg.ancestors() if a.tag == "figure"), None)
+            assert figure is not None and figure.has_class("jsite-diagram")
+
+
+def test_tooltips_come_from_the_summary(small_site):
+    svg = svgs(page(small_site["site"], small_site["page"]("journey")))[0]
+    tips = [a.attrs.get("xlink:title", a.attrs.get("title", "")) for a in svg.find_all("a")]
+    assert "The customer goes live. (owner: Onboarding)" in tips, tips  # a stage's summary and owner
+    assert "Go-live (owner: Onboarding)" in tips, tips  # no summary: the title
+
+
+def test_the_legend_names_the_owner_teams_with_links(small_site):
+    document = page(small_site["site"], small_site["page"]("journey"))
+    legend = document.find("figcaption", "jsite-legend")
+    assert legend is not None
+    names = [a.text() for a in legend.find_all("a")]
+    assert names == ["Customer Success", "Onboarding", "Sales"], names
