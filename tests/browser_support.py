@@ -21,6 +21,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pytest
+import yaml
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 MKDOCS = str(BIN / "mkdocs") if (BIN / "mkdocs").exists() else "mkdocs"
@@ -643,3 +646,37 @@ def nav_tree(document: Node) -> list[NavEntry]:
 
 def nav_outline(document: Node) -> list:
     return [entry.outline() for entry in nav_tree(document)]
+
+
+# ---- the browser: the system's Chromium through Playwright, never a downloaded one -------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+CONTENT = ROOT / "content"
+
+
+def require_chromium() -> None:
+    """Skip without Chromium, but fail in CI: there the browser tests must run."""
+    if CHROMIUM.exists():
+        return
+    message = f"{CHROMIUM} is missing: install Chromium (sudo apt-get install chromium) to run the browser tests"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def shipped(kind_folder: str) -> dict[str, dict]:
+    """The front matter of the shipped handbook's pages of one kind, by id."""
+    return {p.stem: yaml.safe_load(p.read_text(encoding="utf-8").split("---", 2)[1])
+            for p in sorted((CONTENT / kind_folder).glob("*.md"))}
+
+
+@contextlib.contextmanager
+def shipped_site(base: Path) -> Iterator[str]:
+    """The shipped handbook built with the real dot into ``base``/site and served on 127.0.0.1."""
+    require_chromium()
+    done = subprocess.run([MKDOCS, "build", "-f", str(ROOT / "mkdocs.yml"), "-d", str(base / "site")],
+                          cwd=ROOT, capture_output=True, text=True, env=build_env(), timeout=600)
+    assert done.returncode == 0, f"the shipped handbook does not build:\n{done.stdout}\n{done.stderr}"
+    assert "could not be drawn" not in done.stderr and "was not found" not in done.stderr, done.stderr
+    with serve(base / "site") as url:
+        yield url

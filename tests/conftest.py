@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from browser_support import CHROMIUM, require_chromium
 from click.testing import CliRunner
 
 from journeysite.cli import main as cli_main
@@ -102,3 +103,27 @@ def project(tmp_path: Path):
 def codes(data: dict) -> list[str]:
     """The codes of a ``check --format json`` result, in order."""
     return [d["code"] for d in data["diagnostics"]]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """The system's Chromium driven by Playwright, one per test module (browser tests only)."""
+    require_chromium()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:  # the test extra is not installed
+        if os.environ.get("CI"):
+            pytest.fail(f"Playwright is not installed: {exc}")
+        pytest.skip(f"Playwright is not installed: {exc}")
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+    finally:
+        playwright.stop()

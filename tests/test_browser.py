@@ -6,74 +6,25 @@ skip, except in CI (the CI variable set), where they fail.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-import yaml
-from browser_support import MKDOCS, ROOT, build_env, serve
+from browser_support import shipped, shipped_site
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CONTENT = ROOT / "content"
 
 
-def require_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    message = f"{CHROMIUM} is missing: install Chromium (sudo apt-get install chromium) to run the browser tests"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
 
-
-def front_matter(path: Path) -> dict:
-    text = path.read_text(encoding="utf-8")
-    return yaml.safe_load(text.split("---", 2)[1])
-
-
-def shipped(kind_folder: str) -> dict[str, dict]:
-    """The front matter of the shipped handbook's pages of one kind, by id."""
-    return {p.stem: front_matter(p) for p in sorted((CONTENT / kind_folder).glob("*.md"))}
 
 
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory) -> Iterator[str]:
     """The shipped handbook (ROOT/mkdocs.yml), built once into a temporary folder and served on 127.0.0.1."""
-    require_chromium()
-    site = tmp_path_factory.mktemp("shipped") / "site"
-    done = subprocess.run([MKDOCS, "build", "-f", str(ROOT / "mkdocs.yml"), "-d", str(site)],
-                          cwd=ROOT, capture_output=True, text=True, env=build_env(), timeout=600)
-    assert done.returncode == 0, f"the shipped handbook does not build:\n{done.stdout}\n{done.stderr}"
-    with serve(site) as url:
+    with shipped_site(tmp_path_factory.mktemp("shipped")) as url:
         yield url
 
-
-@pytest.fixture(scope="module")
-def browser():
-    require_chromium()
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:  # the test extra is not installed
-        if os.environ.get("CI"):
-            pytest.fail(f"Playwright is not installed: {exc}")
-        pytest.skip(f"Playwright is not installed: {exc}")
-    playwright = sync_playwright().start()
-    try:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-    finally:
-        playwright.stop()
 
 
 class Console:

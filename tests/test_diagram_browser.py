@@ -9,74 +9,28 @@ tests skip, except in CI (the CI variable set), where they fail.
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import yaml
-from browser_support import MKDOCS, ROOT, build_env, serve
+from browser_support import shipped, shipped_site
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CONTENT = ROOT / "content"
 SHOTS = Path("/tmp/diagram-shots")
 DIAGRAM = "article figure.jsite-diagram"
 
 
-def require_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    message = f"{CHROMIUM} is missing: install Chromium (sudo apt-get install chromium) to run the browser tests"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-def shipped(kind_folder: str) -> dict[str, dict]:
-    """The front matter of the shipped handbook's pages of one kind, by id."""
-    return {p.stem: yaml.safe_load(p.read_text(encoding="utf-8").split("---", 2)[1])
-            for p in sorted((CONTENT / kind_folder).glob("*.md"))}
 
 
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory) -> Iterator[str]:
     """The shipped handbook, built once with the real dot into a temporary folder and served on 127.0.0.1."""
-    require_chromium()
-    base = tmp_path_factory.mktemp("shipped-diagrams")
-    done = subprocess.run([MKDOCS, "build", "-f", str(ROOT / "mkdocs.yml"), "-d", str(base / "site")],
-                          cwd=ROOT, capture_output=True, text=True, env=build_env(), timeout=600)
-    assert done.returncode == 0, f"the shipped handbook does not build:\n{done.stdout}\n{done.stderr}"
-    assert "could not be drawn" not in done.stderr and "was not found" not in done.stderr, done.stderr
-    with serve(base / "site") as url:
+    with shipped_site(tmp_path_factory.mktemp("shipped-diagrams")) as url:
         yield url
 
-
-@pytest.fixture(scope="module")
-def browser():
-    require_chromium()
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:  # the test extra is not installed
-        if os.environ.get("CI"):
-            pytest.fail(f"Playwright is not installed: {exc}")
-        pytest.skip(f"Playwright is not installed: {exc}")
-    playwright = sync_playwright().start()
-    try:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-    finally:
-        playwright.stop()
 
 
 @contextlib.contextmanager
