@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import graphviz
 
-from .gaps import transitions
+from .gaps import gap_transitions, transitions
 from .journeys import Journey, journey_of
 from .model import Entity, Handbook
 from .relations import Relations
@@ -109,13 +109,12 @@ def _journey_graph(handbook: Handbook, journeys: list[Journey], shown: Journey, 
     """Stages left to right as clusters, milestones inside, transitions with their handoffs or gaps."""
     colours = team_colours(handbook)
     graph = _graph(name, title)
-    handoffs = [h for h in handbook.of_kind("handoff") if h.active]
-    gaps = {(t.before.key, t.after.key): t for j in journeys for t in transitions(j, handoffs) if t.missing_handoff}
+    gaps = {(t.before.key, t.after.key): t for j in journeys for t in transitions(handbook, j) if t.missing_handoff}
     gap_pairs = set(gaps)
     drawn: set[tuple[str, str]] = set()
     nodes: set[str] = set()
     anchors: dict[str, tuple[str, str]] = {}  # stage key -> (first node, last node)
-    transitions_by_pair = {(t.before.key, t.after.key): t for t in transitions(shown, handoffs) if t.stage}
+    transitions_by_pair = {(t.before.key, t.after.key): t for t in transitions(handbook, shown) if t.stage}
     for step in shown.stages:
         stage = step.stage
         fill, stroke = colours.get(stage.owner or "", NEUTRAL)
@@ -136,13 +135,14 @@ def _journey_graph(handbook: Handbook, journeys: list[Journey], shown: Journey, 
             with cluster.subgraph() as column:
                 # One rank: the stage's milestones stack top to bottom, so stages stay narrow columns.
                 column.attr(rank="same")
-                for item in display:
+                for position, item in enumerate(display):
                     if isinstance(item, int):
-                        column.node(f"{_node_id(stage)}__more{id(item)}", **_more_node(stage, item, handbook))
+                        column.node(f"{_node_id(stage)}__more{position}", **_more_node(stage, item, handbook))
                     else:
                         dim = highlight is not None and item.owner != highlight
                         _entity_node(column, handbook, item, colours, dim=dim)
-            ids = [f"{_node_id(stage)}__more{id(i)}" if isinstance(i, int) else _node_id(i) for i in display]
+            # Placeholders are named by their position: the DOT must be the same in every build (the cache).
+            ids = [f"{_node_id(stage)}__more{n}" if isinstance(i, int) else _node_id(i) for n, i in enumerate(display)]
             nodes.update(_node_id(i) for i in display if not isinstance(i, int))
             anchors[stage.key] = (ids[0], ids[-1])
             for (a, b), (id_a, id_b) in zip(zip(display, display[1:], strict=False),
@@ -154,7 +154,7 @@ def _journey_graph(handbook: Handbook, journeys: list[Journey], shown: Journey, 
                 # Inside a rank dot puts an edge's tail below its head, so the edge is drawn reversed:
                 # the milestones then read from top to bottom.
                 graph.edge(id_b, id_a, dir="back", **style)
-    for t in transitions(shown, handoffs):
+    for t in transitions(handbook, shown):
         if t.stage is None:
             # First milestone to first milestone, heavily weighted: the stage columns line up at the top.
             tail, head = anchors[t.before.key][0], anchors[t.after.key][0]
@@ -176,10 +176,6 @@ def _journey_graph(handbook: Handbook, journeys: list[Journey], shown: Journey, 
     return Diagram(name, title, graph.source)
 
 
-class _Hidden(int):
-    """How many milestones a journey diagram leaves out at one place (an int with its own identity)."""
-
-
 def _visible(milestones: tuple[Entity, ...], transitions_by_pair: dict) -> list[Entity | int]:
     """The milestones a journey diagram shows: all of them, or at most MAX_MILESTONES plus every one
     at a change of owner, with each run of the others replaced by how many there are."""
@@ -199,7 +195,7 @@ def _visible(milestones: tuple[Entity, ...], transitions_by_pair: dict) -> list[
     for i, milestone in enumerate(milestones):
         if i in keep:
             if hidden:
-                shown.append(_Hidden(hidden))
+                shown.append(hidden)
                 hidden = 0
             shown.append(milestone)
         else:
@@ -274,10 +270,8 @@ def stage_diagram(handbook: Handbook, relations: Relations, stage: Entity) -> Di
         if not milestones:
             cluster.node("empty", label=_label(("no milestones", False)), style='rounded,dashed', color=NEUTRAL[1])
     ids = [_node_id(m) for m in milestones] or ["empty"]
-    handoffs = [h for h in handbook.of_kind("handoff") if h.active]
-    gap_pairs = {(t.before.key, t.after.key) for j in handbook.journeys for t in transitions(j, handoffs)
-                 if t.missing_handoff}
-    inside = {(t.before.key, t.after.key): t for t in transitions(whole, handoffs) if t.stage is stage}
+    gap_pairs = set(gap_transitions(handbook))
+    inside = {(t.before.key, t.after.key): t for t in transitions(handbook, whole) if t.stage is stage}
     for a, b in zip(milestones, milestones[1:], strict=False):
         t = inside.get((a.key, b.key))
         graph.edge(_node_id(a), _node_id(b), **(_transition_style(t, (a.key, b.key) in gap_pairs) if t else {}))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from .diagnostics import INFO, WARNING, Diagnostic
@@ -87,19 +86,56 @@ class Transition:
         return self.changes_owner and not self.handoffs
 
 
-def transitions(journey: Journey, handoffs: list[Entity]) -> Iterator[Transition]:
-    """Every transition of the journey with the handoffs that cover it (diagrams draw these too)."""
+def _handoff_index(handbook: Handbook) -> dict[tuple[str, ...], list[Entity]]:
+    """Active handoffs by what they cover: ("stages", from, to) or ("milestone", id). Built once."""
+    index = handbook.derived.get("handoff-index")
+    if index is None:
+        index = {}
+        for h in handbook.of_kind("handoff"):
+            if not h.active:
+                continue
+            if h.text("milestone"):
+                index.setdefault(("milestone", h.text("milestone")), []).append(h)
+            else:
+                index.setdefault(("stages", h.text("from_stage"), h.text("to_stage")), []).append(h)
+        handbook.derived["handoff-index"] = index
+    return index
+
+
+def transitions(handbook: Handbook, journey: Journey) -> list[Transition]:
+    """Every transition of the journey with the handoffs that cover it (diagrams draw these too).
+
+    Computed once per journey (by segment) and kept on the handbook: the gap rules, the overview and
+    every diagram ask for the same ones.
+    """
+    key = ("transitions", journey.segment_id)
+    found = handbook.derived.get(key)
+    if found is not None:
+        return found
+    index = _handoff_index(handbook)
     segment = journey.segment_id
 
-    def covering(**fields: str) -> tuple[tuple[Entity, ...], tuple[Entity, ...]]:
-        matching = [h for h in handoffs if all(h.text(k) == v for k, v in fields.items())]
+    def covering(*what: str | None) -> tuple[tuple[Entity, ...], tuple[Entity, ...]]:
+        matching = index.get(what, ())
         return (tuple(h for h in matching if h.applies_to(segment)),
                 tuple(h for h in matching if not h.applies_to(segment)))
 
-    for before, after in journey.stage_transitions():
-        yield Transition(before, after, None, *covering(from_stage=before.id, to_stage=after.id))
-    for stage, before, after in journey.milestone_transitions():
-        yield Transition(before, after, stage, *covering(milestone=before.id))
+    found = [Transition(before, after, None, *covering("stages", before.id, after.id))
+             for before, after in journey.stage_transitions()]
+    found += [Transition(before, after, stage, *covering("milestone", before.id))
+              for stage, before, after in journey.milestone_transitions()]
+    handbook.derived[key] = found
+    return found
+
+
+def gap_transitions(handbook: Handbook) -> dict[tuple[str, str], Transition]:
+    """The transitions that miss a handoff in any segment's journey, by (before, after) key."""
+    found = handbook.derived.get("gap-transitions")
+    if found is None:
+        found = {(t.before.key, t.after.key): t for journey in handbook.journeys
+                 for t in transitions(handbook, journey) if t.missing_handoff}
+        handbook.derived["gap-transitions"] = found
+    return found
 
 
 def _limited_note(others: tuple[Entity, ...]) -> str:
@@ -110,7 +146,7 @@ def _limited_note(others: tuple[Entity, ...]) -> str:
 
 
 def _missing_handoffs(handbook: Handbook, journey: Journey, handoffs: list[Entity], findings: _Findings) -> None:
-    for t in transitions(journey, handoffs):
+    for t in transitions(handbook, journey):
         if not t.missing_handoff:
             continue
         giver, receiver, before, after = t.before.owner, t.after.owner, t.before, t.after

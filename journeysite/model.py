@@ -126,6 +126,7 @@ class Handbook:
     pages: list[Page]
     entities: dict[str, dict[str, Entity]] = field(default_factory=dict)
     journeys: list = field(default_factory=list)  # list[journeys.Journey], filled in by the pipeline
+    derived: dict = field(default_factory=dict)  # results computed once from the model (gaps.transitions…)
 
     def get(self, kind: str, id: str) -> Entity | None:
         return self.entities.get(kind, {}).get(id)

@@ -143,7 +143,7 @@ def _journey_list(context: Context, journey: Journey) -> str:
     handoffs = [h for h in context.handbook.of_kind("handoff") if h.active]
     missing = set()
     if context.settings.gaps != "off":
-        missing = {t.before.key for t in transitions(journey, handoffs) if t.missing_handoff}
+        missing = {t.before.key for t in transitions(context.handbook, journey) if t.missing_handoff}
     applying = [h for h in handoffs if h.applies_to(journey.segment_id)]
     items = []
     steps = list(journey.stages)
