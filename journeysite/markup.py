@@ -26,15 +26,20 @@ def md(value: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", escaped)
 
 
-def link(linker: Linker, entity: Entity | None, label: str | None = None, fallback: str = "") -> str:
-    """An HTML link to an entity's page with its title (escaped), or plain text when it has no page."""
+def link(linker: Linker, entity: Entity | None, label: str | None = None, fallback: str = "",
+         tip: bool = False) -> str:
+    """An HTML link to an entity's page with its title (escaped), or plain text when it has no page.
+
+    ``tip``: the summary as a tooltip — only where the summary is not shown next to the link
+    (on every link it would repeat each summary thousands of times in a large handbook).
+    """
     if entity is None:
         return text(fallback)
     shown = text(label if label is not None else entity.title)
     href = linker.href(entity)
-    tip = f' title="{text(entity.summary)}"' if entity.summary else ""
+    tip_text = f' title="{text(entity.summary)}"' if tip and entity.summary else ""
     css = f' class="jsite-link jsite-{entity.kind}{" jsite-retired" if not entity.active else ""}"'
-    return f'<a href="{text(href)}"{css}{tip}>{shown}</a>' if href else shown
+    return f'<a href="{text(href)}"{css}{tip_text}>{shown}</a>' if href else shown
 
 
 def links(linker: Linker, entities: Iterable[Entity | None], sep: str = ", ") -> str:

@@ -168,6 +168,12 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             return markdown
         return entity_page.render(context, entity, markdown)
 
+    @event_priority(-50)  # after other plugins: the SVG goes in last, into the finished page
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        if self.context is None or self.context.diagrams is None:
+            return output
+        return self.context.diagrams.fill_slots(output)
+
     def _diagrams(self, context: Context, config: MkDocsConfig) -> DiagramSet:
         """Build every diagram's DOT and render what the cache does not already hold."""
         found = diagrams.all_diagrams(context.handbook, context.relations)

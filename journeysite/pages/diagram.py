@@ -11,6 +11,7 @@ from ..links import Linker
 from ..markup import block, link, text
 from ..model import Entity, Handbook
 
+_SLOT = re.compile(r'(<div class="jsite-scroll jsite-diagram-canvas" data-jsite-svg="(\d+)">)(</div>)')
 _LINK = re.compile(r'xlink:href="' + re.escape(LINK_SCHEME) + r'([a-z]+:[a-z0-9-]+)"')
 
 
@@ -22,6 +23,7 @@ class DiagramSet:
     diagrams: dict[tuple[str, str | None], Diagram] = field(default_factory=dict)
     rendered: dict[str, Rendered] = field(default_factory=dict)  # by diagram name
     missing_dot: bool = False
+    slots: dict[str, str] = field(default_factory=dict)  # slot id -> SVG, until the page is written
 
     def html(self, kind: str, subject: Entity | None, linker: Linker) -> str:
         diagram = self.diagrams.get((kind, subject.id if subject else None))
@@ -34,11 +36,21 @@ class DiagramSet:
             return block(f'<details class="jsite-diagram-source"><summary>{text(diagram.title)}: {text(reason)}'
                          f"</summary><pre><code>{text(diagram.dot)}</code></pre></details>")
         svg = prepare_svg(result.svg, f"jsite-{diagram.name}", diagram.title)
-        svg = _LINK.sub(lambda m: _href(linker, m.group(1)), svg)
-        svg = _fit(svg)
+        svg = _fit(_LINK.sub(lambda m: _href(linker, m.group(1)), svg))
         legend = self._legend(diagram, linker)
+        # The SVG waits in a slot until the page is HTML (``fill_slots``): Markdown, MkDocs and the
+        # search index would otherwise parse every diagram of every page, a third of a large build.
+        slot = f"{len(self.slots)}"
+        self.slots[slot] = _one_line(svg)
         return block(f'<figure class="jsite-diagram" aria-label="{text(diagram.title)}">'
-                     f'<div class="jsite-scroll jsite-diagram-canvas">{_one_line(svg)}</div>{legend}</figure>')
+                     f'<div class="jsite-scroll jsite-diagram-canvas" data-jsite-svg="{slot}"></div>'
+                     f"{legend}</figure>")
+
+    def fill_slots(self, html: str) -> str:
+        """Put each diagram's SVG into its slot in a page's final HTML."""
+        if "data-jsite-svg" not in html:
+            return html
+        return _SLOT.sub(lambda m: m.group(1) + self.slots.pop(m.group(2), "") + m.group(3), html)
 
     def _legend(self, diagram: Diagram, linker: Linker) -> str:
         colours = team_colours(self.handbook)
