@@ -22,20 +22,6 @@ def page_url(src_uri: str, use_directory_urls: bool) -> str:
     return f"{stem}.html"
 
 
-def relative_url(target: str, current: str) -> str:
-    """``target`` relative to the page at ``current`` (both site-relative URLs, as MkDocs computes them)."""
-    base = current.rpartition("/")[0] if not current.endswith("/") else current.rstrip("/")
-    base_parts = [p for p in base.split("/") if p]
-    target_parts = [p for p in target.split("/") if p]
-    common = 0
-    for a, b in zip(base_parts, target_parts, strict=False):
-        if a != b:
-            break
-        common += 1
-    relative = "/".join([".."] * (len(base_parts) - common) + target_parts[common:]) or "."
-    return relative + "/" if target.endswith("/") and relative != "." else (relative if relative != "." else "./")
-
-
 @dataclass
 class Linker:
     """Computes links from the page being rendered to entity and generated pages."""
@@ -43,19 +29,37 @@ class Linker:
     use_directory_urls: bool = True
     src_of: dict[str, str] = field(default_factory=dict)  # entity key or page name -> src_uri
     current: str = ""  # src_uri of the page being rendered
+    _urls: dict[str, str] = field(default_factory=dict, repr=False)  # key -> quoted site-relative URL, shared
+    _prefix: str | None = field(default=None, repr=False)
 
     def at(self, src_uri: str) -> Linker:
         """The same linker, rendering the page at ``src_uri``."""
-        return Linker(self.use_directory_urls, self.src_of, src_uri)
+        return Linker(self.use_directory_urls, self.src_of, src_uri, self._urls)
 
     def href(self, target: Entity | str) -> str | None:
-        """The relative URL of an entity (or a generated page's name), for raw HTML; None if it has no page."""
-        key = target.key if isinstance(target, Entity) else target
-        src = self.src_of.get(key)
-        if src is None:
+        """The relative URL of an entity (or a generated page's name), for raw HTML; None if it has no page.
+
+        Up to the site root, then down to the target: valid from any page, and computed with two
+        lookups (a large handbook renders hundreds of thousands of links).
+        """
+        url = self.url(target)
+        if url is None:
             return None
-        here = page_url(self.current, self.use_directory_urls)
-        return quote(relative_url(page_url(src, self.use_directory_urls), here), safe="/.#-_~")
+        if self._prefix is None:
+            here = page_url(self.current, self.use_directory_urls)
+            self._prefix = "../" * here.count("/")
+        return (self._prefix + url) or "./"
+
+    def url(self, target: Entity | str) -> str | None:
+        """The URL of an entity's (or generated) page relative to the site root, as MkDocs writes it."""
+        key = target.key if isinstance(target, Entity) else target
+        url = self._urls.get(key)
+        if url is None:
+            src = self.src_of.get(key)
+            if src is None:
+                return None
+            url = self._urls[key] = quote(page_url(src, self.use_directory_urls), safe="/.#-_~")
+        return url
 
     def md_path(self, target: Entity | str) -> str | None:
         """The relative ``.md`` path of an entity, for Markdown links MkDocs resolves and checks."""

@@ -111,7 +111,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
                 files.append(File.generated(config, page.src_uri, content=markdown))
         stylesheet = (theme_dir() / "journeysite.css").read_text(encoding="utf-8")
         files.append(File.generated(config, site.STYLESHEET, content=stylesheet))
-        urls = {key: linker.at("").href(key) or "" for key in linker.src_of}
+        urls = {key: linker.url(key) or "" for key in linker.src_of}
         files.append(File.generated(
             config, site.JOURNEY_JSON,
             content=journey_json(handbook, result.diagnostics, context.review, urls, today),
