@@ -52,9 +52,19 @@ def tag(name: str, content: str, css: str | None = None, **attrs: str) -> str:
     return f"<{name}{cls}{attributes}>{content}</{name}>"
 
 
+HTML_OPEN, HTML_CLOSE = "<!--jsite:html-->", "<!--/jsite:html-->"
+STASHED_HTML = re.compile(re.escape(HTML_OPEN) + r"\n(.*?)\n" + re.escape(HTML_CLOSE), re.DOTALL)
+
+
 def block(html_text: str) -> str:
-    """A raw HTML block for Markdown: one line per element, no blank lines inside, blank lines around."""
-    return "\n" + "\n".join(line for line in html_text.splitlines() if line.strip()) + "\n\n"
+    """A raw HTML block for Markdown, marked so the plugin can keep it out of Markdown's way.
+
+    Valid Markdown as it is (one line per element, no blank lines inside, blank lines around); the
+    plugin swaps each marked block for a placeholder before Markdown runs and puts it back after, so
+    Python-Markdown and MkDocs do not parse the generated HTML again (most of a large build's time).
+    """
+    lines = [line for line in html_text.splitlines() if line.strip() and line not in (HTML_OPEN, HTML_CLOSE)]
+    return f"\n{HTML_OPEN}\n" + "\n".join(lines) + f"\n{HTML_CLOSE}\n\n"
 
 
 def table(headers: Iterable[str], rows: Iterable[Iterable[str]], css: str = "jsite-table") -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from .pages.diagram import DiagramSet
 from .settings import ConfigError, Settings
 
 log = get_plugin_logger("journeysite")
+_PLACEHOLDER = re.compile(r'<div data-jsite-html="(\d+)"></div>')
 
 
 def log_line(d: Diagnostic) -> str:
@@ -59,6 +61,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         self.context: Context | None = None
         self.settings = Settings()
         self.renderer: DotRenderer | None = None
+        self.html: dict[str, str] = {}  # generated HTML kept out of Markdown, by placeholder
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         # State is reset on every build so `mkdocs serve` rebuilds start clean.
@@ -164,9 +167,19 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             # title without escaping it, so it is escaped here, once, for all of them.
             page.meta["title"] = page.title = markup.text(page.meta["title"])
         entity = context.handbook.entity_of(page.file.src_uri) if page.file.abs_src_path else None
-        if entity is None:
-            return markdown
-        return entity_page.render(context, entity, markdown)
+        if entity is not None:
+            markdown = entity_page.render(context, entity, markdown)
+        return markup.STASHED_HTML.sub(self._stash, markdown)
+
+    def _stash(self, match: re.Match[str]) -> str:
+        key = str(len(self.html))
+        self.html[key] = match.group(1)
+        return f'<div data-jsite-html="{key}"></div>'
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if "data-jsite-html" not in html:
+            return html
+        return _PLACEHOLDER.sub(lambda m: self.html.pop(m.group(1), ""), html)
 
     @event_priority(-50)  # after other plugins: the SVG goes in last, into the finished page
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
