@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from ..markup import block, items, link, md, table, tag, text
 from ..model import Entity
-from ..review import DUE_SOON, NEVER, OVERDUE, STATUS_LABELS
+from ..review import DUE_SOON, NEVER, OK, OVERDUE, STATUS_LABELS
 from ..site import PLAYBOOK_TYPES
 from . import Context
 
@@ -326,11 +326,19 @@ def _team(context: Context, team: Entity) -> str:
     out += _section("Handoffs it receives", _handoff_list(context, receives) if receives else "")
     reviews = sorted((i for i in context.review.values() if i.owner == team.id),
                      key=lambda i: (i.due is None, i.due or context.today))
+    due = [i for i in reviews if i.status != OK]
     rows = [[link(context.linker, h.entity_of(i.file), fallback=i.title),
              text(i.reviewed.isoformat() if i.reviewed else "never"),
              text(i.due.isoformat() if i.due else "now"),
-             f'<span class="jsite-review-{text(i.status)}">{text(STATUS_LABELS[i.status])}</span>'] for i in reviews]
-    out += _section("Pages it must review", table(["Page", "Reviewed", "Due", "Status"], rows) if rows else "")
+             f'<span class="jsite-review-{text(i.status)}">{text(STATUS_LABELS[i.status])}</span>'] for i in due]
+    # Pages up to date are counted, not listed: a team may own hundreds of pages.
+    current = len(reviews) - len(due)
+    review_page = context.linker.href("page:review")
+    note = (f'<p class="jsite-muted">{current} more page{"" if current == 1 else "s"} up to date'
+            + (f' — see <a href="{text(review_page)}">review status</a>' if review_page else "") + ".</p>"
+            if current else "")
+    out += _section("Pages it must review",
+                    (table(["Page", "Reviewed", "Due", "Status"], rows) if rows else "") + (block(note) if note else ""))
     return out
 
 
@@ -349,7 +357,9 @@ def _segment(context: Context, segment: Entity) -> str:
     for family, label in PLAYBOOK_TYPES:
         members = [p for p in applying if p.text("type") == family]
         if members:
-            families += f"### {md(label)}\n" + _entity_list(context, members)
+            # Names only: a segment may have thousands of playbooks, each summarised on its own page.
+            names = ", ".join(link(context.linker, p) + (" (draft)" if p.status == "draft" else "") for p in members)
+            families += f"### {md(label)}\n" + block(f'<p class="jsite-names">{names}</p>')
     out += _section("Playbooks for this segment", families)
     return out
 
@@ -376,11 +386,25 @@ SECTIONS: dict[str, Callable[[Context, Entity], str]] = {
 }
 
 
+def _listed_above(entity: Entity, backlink) -> bool:
+    """Whether a team's or segment's own sections already list this reference (not repeated below)."""
+    source, role = backlink.source, backlink.role
+    if not source.active:  # the sections above list active entities only
+        return False
+    if entity.kind == "team":
+        in_moments = source.kind in ("stage", "milestone", "playbook") and (
+            role == "owner" or role.startswith("raci.") or role == "steps.owner")
+        return in_moments or (source.kind == "handoff" and role in ("from", "to"))
+    if entity.kind == "segment":
+        return role in ("segments", "steps.segments") and source.kind in ("stage", "milestone", "playbook")
+    return False
+
+
 def _referenced_by(context: Context, entity: Entity) -> str:
     grouped: dict[str, list[str]] = {}
     for backlink in context.relations.referenced_by(entity):
         source = backlink.source
-        if source is entity:
+        if source is entity or _listed_above(entity, backlink):
             continue
         grouped.setdefault(source.key, [])
         role = ROLE_LABELS.get(backlink.role, backlink.role.replace("_", " "))
