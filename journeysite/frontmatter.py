@@ -161,6 +161,8 @@ _BOOL_WORDS = {"yes": "True", "true": "True", "on": "True", "no": "False", "fals
 
 def _constructed_key(raw: str) -> str | None:
     """How a plain YAML key reads once loaded, when that differs (``yes`` → ``True``, ``0x1`` → ``1``)."""
+    if raw[:1].isalpha() and raw.lower() not in _BOOL_WORDS and raw not in ("null", "Null", "NULL"):
+        return None  # the usual case, `title:`: quick, as every key of every page passes here
     if raw.lower() in _BOOL_WORDS:
         return _BOOL_WORDS[raw.lower()]
     if raw in ("~", "null", "Null", "NULL"):

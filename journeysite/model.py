@@ -38,10 +38,13 @@ class Entity:
     id: str
     page: Page
     valid: bool = True  # False when its front matter broke the schema: kept for references only
+    # Looked up millions of times on a large handbook, so kept rather than derived.
+    key: str = field(init=False)
+    data: dict[str, Any] = field(init=False, repr=False)
 
-    @property
-    def key(self) -> str:
-        return f"{self.kind}:{self.id}"
+    def __post_init__(self) -> None:
+        self.key = f"{self.kind}:{self.id}"
+        self.data = self.page.meta
 
     @property
     def file(self) -> str:
@@ -51,10 +54,6 @@ class Entity:
     def front(self) -> FrontMatter:
         assert self.page.front is not None
         return self.page.front
-
-    @property
-    def data(self) -> dict[str, Any]:
-        return self.page.meta
 
     def get(self, name: str, default: Any = None) -> Any:
         return self.data.get(name, default)
