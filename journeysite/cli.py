@@ -214,6 +214,9 @@ def new_command(config_file: str | None, kind: str, entity_id: str, title: str |
     except scaffold.ScaffoldError as exc:
         click.echo(f"journeysite: {exc}", err=True)
         sys.exit(exc.status)
+    except OSError as exc:
+        click.echo(f"journeysite: cannot write {page.file} in {project.docs_dir}: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_PROBLEMS)
     click.echo(report.display_path(project.docs_dir, page.file))
     for note in page.notes:
         click.echo(f"journeysite: note: {note}", err=True)

@@ -84,6 +84,12 @@ def split(text: str) -> tuple[str | None, str, int]:
     Raises FrontMatterError when the front matter is opened but never closed.
     """
     match = FRONT_MATTER_RE.match(text)
+    if not match and FRONT_MATTER_RE.match(text + "\n"):
+        raise FrontMatterError(
+            "the front matter's closing `---` is the last line of the file with no line break after it, "
+            "so MkDocs would not read the page's fields: end the file with an empty line",
+            text.count("\n") + 1,
+        )
     if not match:
         if OPENING_RE.match(text) and not CLOSING_RE.search(text, text.index("\n") + 1):
             raise FrontMatterError(
@@ -106,18 +112,22 @@ def parse(source: str, first_line: int = 2) -> FrontMatter:
             "move long text into the page body",
             first_line,
         )
+    _refuse_deep_flow(source, first_line)
+    to_file = _line_mapper(source, first_line)
     loader = _Loader(source)
     try:
         node = loader.get_single_node()
         if node is None:
             return FrontMatter(None, first_line=first_line)
         result = FrontMatter(None, first_line=first_line)
-        _index(node, (), result, first_line, depth=0, budget=[MAX_NODES])
+        _index(node, (), result, to_file, depth=0, budget=[MAX_NODES])
         result.data = loader.construct_document(node)
         return result
+    except FrontMatterError:
+        raise
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = first_line + mark.line if mark else first_line
+        line = to_file(mark.line) if mark else first_line
         column = mark.column + 1 if mark else None
         problem = (exc.problem or exc.context or "invalid YAML") + _hint(exc.problem or "")
         context = ""
@@ -127,21 +137,74 @@ def parse(source: str, first_line: int = 2) -> FrontMatter:
             and exc.problem_mark
             and exc.context_mark.line != exc.problem_mark.line
         ):
-            context = f" ({exc.context} that starts on line {first_line + exc.context_mark.line})"
+            context = f" ({exc.context} that starts on line {to_file(exc.context_mark.line)})"
         raise FrontMatterError(
             f"the front matter is not valid YAML: {problem}{context}", line, column
         ) from None
-    except yaml.YAMLError as exc:
-        raise FrontMatterError(f"the front matter is not valid YAML: {exc}", first_line) from None
-    except (ValueError, TypeError, OverflowError) as exc:
-        # SafeConstructor raises these for values it cannot build (e.g. a huge float literal).
+    except yaml.reader.ReaderError as exc:
+        line = first_line + source.count("\n", 0, max(0, exc.position))
         raise FrontMatterError(
-            f"the front matter has a value that cannot be read: {exc}", first_line
+            f"the front matter contains a character YAML does not allow (U+{exc.character:04X}) on line "
+            f"{line}: remove it" if isinstance(exc.character, int) else
+            f"the front matter contains a character YAML does not allow on line {line}: remove it",
+            line,
         ) from None
+    except yaml.YAMLError as exc:
+        raise FrontMatterError(f"the front matter is not valid YAML: {exc}".split("\n")[0], first_line) from None
     except RecursionError:
         raise FrontMatterError("the front matter is nested too deeply to read", first_line) from None
+    except Exception as exc:  # noqa: BLE001 - SafeConstructor fails in many ways on odd explicit values
+        # e.g. `!!bool maybe` (KeyError), an empty `!!int` (IndexError), a huge float (OverflowError)
+        raise FrontMatterError(
+            f"the front matter has a value that cannot be read ({type(exc).__name__}: {exc}): "
+            "write it as plain text",
+            first_line,
+        ) from None
     finally:
         loader.dispose()
+
+
+# Tags a front matter may use, explicitly or not: what JSON has. `!!binary`, `!!set`, `!!timestamp`,
+# `!!omap`… would reach the schema as values it cannot judge.
+_ALLOWED_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map",
+                                                         "merge")}
+# YAML also breaks lines at these; the file (and MkDocs) only at \n.
+_YAML_ONLY_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
+def _line_mapper(source: str, first_line: int):
+    """A function from YAML's line numbers (0-based) to the file's (1-based)."""
+    if not _YAML_ONLY_BREAKS.search(source):
+        return lambda yaml_line: first_line + yaml_line
+    file_lines: list[int] = []
+    line = 0
+    for char in source:
+        if char == "\n":
+            file_lines.append(line)
+            line += 1
+        elif char in "\x85\u2028\u2029":
+            file_lines.append(line)
+    file_lines.append(line)
+    return lambda yaml_line: first_line + file_lines[min(yaml_line, len(file_lines) - 1)]
+
+
+def _refuse_deep_flow(source: str, first_line: int) -> None:
+    """Refuse `[[[[…` or `{{{{…` nested deeper than MAX_DEPTH before libyaml's C parser sees it:
+    it recurses on the C stack and very deep nesting crashes the process."""
+    if source.count("[") + source.count("{") <= MAX_DEPTH:
+        return
+    depth, line = 0, first_line
+    for char in source:
+        if char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise FrontMatterError(
+                    f"the front matter is nested more than {MAX_DEPTH} levels deep: flatten it", line
+                )
+        elif char in "]}":
+            depth = max(0, depth - 1)
+        elif char == "\n":
+            line += 1
 
 
 def _hint(problem: str) -> str:
@@ -173,24 +236,31 @@ def _constructed_key(raw: str) -> str | None:
         return None
 
 
-def _index(node: yaml.Node, path: Path, out: FrontMatter, offset: int, depth: int, budget: list[int]) -> None:
+def _index(node: yaml.Node, path: Path, out: FrontMatter, to_file, depth: int, budget: list[int]) -> None:
     """Record the line of every key and item below ``node``; refuse alias bombs and deep nesting."""
     budget[0] -= 1
     if budget[0] < 0:
         raise FrontMatterError(
             "the front matter expands to too many values (repeated YAML aliases?): simplify it",
-            offset + node.start_mark.line,
+            to_file(node.start_mark.line),
         )
     if depth > MAX_DEPTH:
         raise FrontMatterError(
             f"the front matter is nested more than {MAX_DEPTH} levels deep: flatten it",
-            offset + node.start_mark.line,
+            to_file(node.start_mark.line),
+        )
+    if node.tag not in _ALLOWED_TAGS:
+        shown = node.tag.replace("tag:yaml.org,2002:", "!!")
+        raise FrontMatterError(
+            f"the front matter uses the YAML tag `{shown}`, which journeysite does not read: "
+            "write the value as plain text, a number, a list or a mapping",
+            to_file(node.start_mark.line),
         )
     if isinstance(node, yaml.MappingNode):
         seen: dict[str, int] = {}
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else repr(key_node.value)
-            line = offset + key_node.start_mark.line
+            line = to_file(key_node.start_mark.line)
             child = (*path, key)
             if key in seen:
                 out.duplicates.append(DuplicateKey(child, seen[key], line))
@@ -200,9 +270,9 @@ def _index(node: yaml.Node, path: Path, out: FrontMatter, offset: int, depth: in
             alias = _constructed_key(key) if isinstance(key_node, yaml.ScalarNode) and not key_node.style else None
             if alias is not None:
                 out.lines.setdefault((*path, alias), line)
-            _index(value_node, child, out, offset, depth + 1, budget)
+            _index(value_node, child, out, to_file, depth + 1, budget)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             child = (*path, index)
-            out.lines[child] = offset + item.start_mark.line
-            _index(item, child, out, offset, depth + 1, budget)
+            out.lines[child] = to_file(item.start_mark.line)
+            _index(item, child, out, to_file, depth + 1, budget)

@@ -161,11 +161,11 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         if self.context is None:
             return markdown
         context = self.context.at(page.file.src_uri)
-        markdown = loading.replace_body_refs(markdown, lambda kind, id: _body_link(context, kind, id))
-        if isinstance(page.meta.get("title"), str) and page.file.abs_src_path:
-            # MkDocs' and mkdocs-material's templates (and the search index) print the front matter's
-            # title without escaping it, so it is escaped here, once, for all of them.
-            page.meta["title"] = page.title = markup.text(page.meta["title"])
+        if page.file.abs_src_path:
+            # Authored pages only: a generated page is ours, and `[[…]]` in it is escaped front-matter
+            # text (a title), which must show as written, not become a link inside an attribute.
+            markdown = loading.replace_body_refs(markdown, lambda kind, id: _body_link(context, kind, id))
+            _escape_meta(page)
         entity = context.handbook.entity_of(page.file.src_uri) if page.file.abs_src_path else None
         if entity is not None:
             markdown = entity_page.render(context, entity, markdown)
@@ -218,6 +218,16 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             raise PluginError(
                 f"journeysite found {len(errors)} error(s) in the handbook; fix them and build again:\n{listing}"
             )
+
+
+def _escape_meta(page: Page) -> None:
+    """Escape the front-matter values MkDocs' and mkdocs-material's templates (and the search index)
+    print without escaping: the title, and the tags of material's tags plugin."""
+    if isinstance(page.meta.get("title"), str):
+        page.meta["title"] = page.title = markup.text(page.meta["title"])
+    tags = page.meta.get("tags")
+    if isinstance(tags, list):
+        page.meta["tags"] = [markup.text(tag) if isinstance(tag, str) else tag for tag in tags]
 
 
 def _body_link(context: Context, kind: str, entity_id: str) -> str | None:

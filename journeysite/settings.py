@@ -103,19 +103,7 @@ def read_config(config_file: str | os.PathLike[str] | None = None) -> Project:
         raise ConfigError(
             f"no {path}{where}: run journeysite in the folder that holds mkdocs.yml, or pass -f path/to/mkdocs.yml"
         )
-    try:
-        with open(path, encoding="utf-8-sig") as handle:
-            config = yaml.load(handle, Loader=_ConfigLoader)  # noqa: S506 - a SafeLoader subclass
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path} cannot be read: {exc}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark else ""
-        raise ConfigError(f"{path} is not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
-    if config is None:
-        config = {}
-    if not isinstance(config, dict):
-        raise ConfigError(f"{path} must be a mapping of settings (`docs_dir: …`, `plugins: …`)")
+    config = _load(path, set())
     docs_dir = config.get("docs_dir") or "docs"
     if not isinstance(docs_dir, str):
         raise ConfigError(f"`docs_dir` in {path} must be a folder name")
@@ -136,6 +124,40 @@ def read_config(config_file: str | os.PathLike[str] | None = None) -> Project:
         settings=settings,
         plugin_listed=listed,
     )
+
+
+def _load(path: Path, seen: set[Path]) -> dict[str, Any]:
+    """One config file as a mapping, merged over the file its ``INHERIT`` names, as MkDocs does."""
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            config = yaml.load(handle, Loader=_ConfigLoader)  # noqa: S506 - a SafeLoader subclass
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path} cannot be read: {exc}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark else ""
+        raise ConfigError(f"{path} is not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
+    if config is None:
+        config = {}
+    if not isinstance(config, dict):
+        raise ConfigError(f"{path} must be a mapping of settings (`docs_dir: …`, `plugins: …`)")
+    parent = config.pop("INHERIT", None)
+    if not parent:
+        return config
+    parent_path = (path.parent / str(parent)).resolve()
+    if parent_path in seen or not parent_path.is_file():
+        problem = "inherits from itself" if parent_path in seen else f"inherits from {parent_path}, which does not exist"
+        raise ConfigError(f"{path} {problem}")
+    return _merge(_load(parent_path, seen | {path.resolve()}), config)
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Mappings merged key by key (the override wins); anything else replaced, as MkDocs' INHERIT does."""
+    merged = dict(base)
+    for key, value in override.items():
+        merged[key] = _merge(merged[key], value) if isinstance(value, dict) and isinstance(
+            merged.get(key), dict) else value
+    return merged
 
 
 def _string(value: Any) -> str | None:

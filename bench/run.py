@@ -1,0 +1,654 @@
+"""The journeysite benchmark: check and build times against their floors, measured side by side in one run.
+
+``python bench/run.py`` generates handbooks with bench/gen.py (under bench/out/), then measures
+(a) ``journeysite check`` against a floor (reading the files and parsing their front matter with libyaml),
+(b) ``mkdocs build`` with journeysite against a plain mkdocs-material build of the same Markdown,
+(c) a rebuild with nothing changed, counting ``dot`` runs, (d) peak memory, and (e) the share of build time
+spent in journeysite's own code (cProfile). It prints the tables and writes bench/RESULTS.md. The machines
+are noisy: compare the ratios, which are measured in the same run, rather than absolute times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.metadata
+import importlib.util
+import json
+import os
+import platform
+import pstats
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+import gen  # noqa: E402  (bench/gen.py, next to this file)
+
+FULL = {"sizes": [300, 1000, 3000], "check_sizes": [1000, 5000]}
+QUICK = {"sizes": [100, 300], "check_sizes": [300, 1000]}
+
+# Targets from the performance issue.
+CHECK_MAX_SECONDS = 1.0
+CHECK_MAX_FLOOR_RATIO = 3.0
+SCALING_MAX_RATIO = 1.3
+PLAIN_MIN_SPEEDUP = 5.0
+OWN_CODE_MAX_SHARE = 0.20
+
+FLOOR_SCRIPT = r"""
+import os, re, sys
+import yaml
+FRONT = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
+parsed = 0
+for root, dirs, files in os.walk(sys.argv[1]):
+    dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+    for name in sorted(files):
+        if name.endswith(".md"):
+            with open(os.path.join(root, name), encoding="utf-8-sig") as handle:
+                match = FRONT.match(handle.read())
+            if match:
+                yaml.load(match.group(1), Loader=yaml.CSafeLoader)
+                parsed += 1
+print(parsed)
+"""
+
+PROFILE_SCRIPT = r"""
+import cProfile, json, logging, os, sys
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.structure.pages import Page
+logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+sizes = []  # per page: the Markdown MkDocs renders (after every plugin) and the HTML it gives
+original_render = Page.render
+def render(self, config, files):
+    original_render(self, config, files)
+    sizes.append([self.file.src_uri, len(self.markdown or ""), len(self.content or "")])
+Page.render = render
+config = load_config(config_file=sys.argv[1], site_dir=sys.argv[2])
+config.plugins.on_startup(command="build", dirty=False)
+profile = cProfile.Profile()
+try:
+    profile.enable()
+    build(config)
+    profile.disable()
+finally:
+    config.plugins.on_shutdown()
+profile.dump_stats(sys.argv[3])
+with open(sys.argv[3] + ".sizes.json", "w") as handle:
+    json.dump(sizes, handle)
+"""
+
+
+@dataclass
+class Run:
+    """One subprocess: wall time, CPU time and peak memory (of it and the children it waited for)."""
+
+    seconds: float
+    cpu: float
+    max_rss_kib: int
+    returncode: int
+    stdout: str = ""
+    stderr: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+
+@dataclass
+class Build:
+    variant: str  # plain | cold | warm
+    size: int
+    seconds: float = 0.0
+    cpu: float = 0.0
+    max_rss_kib: int = 0
+    pages: int = 0
+    html_bytes: int = 0
+    dot_runs: int | None = None
+    warnings: int = 0
+    nav_items: dict[str, int] = field(default_factory=dict)
+    page_bytes: dict[str, int] = field(default_factory=dict)
+    error: str | None = None
+
+    @property
+    def ms_per_page(self) -> float:
+        return 1000 * self.seconds / self.pages if self.pages else float("nan")
+
+    @property
+    def cpu_ms_per_page(self) -> float:
+        return 1000 * self.cpu / self.pages if self.pages else float("nan")
+
+
+@dataclass
+class Check:
+    size: int
+    check_runs: list[float] = field(default_factory=list)
+    floor_runs: list[float] = field(default_factory=list)
+    max_rss_kib: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    error: str | None = None
+
+    @property
+    def check(self) -> float:
+        return statistics.median(self.check_runs) if self.check_runs else float("nan")
+
+    @property
+    def floor(self) -> float:
+        return statistics.median(self.floor_runs) if self.floor_runs else float("nan")
+
+
+@dataclass
+class Profile:
+    size: int
+    total: float = 0.0  # the cumulative time of mkdocs' build(): the whole profiled build
+    tottime_sum: float = 0.0
+    own: float = 0.0
+    by_group: dict[str, float] = field(default_factory=dict)
+    top: dict[str, list[tuple[str, float, float, int]]] = field(default_factory=dict)
+    pages: list[tuple[str, int, int, int]] = field(default_factory=list)  # src, source, Markdown, HTML chars
+    error: str | None = None
+
+    @property
+    def share(self) -> float:
+        return self.own / self.total if self.total else float("nan")
+
+
+def log(message: str) -> None:
+    print(f"[{datetime.now():%H:%M:%S}] {message}", file=sys.stderr, flush=True)
+
+
+def run(command: list[str], cwd: Path, env: dict[str, str]) -> Run:
+    """Run ``command``, timing it; os.wait4 gives this child's own rusage (CPU and max RSS)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, process.returncode,
+                   out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
+
+
+def tail(text: str, lines: int = 15) -> str:
+    return "\n".join(text.strip().splitlines()[-lines:])
+
+
+class Bench:
+    def __init__(self, args: argparse.Namespace):
+        self.args = args
+        self.out: Path = args.out.resolve()
+        self.out.mkdir(parents=True, exist_ok=True)
+        self.python = sys.executable
+        bindir = Path(sys.executable).parent
+        self.journeysite = [str(bindir / "journeysite")] if (bindir / "journeysite").exists() else \
+            [self.python, "-m", "journeysite"]
+        self.mkdocs = [str(bindir / "mkdocs")] if (bindir / "mkdocs").exists() else [self.python, "-m", "mkdocs"]
+        self.floor_script = self.out / "floor.py"
+        self.floor_script.write_text(FLOOR_SCRIPT, encoding="utf-8")
+        self.counter = self.out / "dot-runs.txt"
+        self.real_dot = shutil.which("dot")
+        self.env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+        if self.real_dot:
+            wrap = self.out / "dot-wrapper"
+            wrap.mkdir(exist_ok=True)
+            script = wrap / "dot"
+            text = f"#!/bin/sh\necho run >> '{self.counter}'\nexec '{self.real_dot}' \"$@\"\n"
+            if not script.exists() or script.read_text() != text:  # unchanged: its cached `dot -V` stays valid
+                script.write_text(text)
+                script.chmod(0o755)
+            self.env["PATH"] = f"{wrap}{os.pathsep}{self.env.get('PATH', '')}"
+        self.projects: dict[int, Path] = {}
+        self.checks: list[Check] = []
+        self.builds: list[Build] = []
+        self.profile: Profile | None = None
+        self.generation: dict[int, float] = {}
+        self.failures: list[str] = []
+        self.load: list[str] = []
+
+    # ----- projects -----------------------------------------------------------------------------------
+    def project(self, size: int) -> Path:
+        if size not in self.projects:
+            path = self.out / f"n{size}"
+            start = time.perf_counter()
+            gen.generate(size, path)
+            self.generation[size] = time.perf_counter() - start
+            shutil.rmtree(path / ".cache", ignore_errors=True)
+            self.projects[size] = path
+            log(f"generated {size} entities in {self.generation[size]:.1f} s: {path}")
+        return self.projects[size]
+
+    def dot_runs(self) -> int:
+        try:
+            return len(self.counter.read_text().splitlines())
+        except FileNotFoundError:
+            return 0
+
+    # ----- (a) check ------------------------------------------------------------------------------------
+    def measure_check(self, size: int) -> Check:
+        project = self.project(size)
+        result = Check(size)
+        first = run([*self.journeysite, "check", "--strict", "--format", "json", "-f", "mkdocs.yml"],
+                    project, self.env)
+        try:
+            result.counts = json.loads(first.stdout)["counts"]
+        except (ValueError, KeyError):
+            result.error = f"check --format json failed (exit {first.returncode}): {tail(first.stderr or first.stdout)}"
+            self.failures.append(f"check at {size}: {result.error}")
+            return result
+        if not first.ok:
+            self.failures.append(f"check --strict at {size} exited {first.returncode}: {result.counts}")
+        for _ in range(self.args.repeat):  # interleaved, so both see the same noise
+            timed = run([*self.journeysite, "check", "-f", "mkdocs.yml"], project, self.env)
+            result.check_runs.append(timed.seconds)
+            result.max_rss_kib = max(result.max_rss_kib, timed.max_rss_kib)
+            floor = run([self.python, str(self.floor_script), "docs"], project, self.env)
+            if not floor.ok:
+                result.error = f"floor script failed: {tail(floor.stderr)}"
+                self.failures.append(f"floor at {size}: {result.error}")
+                break
+            result.floor_runs.append(floor.seconds)
+        log(f"check {size}: {result.check:.3f} s, floor {result.floor:.3f} s, counts {result.counts}")
+        return result
+
+    # ----- (b, c, d) builds -------------------------------------------------------------------------------
+    def measure_build(self, size: int, variant: str) -> Build:
+        project = self.project(size)
+        config = "mkdocs-plain.yml" if variant == "plain" else "mkdocs.yml"
+        if variant == "cold":
+            shutil.rmtree(project / ".cache", ignore_errors=True)
+        site = self.out / f"site-{variant}-{size}"
+        shutil.rmtree(site, ignore_errors=True)
+        before = self.dot_runs()
+        timed = run([*self.mkdocs, "build", "-f", config, "-d", str(site)], project, self.env)
+        result = Build(variant, size, timed.seconds, timed.cpu, timed.max_rss_kib)
+        (self.out / "logs").mkdir(exist_ok=True)
+        (self.out / "logs" / f"build-{variant}-{size}.log").write_text(timed.stderr, encoding="utf-8")
+        if variant != "plain" and self.real_dot:
+            result.dot_runs = self.dot_runs() - before
+        result.warnings = sum(1 for line in timed.stderr.splitlines() if line.startswith("WARNING"))
+        if not timed.ok:
+            result.error = f"exit {timed.returncode}: {tail(timed.stderr)}"
+            self.failures.append(f"{variant} build at {size}: {result.error}")
+        else:
+            self.measure_html(result, site, project)
+        shutil.rmtree(site, ignore_errors=True)  # a plain site of 3,000 pages is over 3 GB
+        log(f"build {variant} {size}: {result.seconds:.1f} s, {result.pages} pages, {result.ms_per_page:.1f} ms/page, "
+            f"dot runs {result.dot_runs}, max RSS {result.max_rss_kib // 1024} MiB")
+        return result
+
+    @staticmethod
+    def sample_pages(project: Path) -> dict[str, str]:
+        """A few pages of each sort, by label → path in the site: the same sources for both builds."""
+        docs = project / "docs"
+
+        def nth(folder: str, fraction: float) -> str | None:
+            names = sorted(p.stem for p in (docs / folder).glob("*.md"))
+            return f"{folder}/{names[int(fraction * (len(names) - 1))]}/index.html" if names else None
+
+        sample = {"home": "index.html", "mission": "mission/index.html", "stage": nth("stages", 0),
+                  "milestone": nth("milestones", 0.5), "playbook (first)": nth("playbooks", 0),
+                  "playbook (middle)": nth("playbooks", 0.5), "handoff": nth("handoffs", 0),
+                  "team": nth("teams", 0), "journey overview": "journey/index.html"}
+        return {label: path for label, path in sample.items() if path}
+
+    def measure_html(self, result: Build, site: Path, project: Path) -> None:
+        for root, _, files in os.walk(site):
+            for name in files:
+                if name == "index.html":
+                    result.pages += 1
+                    result.html_bytes += os.stat(os.path.join(root, name)).st_size
+        for label, path in self.sample_pages(project).items():
+            page = site / path
+            if page.is_file():
+                html = page.read_text(encoding="utf-8")
+                result.nav_items[label] = html.count("md-nav__item")
+                result.page_bytes[label] = len(html.encode("utf-8"))
+
+    # ----- (e) profile ------------------------------------------------------------------------------------
+    def measure_profile(self, size: int) -> Profile:
+        project = self.project(size)
+        result = Profile(size)
+        stats_path = self.out / f"build-{size}.pstats"
+        site = self.out / f"site-profile-{size}"
+        timed = run([self.python, "-c", PROFILE_SCRIPT, str(project / "mkdocs.yml"), str(site), str(stats_path)],
+                    project, self.env)
+        shutil.rmtree(site, ignore_errors=True)
+        if not timed.ok:
+            result.error = f"exit {timed.returncode}: {tail(timed.stderr)}"
+            self.failures.append(f"profile at {size}: {result.error}")
+            return result
+        analyse_profile(result, stats_path, self.args.top)
+        docs = project / "docs"
+        for src, markdown, html in json.loads(Path(f"{stats_path}.sizes.json").read_text()):
+            source = docs / src
+            result.pages.append((src, len(source.read_text(encoding="utf-8")) if source.is_file() else 0,
+                                 markdown, html))
+        log(f"profile {size}: {result.total:.1f} s profiled, journeysite's own code {result.share:.1%}")
+        return result
+
+    # ----- the whole run ------------------------------------------------------------------------------------
+    def run_all(self) -> None:
+        self.load.append(loadavg())
+        for size in self.args.check_sizes:
+            self.checks.append(self.measure_check(size))
+        for size in self.args.sizes:
+            if not self.args.skip_plain:
+                self.builds.append(self.measure_build(size, "plain"))
+            self.builds.append(self.measure_build(size, "cold"))
+            self.builds.append(self.measure_build(size, "warm"))
+        if not self.args.no_profile:
+            self.profile = self.measure_profile(self.args.profile_size or max(self.args.sizes))
+        self.load.append(loadavg())
+
+    def build_of(self, variant: str, size: int) -> Build | None:
+        return next((b for b in self.builds if b.variant == variant and b.size == size and not b.error), None)
+
+
+def analyse_profile(result: Profile, stats_path: Path, top: int) -> None:
+    """Sum tottime by where the code lives; journeysite's own code is every file inside its package."""
+    spec = importlib.util.find_spec("journeysite")
+    package = str(Path(spec.origin).resolve().parent) + os.sep if spec and spec.origin else "/nonexistent/"
+    stats = pstats.Stats(str(stats_path)).stats  # type: ignore[attr-defined]
+    rows: dict[str, list[tuple[str, float, float, int]]] = {"journeysite": [], "other": []}
+    for (filename, line, function), (_, calls, tottime, cumtime, _) in stats.items():
+        group = group_of(filename, package)
+        result.tottime_sum += tottime
+        result.total = max(result.total, cumtime)
+        result.by_group[group] = result.by_group.get(group, 0.0) + tottime
+        if group == "journeysite":
+            result.own += tottime
+        rows["journeysite" if group == "journeysite" else "other"].append(
+            (f"{short(filename, package)}:{line}:{function}", tottime, cumtime, calls))
+    for name, entries in rows.items():
+        result.top[f"{name} by tottime"] = sorted(entries, key=lambda e: -e[1])[:top]
+        result.top[f"{name} by cumulative"] = sorted(entries, key=lambda e: -e[2])[:top]
+
+
+GROUPS = (("jinja2 templates", re.compile(r"\.html$|/templates/")), ("mkdocs-material", re.compile(r"/material/")),
+          ("mkdocs", re.compile(r"/mkdocs/")), ("markdown", re.compile(r"/markdown/")),
+          ("pymdownx", re.compile(r"/pymdownx/")), ("jinja2", re.compile(r"/jinja2/")),
+          ("yaml", re.compile(r"/yaml/")), ("markupsafe", re.compile(r"/markupsafe/")))
+
+
+def group_of(filename: str, package: str) -> str:
+    if filename.startswith(package):
+        return "journeysite"
+    if filename == "~" or filename.startswith("<"):
+        return "builtins (C)"
+    for name, pattern in GROUPS:
+        if pattern.search(filename):
+            return name
+    return "python stdlib / other"
+
+
+def short(filename: str, package: str) -> str:
+    if filename.startswith(package):
+        return "journeysite/" + filename[len(package):]
+    marker = "site-packages/"
+    if marker in filename:
+        return filename.split(marker, 1)[1]
+    if "/lib/python" in filename:
+        return "stdlib/" + filename.split("/lib/python", 1)[1].split("/", 1)[-1]
+    return filename
+
+
+def loadavg() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "n/a"
+
+
+# ----- reporting --------------------------------------------------------------------------------------------
+def machine() -> dict[str, str]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+
+    def version(name: str) -> str:
+        try:
+            return importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            return "not installed"
+
+    dot = shutil.which("dot")
+    graphviz = "not installed"
+    if dot:
+        out = subprocess.run([dot, "-V"], capture_output=True, text=True)
+        graphviz = (out.stderr or out.stdout).strip()
+    return {"CPU": cpu, "cores": str(os.cpu_count()), "Python": platform.python_version(),
+            "mkdocs": version("mkdocs"), "mkdocs-material": version("mkdocs-material"),
+            "PyYAML": version("PyYAML"), "Graphviz": graphviz, "date": datetime.now().strftime("%Y-%m-%d %H:%M")}
+
+
+def table(headers: list[str], rows: list[list[object]]) -> str:
+    def cell(value: object) -> str:
+        if isinstance(value, float):
+            return "n/a" if value != value else f"{value:,.3f}" if abs(value) < 10 else f"{value:,.1f}"
+        return "" if value is None else str(value)
+
+    numeric = [all(isinstance(row[i], int | float) or row[i] is None for row in rows) and bool(rows)
+               for i in range(len(headers))]
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---:" if n else "---" for n in numeric) + "|"]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def verdict(ok: bool | None) -> str:
+    return "not measured" if ok is None else "met" if ok else "**NOT met**"
+
+
+def targets(bench: Bench) -> list[list[object]]:
+    rows: list[list[object]] = []
+    checks = [c for c in bench.checks if not c.error and c.check_runs]
+    check = next((c for c in checks if c.size == 1000), checks[0] if checks else None)
+    if check:
+        ok = check.check <= CHECK_MAX_SECONDS and check.check <= CHECK_MAX_FLOOR_RATIO * check.floor
+        rows.append([f"check on {check.size:,} entities ≤ {CHECK_MAX_SECONDS:g} s and ≤ {CHECK_MAX_FLOOR_RATIO:g}× the floor",
+                     f"{check.check:.3f} s, {check.check / check.floor:.1f}× the floor ({check.floor:.3f} s)", verdict(ok)])
+    else:
+        rows.append(["check on 1,000 entities ≤ 1 s and ≤ 3× the floor", "", verdict(None)])
+
+    warm = sorted((b for b in bench.builds if b.variant == "warm" and not b.error), key=lambda b: b.size)
+    if len(warm) >= 2:
+        small = next((b for b in warm if b.size == 300), warm[0])
+        large = next((b for b in warm if b.size == 3000), warm[-1])
+        if large.size <= small.size:
+            small, large = warm[0], warm[-1]
+        ratio = large.ms_per_page / small.ms_per_page
+        rows.append([f"journeysite build ms/page at {large.size:,} ≤ {SCALING_MAX_RATIO:g}× ms/page at {small.size:,} "
+                     "(rebuilds, so the one-off dot runs do not flatter the small size)",
+                     f"{large.ms_per_page:.1f} vs {small.ms_per_page:.1f} ms/page: {ratio:.2f}×",
+                     verdict(ratio <= SCALING_MAX_RATIO)])
+    else:
+        rows.append(["journeysite build ms/page at 3,000 ≤ 1.3× ms/page at 300", "needs two sizes", verdict(None)])
+
+    pairs = [(bench.build_of("plain", s), bench.build_of("cold", s)) for s in bench.args.sizes]
+    pairs = [(p, c) for p, c in pairs if p and c]
+    if pairs:
+        plain, cold = next(((p, c) for p, c in pairs if p.size == 3000), pairs[-1])
+        speedup = plain.seconds / cold.seconds
+        rows.append([f"at {cold.size:,} entities the journeysite build (cold, dot included) is ≥ {PLAIN_MIN_SPEEDUP:g}× "
+                     "faster than the plain build",
+                     f"{cold.seconds:.1f} s vs {plain.seconds:.1f} s: {speedup:.2f}×", verdict(speedup >= PLAIN_MIN_SPEEDUP)])
+    else:
+        rows.append(["at 3,000 entities the journeysite build is ≥ 5× faster than the plain build", "plain skipped",
+                     verdict(None)])
+
+    profile = bench.profile
+    if profile and not profile.error:
+        rows.append([f"time in journeysite's own code ≤ {OWN_CODE_MAX_SHARE:.0%} of the build ({profile.size:,} entities, "
+                     "cProfile tottime)", f"{profile.share:.1%} ({profile.own:.1f} of {profile.total:.1f} s)",
+                     verdict(profile.share <= OWN_CODE_MAX_SHARE)])
+    else:
+        rows.append(["time in journeysite's own code ≤ 20% of the build", "", verdict(None)])
+
+    rebuilds = [b for b in bench.builds if b.variant == "warm" and not b.error and b.dot_runs is not None]
+    if rebuilds:
+        runs = ", ".join(f"{b.dot_runs} at {b.size:,}" for b in rebuilds)
+        rows.append(["a rebuild with nothing changed runs dot zero times", runs,
+                     verdict(all(b.dot_runs == 0 for b in rebuilds))])
+    else:
+        rows.append(["a rebuild with nothing changed runs dot zero times", "dot not installed", verdict(None)])
+    return rows
+
+
+def report(bench: Bench, info: dict[str, str]) -> str:
+    out = ["# journeysite benchmark results", "",
+           "Written by `python bench/run.py " + " ".join(sys.argv[1:]) + "`. The machine is noisy: compare the ratios, "
+           "which were measured in this one run, not the absolute times.", "",
+           table(["machine", ""], [[k, v] for k, v in info.items()] + [["load average (start, end)",
+                                                                       " → ".join(bench.load)]]), ""]
+    out += ["## Targets", "", table(["target", "measured", "verdict"], targets(bench)), ""]
+
+    out += ["## (a) `journeysite check` against the floor", "",
+            f"Median of {bench.args.repeat} runs, each a subprocess. The floor is a Python subprocess that reads the same "
+            "files and parses their front matter with `yaml.CSafeLoader`; runs are interleaved.", ""]
+    out += [table(["entities", "check (s)", "floor (s)", "check / floor", "check max RSS (MiB)", "diagnostics", "runs (s)"],
+                  [[c.size, c.check, c.floor, c.check / c.floor if c.floor_runs else float("nan"),
+                    c.max_rss_kib // 1024, c.error or ", ".join(f"{k} {v}" for k, v in c.counts.items()),
+                    " ".join(f"{s:.2f}" for s in c.check_runs)] for c in bench.checks]), ""]
+
+    out += ["## (b) `mkdocs build`: journeysite against plain mkdocs-material", "",
+            "plain: the same Markdown with the journeysite plugin removed and no `nav:`. cold: journeysite with no "
+            "diagram cache. warm: the rebuild with nothing changed. Pages are the `index.html` files written "
+            "(journeysite adds its generated pages). CPU is user + system of the build and its children.", ""]
+    rows = []
+    for size in bench.args.sizes:
+        plain = bench.build_of("plain", size)
+        for b in (x for x in bench.builds if x.size == size):
+            speed = plain.seconds / b.seconds if plain and b.variant != "plain" and not b.error else None
+            rows.append([size, b.variant, b.error and "FAILED" or b.seconds, b.pages, b.ms_per_page, b.cpu_ms_per_page,
+                         f"{speed:.2f}×" if speed else "", b.warnings])
+    out += [table(["entities", "build", "wall (s)", "pages", "ms/page", "CPU ms/page", "faster than plain",
+                   "warnings"], rows), ""]
+
+    out += ["## (c) Rebuild with nothing changed: Graphviz runs", "",
+            "Every `dot` start is counted by a wrapper first on PATH (`dot -V` included).", ""]
+    out += [table(["entities", "cold build (s)", "cold dot runs", "rebuild (s)", "rebuild dot runs"],
+                  [[s, c.seconds, c.dot_runs, w.seconds, w.dot_runs] for s in bench.args.sizes
+                   if (c := bench.build_of("cold", s)) and (w := bench.build_of("warm", s))]), ""]
+
+    out += ["## (d) Peak memory", "", "Max RSS of each build subprocess (os.wait4).", ""]
+    out += [table(["entities", "plain (MiB)", "journeysite cold (MiB)", "journeysite rebuild (MiB)"],
+                  [[s, *[(b.max_rss_kib // 1024 if (b := bench.build_of(v, s)) else None)
+                         for v in ("plain", "cold", "warm")]] for s in bench.args.sizes]), ""]
+
+    out += ["## HTML per page and navigation rendered into each page", "",
+            "`md-nav__item` counted in sample pages (the same source pages in both builds).", ""]
+    labels = list(Bench.sample_pages(next(iter(bench.projects.values())))) if bench.projects else []
+    rows = []
+    for b in bench.builds:
+        if b.error or b.variant == "warm":
+            continue
+        rows.append([b.size, b.variant, b.html_bytes / max(b.pages, 1) / 1024,
+                     *[b.nav_items.get(label) for label in labels]])
+    out += [table(["entities", "build", "HTML KiB/page (mean)", *[f"nav items: {label}" for label in labels]], rows), ""]
+
+    if bench.profile:
+        p = bench.profile
+        out += [f"## (e) Where the build's time goes: cProfile of one in-process build of {p.size:,} entities", ""]
+        if p.error:
+            out += [f"FAILED: {p.error}", ""]
+        else:
+            out += ["`mkdocs.commands.build.build(load_config(...))` under cProfile, diagram cache warm; "
+                    "tottime summed by where the code lives, as a share of `build()`'s cumulative time (cProfile slows "
+                    "pure-Python code, so shares are approximate).", ""]
+            out += [table(["code", "tottime (s)", "share"],
+                          [[g, t, f"{t / p.total:.1%}"] for g, t in sorted(p.by_group.items(), key=lambda x: -x[1])]
+                          + [["sum of tottime", p.tottime_sum, f"{p.tottime_sum / p.total:.1%}"],
+                             ["build() cumulative (the denominator)", p.total, "100%"]]), ""]
+            if p.pages:
+                out += page_sizes(p)
+            for name, entries in p.top.items():
+                out += [f"### Top {len(entries)}: {name}", "",
+                        table(["function", "tottime (s)", "cumulative (s)", "% of build (cum)", "calls"],
+                              [[f"`{fn}`", tt, ct, f"{ct / p.total:.1%}", calls] for fn, tt, ct, calls in entries]), ""]
+
+    out += ["## Handbooks generated", "", table(["entities", "generation (s)", "folder"],
+                                                [[n, t, str(bench.projects[n])] for n, t in bench.generation.items()]), ""]
+    if bench.failures:
+        out += ["## Failures", ""] + [f"- {f}" for f in bench.failures] + [""]
+    return "\n".join(out)
+
+
+def page_sizes(p: Profile) -> list[str]:
+    """How much Markdown each page hands to Python-Markdown, and how much HTML comes out (no theme, no nav)."""
+    def kind(src: str) -> str:
+        folder = src.split("/", 1)[0] if "/" in src else "(top)"
+        return "generated" if src.startswith("journey/") or src == "start-here.md" else folder
+
+    groups: dict[str, list[tuple[str, int, int, int]]] = {}
+    for entry in p.pages:
+        groups.setdefault(kind(entry[0]), []).append(entry)
+    rows = [[name, len(entries), sum(e[1] for e in entries) / len(entries) / 1024,
+             sum(e[2] for e in entries) / len(entries) / 1024, sum(e[3] for e in entries) / len(entries) / 1024,
+             max(e[3] for e in entries) / 1024] for name, entries in sorted(groups.items())]
+    rows.append(["all", len(p.pages), sum(e[1] for e in p.pages) / len(p.pages) / 1024,
+                 sum(e[2] for e in p.pages) / len(p.pages) / 1024, sum(e[3] for e in p.pages) / len(p.pages) / 1024,
+                 max(e[3] for e in p.pages) / 1024])
+    largest = sorted(p.pages, key=lambda e: -e[3])[:10]
+    return ["### Page sizes before the theme", "",
+            "Per page, in KiB: the source file, the Markdown MkDocs renders after journeysite's `on_page_markdown`, "
+            "and the HTML content Python-Markdown produces (the theme and navigation come on top).", "",
+            table(["pages", "count", "source (mean)", "Markdown rendered (mean)", "HTML content (mean)",
+                   "HTML content (max)"], rows), "",
+            table(["largest pages", "source KiB", "Markdown KiB", "HTML content KiB"],
+                  [[f"`{src}`", a / 1024, b / 1024, c / 1024] for src, a, b, c in largest]), ""]
+
+
+def parse_sizes(text: str) -> list[int]:
+    return [int(part.replace("_", "")) for part in text.split(",") if part.strip()]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=parse_sizes, help="entities per build, comma-separated (default 300,1000,3000)")
+    parser.add_argument("--check-sizes", type=parse_sizes, help="entities per check (default 1000,5000)")
+    parser.add_argument("--quick", action="store_true", help="smaller sizes: builds 100,300, checks 300,1000")
+    parser.add_argument("--skip-plain", action="store_true", help="skip the plain mkdocs-material builds (slow)")
+    parser.add_argument("--no-profile", action="store_true", help="skip the cProfile build")
+    parser.add_argument("--profile-size", type=int, help="entities for the cProfile build (default: the largest size)")
+    parser.add_argument("--repeat", type=int, default=5, help="runs of check and of the floor (median; default 5)")
+    parser.add_argument("--top", type=int, default=25, help="functions listed per profile table (default 25)")
+    parser.add_argument("--out", type=Path, default=BENCH / "out", help="where handbooks go (default bench/out)")
+    parser.add_argument("--results", type=Path, default=BENCH / "RESULTS.md", help="default bench/RESULTS.md")
+    args = parser.parse_args(argv)
+    preset = QUICK if args.quick else FULL
+    args.sizes = args.sizes or preset["sizes"]
+    args.check_sizes = args.check_sizes or preset["check_sizes"]
+    if min(args.sizes + args.check_sizes) < gen.MIN_ENTITIES:
+        parser.error(f"sizes must be at least {gen.MIN_ENTITIES}")
+
+    info = machine()
+    bench = Bench(args)
+    log(f"sizes: builds {args.sizes}, checks {args.check_sizes}; out {bench.out}")
+    bench.run_all()
+    text = report(bench, info)
+    args.results.write_text(text, encoding="utf-8")
+    (bench.out / "results.json").write_text(json.dumps({
+        "machine": info, "checks": [asdict(c) for c in bench.checks], "builds": [asdict(b) for b in bench.builds],
+        "profile": asdict(bench.profile) if bench.profile else None, "failures": bench.failures,
+    }, indent=1), encoding="utf-8")
+    print(text)
+    log(f"wrote {args.results}")
+    return 1 if bench.failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,74 @@
+"""Smoke tests for bench/: the generated handbook stays valid and the benchmark still runs end to end.
+
+No timing is asserted here: speed is measured by bench/run.py, never by timed tests.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+BIN = Path(sys.executable).parent
+
+
+def generate(n: int, out: Path) -> Path:
+    subprocess.run([sys.executable, str(BENCH / "gen.py"), str(n), str(out)], check=True, timeout=120)
+    return out
+
+
+@pytest.fixture(scope="module")
+def handbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return generate(50, tmp_path_factory.mktemp("bench") / "n50")
+
+
+def test_generated_handbook_passes_strict_check_without_any_diagnostic(handbook: Path) -> None:
+    result = subprocess.run(
+        [str(BIN / "journeysite"), "check", "--strict", "--format", "json", "-f", "mkdocs.yml"],
+        cwd=handbook, capture_output=True, text=True, timeout=120,
+    )
+    data = json.loads(result.stdout)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert data["counts"] == {"error": 0, "warning": 0, "info": 0}, data["diagnostics"]
+    assert data["entities"]["mission"] == 1 and data["entities"]["segment"] == 4
+    assert sum(data["entities"].values()) == 50
+    assert data["entities"]["playbook"] > 50 / 3  # playbooks are the largest kind
+
+
+def test_generated_handbook_has_both_configs_and_realistic_bodies(handbook: Path) -> None:
+    plain = (handbook / "mkdocs-plain.yml").read_text()
+    assert "journeysite" not in plain and "nav:" not in plain and "navigation.prune" in plain
+    assert "- journeysite" in (handbook / "mkdocs.yml").read_text()
+    playbook = next((handbook / "docs" / "playbooks").glob("*.md")).read_text()
+    body = playbook.split("\n---\n", 1)[1]
+    assert "## " in body and "|---|" in body and "!!! tip" in body and "[[" in body
+    assert 250 <= len(body.split()) <= 700
+
+
+def test_generation_is_deterministic(handbook: Path, tmp_path: Path) -> None:
+    again = generate(50, tmp_path / "again")
+    first = {p.relative_to(handbook): p.read_bytes() for p in (handbook / "docs").rglob("*.md")}
+    second = {p.relative_to(again): p.read_bytes() for p in (again / "docs").rglob("*.md")}
+    assert first == second
+
+
+def test_benchmark_runs_end_to_end_in_a_tiny_mode(tmp_path: Path) -> None:
+    results = tmp_path / "RESULTS.md"
+    run = subprocess.run(
+        [sys.executable, str(BENCH / "run.py"), "--sizes", "50", "--check-sizes", "50", "--repeat", "1",
+         "--out", str(tmp_path / "out"), "--results", str(results)],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert "| target | measured | verdict |" in run.stdout
+    text = results.read_text()
+    for section in ("## Targets", "## (a)", "## (b)", "## (c)", "## (d)", "## (e)"):
+        assert section in text
+    assert "| 50 | plain |" in text and "| 50 | warm |" in text
+    assert (tmp_path / "out" / "n50" / "docs" / "index.md").is_file()  # handbooks go under --out
+    assert "## Failures" not in text
