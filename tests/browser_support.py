@@ -11,6 +11,7 @@ import hashlib
 import http.server
 import os
 import posixpath
+import re
 import subprocess
 import sys
 import textwrap
@@ -680,3 +681,33 @@ def shipped_site(base: Path) -> Iterator[str]:
     assert "could not be drawn" not in done.stderr and "was not found" not in done.stderr, done.stderr
     with serve(base / "site") as url:
         yield url
+
+
+@contextlib.contextmanager
+def offline_tab(browser, scheme: str = "light") -> Iterator:
+    """A page in a fresh browser context (preferred colour scheme ``scheme``); console errors and uncaught
+    exceptions are collected in ``page.errors``."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, color_scheme=scheme)
+    # The tests run offline: material's web fonts (fonts.googleapis.com) answer empty, and the system font is used.
+    context.route(re.compile(r"^https?://(?!127\.0\.0\.1[:/])"),
+                  lambda route: route.fulfill(status=200, body="", content_type="text/css"))
+    page = context.new_page()
+    page.set_default_timeout(30_000)  # generous: the machines running the tests are shared and slow
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(f"console.{msg.type}: {msg.text} ({page.url})")
+            if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(f"page error: {exc} ({page.url})"))
+    page.errors = errors
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def open_page(page, site_url: str, path: str) -> None:
+    response = page.goto(site_url + path, wait_until="load")
+    assert response is not None and response.ok, f"{path}: HTTP {response.status if response else '?'}"
+
+
+def heading(page) -> str:
+    return page.locator("article h1").first.inner_text().replace("¶", "").strip()

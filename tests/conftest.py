@@ -127,3 +127,9 @@ def browser():
             chromium.close()
     finally:
         playwright.stop()
+
+
+@pytest.fixture
+def outside_git(tmp_path, monkeypatch):
+    """Keep git from finding a repository above the test's folder: pages there were never committed."""
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))

@@ -8,14 +8,13 @@ tests skip, except in CI (the CI variable set), where they fail.
 
 from __future__ import annotations
 
-import contextlib
 import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_support import shipped, shipped_site
+from browser_support import heading, offline_tab, open_page, shipped, shipped_site
 
 pytestmark = pytest.mark.browser
 
@@ -33,36 +32,8 @@ def site_url(tmp_path_factory) -> Iterator[str]:
 
 
 
-@contextlib.contextmanager
-def tab(browser, scheme: str = "light"):
-    """A page in a fresh context with the given preferred colour scheme; console errors collected in .errors."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, color_scheme=scheme)
-    # Offline: material's web fonts (fonts.googleapis.com) answer empty, and the system font is used.
-    context.route(re.compile(r"^https?://(?!127\.0\.0\.1[:/])"),
-                  lambda route: route.fulfill(status=200, body="", content_type="text/css"))
-    page = context.new_page()
-    page.set_default_timeout(30_000)  # the machines running the tests are shared and slow
-    errors: list[str] = []
-    page.on("console", lambda msg: errors.append(f"console.{msg.type}: {msg.text}") if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
-    page.errors = errors
-    try:
-        yield page
-    finally:
-        context.close()
-
-
-def open_page(page, site_url: str, path: str) -> None:
-    response = page.goto(site_url + path, wait_until="load")
-    assert response is not None and response.ok, f"{path}: HTTP {response.status if response else '?'}"
-
-
-def heading(page) -> str:
-    return page.locator("article h1").first.inner_text().replace("¶", "").strip()
-
-
 def test_the_journey_diagram_is_visible_and_has_a_size(browser, site_url):
-    with tab(browser) as page:
+    with offline_tab(browser) as page:
         open_page(page, site_url, "journey/")
         svg = page.locator(f"{DIAGRAM} svg").first
         svg.wait_for(state="visible")
@@ -80,7 +51,7 @@ def test_the_journey_diagram_is_visible_and_has_a_size(browser, site_url):
 
 def test_clicking_a_milestone_node_opens_its_page(browser, site_url):
     milestones = shipped("milestones")
-    with tab(browser) as page:
+    with offline_tab(browser) as page:
         open_page(page, site_url, "journey/")
         link = page.locator(f"{DIAGRAM} svg").first.locator("a[href*='milestones/']").first
         link.wait_for(state="visible")
@@ -109,7 +80,7 @@ def luminance(css_colour: str) -> float | None:
 @pytest.mark.parametrize("name, path", [("overview", "journey/"), ("segment", "segments/enterprise/"),
                                         ("stage", "stages/onboarding/")])
 def test_diagram_screenshots(browser, site_url, tmp_path, scheme, name, path):
-    with tab(browser, scheme) as page:
+    with offline_tab(browser, scheme) as page:
         open_page(page, site_url, path)
         figure = page.locator(DIAGRAM).first
         figure.wait_for(state="visible")

@@ -63,9 +63,8 @@ def statuses(data: dict) -> dict[str, str]:
 
 
 @pytest.fixture(autouse=True)
-def outside_git(tmp_path, monkeypatch):
-    """Keep git from finding a repository above the test's folder: pages there were never committed."""
-    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+def _no_git_above(outside_git):
+    """Pages in these tests were never committed (see conftest.outside_git)."""
 
 
 @pytest.fixture
