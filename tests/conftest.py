@@ -21,6 +21,16 @@ BIN = Path(sys.executable).parent
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # mkdocs-material's end-of-life notice (FACTS.md)
 
 
+def invoke_cli(folder: Path, *args: str):
+    """Run ``journeysite ARGS…`` in-process (Click's runner) from ``folder``, as a person at a terminal would."""
+    cwd = os.getcwd()
+    os.chdir(folder)
+    try:
+        return CliRunner().invoke(cli_main, list(args), catch_exceptions=False)
+    finally:
+        os.chdir(cwd)
+
+
 @dataclass
 class Project:
     """A handbook project in a temporary folder: mkdocs.yml and docs/."""
@@ -40,13 +50,7 @@ class Project:
 
     def check(self, *args: str) -> CheckRun:
         """Run ``journeysite check`` in-process (Click's runner) from the project folder."""
-        runner = CliRunner()
-        cwd = os.getcwd()
-        os.chdir(self.root)
-        try:
-            result = runner.invoke(cli_main, ["check", *args], catch_exceptions=False)
-        finally:
-            os.chdir(cwd)
+        result = invoke_cli(self.root, "check", *args)
         return CheckRun(result.exit_code, result.stdout, result.stderr)
 
     def check_json(self, *args: str) -> tuple[int, dict]:

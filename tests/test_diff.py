@@ -6,9 +6,8 @@ import os
 import subprocess
 
 import pytest
-from click.testing import CliRunner
+from conftest import invoke_cli
 
-from journeysite.cli import main as cli_main
 from journeysite.gitrepo import git_toplevel
 
 TEAMS = {
@@ -85,12 +84,7 @@ def commit(hb, message: str) -> None:
 
 
 def diff(hb, *args: str):
-    cwd = os.getcwd()
-    os.chdir(hb.root)
-    try:
-        return CliRunner().invoke(cli_main, ["diff", *args], catch_exceptions=False)
-    finally:
-        os.chdir(cwd)
+    return invoke_cli(hb.root, "diff", *args)
 
 
 def section(text: str, title: str) -> str:

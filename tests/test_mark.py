@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import stat
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from conftest import CheckRun
-
-from journeysite.cli import main as cli_main
+from conftest import CheckRun, invoke_cli
 
 TODAY = "2026-06-15"
 TEAM = "---\nkind: team\ntitle: Customer Success\ngithub: [\"@acme/cs\"]\nreviewed: 2026-06-01\n---\n"
@@ -19,12 +15,7 @@ TEAM = "---\nkind: team\ntitle: Customer Success\ngithub: [\"@acme/cs\"]\nreview
 
 def invoke(root: Path, *args: str) -> CheckRun:
     """Run ``journeysite review …`` in-process from ``root``."""
-    cwd = os.getcwd()
-    os.chdir(root)
-    try:
-        result = CliRunner().invoke(cli_main, ["review", *args], catch_exceptions=False)
-    finally:
-        os.chdir(cwd)
+    result = invoke_cli(root, "review", *args)
     return CheckRun(result.exit_code, result.stdout, result.stderr)
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date
 
 import pytest
 import yaml
 from click.testing import CliRunner
+from conftest import invoke_cli
 
 from journeysite import frontmatter, scaffold, schema
 from journeysite.cli import main as cli_main
@@ -52,12 +52,7 @@ def handbook(project):
 
 def new(hb, *args: str):
     """Run ``journeysite new`` in the project folder."""
-    cwd = os.getcwd()
-    os.chdir(hb.root)
-    try:
-        return CliRunner().invoke(cli_main, ["new", *args], catch_exceptions=False)
-    finally:
-        os.chdir(cwd)
+    return invoke_cli(hb.root, "new", *args)
 
 
 def front(path) -> dict:

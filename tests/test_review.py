@@ -10,10 +10,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from conftest import CheckRun
+from conftest import CheckRun, invoke_cli
 
-from journeysite.cli import main as cli_main
 from journeysite.dates import Duration, parse_duration
 
 TODAY = "2026-06-15"
@@ -43,12 +41,7 @@ def stage(title: str, order: int, owner: str = "cs", extra: str = "") -> str:
 
 def invoke(root: Path, *args: str) -> CheckRun:
     """Run ``journeysite review …`` in-process from ``root``, as a person at a terminal would."""
-    cwd = os.getcwd()
-    os.chdir(root)
-    try:
-        result = CliRunner().invoke(cli_main, ["review", *args], catch_exceptions=False)
-    finally:
-        os.chdir(cwd)
+    result = invoke_cli(root, "review", *args)
     return CheckRun(result.exit_code, result.stdout, result.stderr)
 
 
