@@ -134,8 +134,3 @@ def _handoff_position(handbook: Handbook, handoff: Entity, stage_order: dict[str
     if milestone is not None:
         return stage_order.get(milestone.text("stage") or "", 1 << 30), milestone.order
     return stage_order.get(handoff.text("from_stage") or "", 1 << 30), 1 << 30
-
-
-def journey_section() -> list[NavItem]:
-    """The generated pages (all but start-here), in reading order."""
-    return [(page.title, page.src_uri) for page in GENERATED if page.name != "page:start-here"]
