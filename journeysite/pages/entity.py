@@ -10,6 +10,7 @@ from ..model import Entity
 from ..review import DUE_SOON, NEVER, OK, OVERDUE, STATUS_LABELS
 from ..site import PLAYBOOK_TYPES
 from . import Context
+from .parts import team_link
 
 KIND_LABELS = {
     "mission": "Mission", "team": "Team", "segment": "Segment", "stage": "Stage",
@@ -57,9 +58,6 @@ def _texts_html(values: tuple[str, ...]) -> str:
     return "; ".join(text(v) for v in values)
 
 
-def _team_link(context: Context, team_id: str | None) -> str:
-    return link(context.linker, context.team(team_id), fallback=team_id or "")
-
 
 def _refs(context: Context, kind: str, ids: tuple[str, ...]) -> str:
     return ", ".join(link(context.linker, context.handbook.get(kind, i), fallback=i) for i in ids)
@@ -106,7 +104,7 @@ def _kind_rows(context: Context, e: Entity) -> list[str]:
                 _row("Trigger", _trigger_html(context, e.get("trigger"))), _row("Outcome", text(e.text("outcome"))),
                 _row("Systems", _texts_html(e.texts("systems")))]
     if e.kind == "handoff":
-        return [_row("From", _team_link(context, e.text("from"))), _row("To", _team_link(context, e.text("to"))),
+        return [_row("From", team_link(context, e.text("from"))), _row("To", team_link(context, e.text("to"))),
                 _row("When", _handoff_when(context, e)), _row("SLA", text(e.text("sla")))]
     if e.kind == "metric":
         direction = {"up": "higher is better", "down": "lower is better"}.get(e.text("direction") or "", "")
@@ -129,10 +127,10 @@ def _handoff_when(context: Context, e: Entity) -> str:
 def _card(context: Context, e: Entity) -> str:
     rows = [_row("Kind", KIND_LABELS[e.kind])]
     if e.kind != "team":
-        rows.append(_row("Owner (accountable)", _team_link(context, e.owner)))
+        rows.append(_row("Owner (accountable)", team_link(context, e.owner)))
     rows += [_row("Summary", text(e.summary)), *_kind_rows(context, e), _row("Segments", _segments_html(context, e))]
     for role in ("responsible", "consulted", "informed"):
-        rows.append(_row(role.capitalize(), ", ".join(_team_link(context, t) for t in e.raci(role))))
+        rows.append(_row(role.capitalize(), ", ".join(team_link(context, t) for t in e.raci(role))))
     if e.status != "active":
         rows.append(_row("Status", text(e.status)))
     if e.texts("tags"):
@@ -145,7 +143,7 @@ def _badge(context: Context, e: Entity) -> str:
     item = context.review.get(e.file)
     if item is None:
         return ""
-    owner = _team_link(context, item.owner)
+    owner = team_link(context, item.owner)
     if item.status == NEVER:
         words = "Never reviewed"
     else:
@@ -187,10 +185,10 @@ def _entity_list(context: Context, entities: list[Entity], extra: Callable[[Enti
 
 
 def _raci_table(context: Context, e: Entity) -> str:
-    rows = [["A (accountable)", _team_link(context, e.owner)]] if e.owner else []
+    rows = [["A (accountable)", team_link(context, e.owner)]] if e.owner else []
     for letter, role in (("R", "responsible"), ("C", "consulted"), ("I", "informed")):
         if e.raci(role):
-            rows.append([f"{letter} ({role})", ", ".join(_team_link(context, t) for t in e.raci(role))])
+            rows.append([f"{letter} ({role})", ", ".join(team_link(context, t) for t in e.raci(role))])
     return table(["Role", "Teams"], rows, css="jsite-table jsite-raci") if rows else ""
 
 
@@ -243,7 +241,7 @@ def _ordered(context: Context, entities: list[Entity], extra: Callable[[Entity],
 def _handoff_list(context: Context, handoffs: list[Entity]) -> str:
     rows = []
     for h in handoffs:
-        who = f"{_team_link(context, h.text('from'))} → {_team_link(context, h.text('to'))}"
+        who = f"{team_link(context, h.text('from'))} → {team_link(context, h.text('to'))}"
         artifacts = ", ".join(text(a) for a in h.texts("artifacts"))
         rows.append(f"{link(context.linker, h)} <span class=\"jsite-handoff-teams\">{who}</span>"
                     + (f' <span class="jsite-artifacts">carries: {artifacts}</span>' if artifacts else ""))
@@ -279,7 +277,7 @@ def _playbook(context: Context, p: Entity) -> str:
         variant = (f'<span class="jsite-variant">{_refs(context, "segment", tuple(str(s) for s in segments))} only</span>'
                    if segments else "")
         systems = step.get("systems") if isinstance(step.get("systems"), list) else []
-        rows.append([str(number), f"{text(step.get('do'))} {variant}".strip(), _team_link(context, owner),
+        rows.append([str(number), f"{text(step.get('do'))} {variant}".strip(), team_link(context, owner),
                      text(step.get("when")), text(step.get("channel")), ", ".join(text(s) for s in systems)])
     out += _section("Steps", table(["#", "Do", "Owner", "When", "Channel", "Systems"], rows,
                                    css="jsite-table jsite-steps") if rows else "")

@@ -9,7 +9,7 @@ from ..diagnostics import ERROR, INFO, WARNING, Diagnostic
 from ..gaps import GAP_CODES
 from ..model import Entity
 from . import Context
-from .grid import admonition, pill
+from .parts import admonition, pill
 
 GAP_LABELS = {
     "missing-handoff": "Missing handoffs",

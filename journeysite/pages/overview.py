@@ -10,7 +10,7 @@ from ..journeys import Journey
 from ..model import Entity
 from . import Context
 from .gaps_report import GAP_LABELS, gap_findings
-from .grid import admonition, draft_badge, draft_note, md_link, page_link, tabs, team_link
+from .parts import admonition, draft_badge, draft_note, md_link, page_link, tabs, team_link
 
 TABS_SEGMENTS = 91  # see grid.TABS_GRID
 TOUCH = {"high": "High touch", "medium": "Medium touch", "low": "Low touch", "tech": "Tech touch"}

@@ -12,7 +12,7 @@ from .. import markup
 from ..model import Entity
 from ..site import PLAYBOOK_TYPES
 from . import Context
-from .grid import admonition, draft_badge, md_link, team_link
+from .parts import admonition, draft_badge, md_link, team_link
 
 ROLES = (
     ("A", "Accountable", "owns the outcome and keeps the page current: the page's owner, exactly one team"),

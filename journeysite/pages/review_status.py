@@ -8,7 +8,7 @@ from collections import Counter
 from .. import markup, review
 from ..review import DUE_SOON, NEVER, OK, OVERDUE, STATUS_LABELS, ReviewItem
 from . import Context
-from .grid import admonition, page_link, pill, team_link
+from .parts import admonition, page_link, pill, team_link
 
 # The plugin computes review status with review.items' default window; say the same number here.
 DUE_SOON_DAYS = inspect.signature(review.items).parameters["within"].default

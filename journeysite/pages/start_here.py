@@ -8,8 +8,8 @@ from ..markup import md
 from ..model import Entity
 from ..site import PLAYBOOK_TYPES
 from . import Context
-from .grid import draft_note, md_link, trigger_of
 from .overview import TOUCH
+from .parts import draft_note, md_link, trigger_of
 
 Step = tuple[str, str, list[str]]  # heading (Markdown), the one-line why (Markdown), lines under it
 
