@@ -105,7 +105,7 @@ class Run:
 
 @dataclass
 class Build:
-    variant: str  # plain | cold | warm
+    variant: str  # plain | pruned | cold | warm
     size: int
     seconds: float = 0.0
     cpu: float = 0.0
@@ -263,7 +263,7 @@ class Bench:
     # ----- (b, c, d) builds -------------------------------------------------------------------------------
     def measure_build(self, size: int, variant: str) -> Build:
         project = self.project(size)
-        config = "mkdocs-plain.yml" if variant == "plain" else "mkdocs.yml"
+        config = {"plain": "mkdocs-plain.yml", "pruned": "mkdocs-plain-pruned.yml"}.get(variant, "mkdocs.yml")
         if variant == "cold":
             shutil.rmtree(project / ".cache", ignore_errors=True)
         site = self.out / f"site-{variant}-{size}"
@@ -273,7 +273,7 @@ class Bench:
         result = Build(variant, size, timed.seconds, timed.cpu, timed.max_rss_kib)
         (self.out / "logs").mkdir(exist_ok=True)
         (self.out / "logs" / f"build-{variant}-{size}.log").write_text(timed.stderr, encoding="utf-8")
-        if variant != "plain" and self.real_dot:
+        if variant in ("cold", "warm") and self.real_dot:
             result.dot_runs = self.dot_runs() - before
         result.warnings = sum(1 for line in timed.stderr.splitlines() if line.startswith("WARNING"))
         if not timed.ok:
@@ -344,6 +344,8 @@ class Bench:
         for size in self.args.sizes:
             if not self.args.skip_plain:
                 self.builds.append(self.measure_build(size, "plain"))
+                if not self.args.skip_pruned:
+                    self.builds.append(self.measure_build(size, "pruned"))
             self.builds.append(self.measure_build(size, "cold"))
             self.builds.append(self.measure_build(size, "warm"))
         if not self.args.no_profile:
@@ -489,6 +491,12 @@ def targets(bench: Bench) -> list[list[object]]:
     else:
         rows.append(["at 3,000 entities the journeysite build is ≥ 5× faster than the plain build", "plain skipped",
                      verdict(None)])
+    pruned = [(p, c) for s in bench.args.sizes if (p := bench.build_of("pruned", s)) and (c := bench.build_of("cold", s))]
+    if pruned:
+        plain, cold = next(((p, c) for p, c in pruned if p.size == 3000), pruned[-1])
+        rows.append([f"for reference, not a target: at {cold.size:,} entities against the plain build with "
+                     "`navigation.prune` turned on by hand", f"{cold.seconds:.1f} s vs {plain.seconds:.1f} s: "
+                     f"{plain.seconds / cold.seconds:.2f}×", ""])
 
     profile = bench.profile
     if profile and not profile.error:
@@ -525,7 +533,9 @@ def report(bench: Bench, info: dict[str, str]) -> str:
                     " ".join(f"{s:.2f}" for s in c.check_runs)] for c in bench.checks]), ""]
 
     out += ["## (b) `mkdocs build`: journeysite against plain mkdocs-material", "",
-            "plain: the same Markdown with the journeysite plugin removed and no `nav:`. cold: journeysite with no "
+            "plain: the same Markdown with the journeysite plugin removed and no `nav:`, material's defaults (what a "
+            "user gets without journeysite). pruned: plain with material's `navigation.prune` turned on by hand "
+            "(journeysite turns it on for its handbooks). cold: journeysite with no "
             "diagram cache. warm: the rebuild with nothing changed. Pages are the `index.html` files written "
             "(journeysite adds its generated pages). CPU is user + system of the build and its children.", ""]
     rows = []
@@ -545,9 +555,9 @@ def report(bench: Bench, info: dict[str, str]) -> str:
                    if (c := bench.build_of("cold", s)) and (w := bench.build_of("warm", s))]), ""]
 
     out += ["## (d) Peak memory", "", "Max RSS of each build subprocess (os.wait4).", ""]
-    out += [table(["entities", "plain (MiB)", "journeysite cold (MiB)", "journeysite rebuild (MiB)"],
+    out += [table(["entities", "plain (MiB)", "pruned (MiB)", "journeysite cold (MiB)", "journeysite rebuild (MiB)"],
                   [[s, *[(b.max_rss_kib // 1024 if (b := bench.build_of(v, s)) else None)
-                         for v in ("plain", "cold", "warm")]] for s in bench.args.sizes]), ""]
+                         for v in ("plain", "pruned", "cold", "warm")]] for s in bench.args.sizes]), ""]
 
     out += ["## HTML per page and navigation rendered into each page", "",
             "`md-nav__item` counted in sample pages (the same source pages in both builds).", ""]
@@ -622,6 +632,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check-sizes", type=parse_sizes, help="entities per check (default 1000,5000)")
     parser.add_argument("--quick", action="store_true", help="smaller sizes: builds 100,300, checks 300,1000")
     parser.add_argument("--skip-plain", action="store_true", help="skip the plain mkdocs-material builds (slow)")
+    parser.add_argument("--skip-pruned", action="store_true",
+                        help="skip the reference build of plain mkdocs-material with navigation.prune")
     parser.add_argument("--no-profile", action="store_true", help="skip the cProfile build")
     parser.add_argument("--profile-size", type=int, help="entities for the cProfile build (default: the largest size)")
     parser.add_argument("--repeat", type=int, default=5, help="runs of check and of the floor (median; default 5)")

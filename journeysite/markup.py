@@ -53,25 +53,39 @@ def tag(name: str, content: str, css: str | None = None, **attrs: str) -> str:
 
 
 HTML_OPEN, HTML_CLOSE = "<!--jsite:html-->", "<!--/jsite:html-->"
-STASHED_HTML = re.compile(re.escape(HTML_OPEN) + r"\n(.*?)\n" + re.escape(HTML_CLOSE), re.DOTALL)
+LISTING_OPEN, LISTING_CLOSE = "<!--jsite:listing-->", "<!--/jsite:listing-->"
+STASHED_HTML = re.compile(r"<!--jsite:(html|listing)-->\n(.*?)\n<!--/jsite:\1-->", re.DOTALL)
+_SENTINELS = (HTML_OPEN, HTML_CLOSE, LISTING_OPEN, LISTING_CLOSE)
 
 
-def block(html_text: str) -> str:
+def block(html_text: str, indexed: bool = True) -> str:
     """A raw HTML block for Markdown, marked so the plugin can keep it out of Markdown's way.
 
     Valid Markdown as it is (one line per element, no blank lines inside, blank lines around); the
     plugin swaps each marked block for a placeholder before Markdown runs and puts it back after, so
     Python-Markdown and MkDocs do not parse the generated HTML again (most of a large build's time).
+
+    ``indexed=False`` marks a listing of other pages (backlinks, a team's moments, the grid): it goes
+    into the page only once the search plugin has indexed it, so a search finds the page a text
+    belongs to rather than every list that repeats it (and a large handbook's index stays small).
     """
-    lines = [line for line in html_text.splitlines() if line.strip() and line not in (HTML_OPEN, HTML_CLOSE)]
-    return f"\n{HTML_OPEN}\n" + "\n".join(lines) + f"\n{HTML_CLOSE}\n\n"
+    lines = [line for line in html_text.splitlines() if line.strip() and line not in _SENTINELS]
+    opening, closing = (HTML_OPEN, HTML_CLOSE) if indexed else (LISTING_OPEN, LISTING_CLOSE)
+    return f"\n{opening}\n" + "\n".join(lines) + f"\n{closing}\n\n"
 
 
-def table(headers: Iterable[str], rows: Iterable[Iterable[str]], css: str = "jsite-table") -> str:
+def listing(html_text: str) -> str:
+    """A block of links to other pages: shown on the page, left out of the search index."""
+    return block(html_text, indexed=False)
+
+
+def table(headers: Iterable[str], rows: Iterable[Iterable[str]], css: str = "jsite-table",
+          indexed: bool = True) -> str:
     """An HTML table (cells already escaped/marked up) wrapped so it scrolls on narrow screens."""
     head = "".join(f"<th>{h}</th>" for h in headers)
     body = "\n".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-    return block(f'<div class="jsite-scroll">\n<table class="{css}">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>\n</div>')
+    return block(f'<div class="jsite-scroll">\n<table class="{css}">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>\n</div>',
+                 indexed)
 
 
 def items(values: Iterable[str], css: str = "jsite-list") -> str:

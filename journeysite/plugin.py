@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from datetime import UTC, date, datetime
@@ -26,7 +27,10 @@ from .pages.diagram import DiagramSet
 from .settings import ConfigError, Settings
 
 log = get_plugin_logger("journeysite")
-_PLACEHOLDER = re.compile(r'<div data-jsite-html="(\d+)"></div>')
+# Placeholders for stashed HTML (quotes optional, should a minifier drop them): "html" blocks return
+# before the search plugin indexes the page, "listing" blocks only into the finished page.
+_PLACEHOLDER = re.compile(r'<div data-jsite-html="?(\d+)"?></div>')
+_LISTING = re.compile(r'<div data-jsite-listing="?(\d+)"?></div>')
 
 
 def log_line(d: Diagnostic) -> str:
@@ -62,6 +66,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         self.settings = Settings()
         self.renderer: DotRenderer | None = None
         self.html: dict[str, str] = {}  # generated HTML kept out of Markdown, by placeholder
+        self.keys = itertools.count()  # placeholders are unique in a build: listings wait for on_post_page
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         # State is reset on every build so `mkdocs serve` rebuilds start clean.
@@ -155,7 +160,10 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             plan = [("Customer journey", generated_pages + site.entity_sections(
                 handbook, self.context.relations, exclude=in_nav))]
             items = list(nav.items) + build(plan)
-        return _navigation(items)
+        navigation = _navigation(items)
+        if len(navigation.pages) > site.PRUNE_ABOVE:
+            _prune_navigation(config)
+        return navigation
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if self.context is None:
@@ -172,18 +180,22 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         return markup.STASHED_HTML.sub(self._stash, markdown)
 
     def _stash(self, match: re.Match[str]) -> str:
-        key = str(len(self.html))
-        self.html[key] = match.group(1)
-        return f'<div data-jsite-html="{key}"></div>'
+        key = str(next(self.keys))
+        self.html[key] = match.group(2)
+        return f'<div data-jsite-{match.group(1)}="{key}"></div>'
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if "data-jsite-html" not in html:
             return html
         return _PLACEHOLDER.sub(lambda m: self.html.pop(m.group(1), ""), html)
 
-    @event_priority(-50)  # after other plugins: the SVG goes in last, into the finished page
+    @event_priority(-50)  # after other plugins: listings and SVG go in last, into the finished page
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
-        if self.context is None or self.context.diagrams is None:
+        if self.context is None:
+            return output
+        if "data-jsite-listing" in output:
+            output = _LISTING.sub(lambda m: self.html.pop(m.group(1), ""), output)
+        if self.context.diagrams is None:
             return output
         return self.context.diagrams.fill_slots(output)
 
@@ -218,6 +230,19 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             raise PluginError(
                 f"journeysite found {len(errors)} error(s) in the handbook; fix them and build again:\n{listing}"
             )
+
+
+def _prune_navigation(config: MkDocsConfig) -> None:
+    """Turn on mkdocs-material's ``navigation.prune``: each page then renders only the navigation on
+    its own path, which the sections journeysite plans are sized for. Without it every page renders
+    the whole navigation, and a large handbook's build grows with the square of its pages."""
+    theme = config.theme
+    if theme.name != "material":
+        return
+    features = list(theme["features"]) if "features" in theme and theme["features"] else []
+    if "navigation.prune" not in features:
+        theme["features"] = [*features, "navigation.prune"]
+        log.debug("a large navigation: mkdocs-material's navigation.prune is on")
 
 
 def _escape_meta(page: Page) -> None:

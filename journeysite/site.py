@@ -45,6 +45,9 @@ NavItem = tuple[str, "str | list[NavItem]"]
 # Every page renders the navigation lists on its path (mkdocs-material, navigation.prune), so no
 # list may grow with the handbook: longer ones are split into sections. That keeps builds linear.
 NAV_LIMIT = 30
+# Above this many pages journeysite turns on navigation.prune; below it the whole navigation costs
+# little (about 20 µs per entry per page) and readers can open any section in place.
+PRUNE_ABOVE = 200
 
 
 def _bounded(items: list[NavItem]) -> list[NavItem]:

@@ -42,8 +42,11 @@ def test_generated_handbook_passes_strict_check_without_any_diagnostic(handbook:
 
 def test_generated_handbook_has_both_configs_and_realistic_bodies(handbook: Path) -> None:
     plain = (handbook / "mkdocs-plain.yml").read_text()
-    assert "journeysite" not in plain and "nav:" not in plain and "navigation.prune" in plain
-    assert "- journeysite" in (handbook / "mkdocs.yml").read_text()
+    assert "journeysite" not in plain and "nav:" not in plain and "features" not in plain  # material's defaults
+    pruned = (handbook / "mkdocs-plain-pruned.yml").read_text()
+    assert "journeysite" not in pruned and "navigation.prune" in pruned
+    ours = (handbook / "mkdocs.yml").read_text()
+    assert "- journeysite" in ours and "features" not in ours  # the plugin turns navigation.prune on itself
     playbook = next((handbook / "docs" / "playbooks").glob("*.md")).read_text()
     body = playbook.split("\n---\n", 1)[1]
     assert "## " in body and "|---|" in body and "!!! tip" in body and "[[" in body
@@ -69,6 +72,6 @@ def test_benchmark_runs_end_to_end_in_a_tiny_mode(tmp_path: Path) -> None:
     text = results.read_text()
     for section in ("## Targets", "## (a)", "## (b)", "## (c)", "## (d)", "## (e)"):
         assert section in text
-    assert "| 50 | plain |" in text and "| 50 | warm |" in text
+    assert "| 50 | plain |" in text and "| 50 | pruned |" in text and "| 50 | warm |" in text
     assert (tmp_path / "out" / "n50" / "docs" / "index.md").is_file()  # handbooks go under --out
     assert "## Failures" not in text

@@ -284,6 +284,19 @@ def test_generated_page_is_in_search(site, path, title):
     assert title in titles, f"{title!r} not indexed at {location!r}"
 
 
+def test_search_finds_a_text_on_its_own_page_not_in_the_lists_that_repeat_it(site):
+    """A playbook's step is indexed on the playbook's page; the team page and the grid show it too
+    (their listings are on the page) but leave it out of the search index."""
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    step = "Hold the kickoff meeting on site"
+    found = {doc["location"].split("#")[0] for doc in index["docs"] if step in doc["text"]}
+    assert found == {"playbooks/onboarding-plan/"}
+    assert step in article(site, "teams/onboarding/index.html").text()
+    grid = [doc["text"] for doc in index["docs"] if doc["location"].startswith("journey/grid/")]
+    assert grid and not any("Onboarding plan" in text for text in grid)
+    assert "Onboarding plan" in article(site, "journey/grid/index.html").text()
+
+
 @pytest.mark.parametrize("path,title", GENERATED.items())
 def test_generated_page_has_content(site, path, title):
     content = article(site, path)

@@ -6,6 +6,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from journeysite import site
 from browser_support import (
     SMALL_HANDBOOK,
     NavEntry,
@@ -183,3 +184,37 @@ def test_user_nav_customer_journey_section_groups_by_kind_in_journey_order(user_
     milestones = section(journey.children, "Milestones")
     assert [e.outline() for e in milestones.children] == [(stage, names) for stage, names in MILESTONES_BY_STAGE]
     assert [e.title for e in section(journey.children, "Playbooks").children] == STAGE_TITLES
+
+
+# ---- a large handbook: navigation.prune ------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def large_site(tmp_path_factory) -> Path:
+    """More pages than PRUNE_ABOVE, and a feature of the user's own that must stay on."""
+    metrics = {f"metrics/k{i:03}.md": f"---\nkind: metric\ntitle: Metric {i:03}\nowner: customer-success\n"
+                                      f"definition: Measure number {i}.\nreviewed: 2026-10-01\n---\n\nA metric.\n"
+               for i in range(site.PRUNE_ABOVE)}
+    root = write_handbook(tmp_path_factory.mktemp("large") / "handbook", {**SMALL_HANDBOOK, **metrics})
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  name: material\n", "  name: material\n  features: [navigation.footer]\n"))
+    built(mkdocs_build(root))
+    return root / "site"
+
+
+def test_a_large_handbook_renders_only_the_navigation_on_each_pages_path(large_site):
+    html = (large_site / "metrics" / "k150" / "index.html").read_text(encoding="utf-8")
+    entries = nav_tree(page(large_site, "metrics/k150/index.html"))
+    playbooks = [e for e in entries if e.title == "Playbooks"]
+    # Another kind's section is one link to its first page, with none of its pages rendered.
+    assert len(playbooks) == 1 and playbooks[0].href is not None and not playbooks[0].children
+    assert "md-nav__item--pruned" in html
+    assert "Low usage" not in [e.title for e in pages(entries)]  # a playbook
+    # The page's own section is open down to the page.
+    metrics = section(entries, "Metrics")
+    shown = [title for e in metrics.children for title in ([e.title] if e.href else [c.title for c in e.children])]
+    assert "Metric 150" in shown
+    assert "md-footer__link" in html  # the user's own navigation.footer is still on
+
+
+def test_a_small_handbook_keeps_the_whole_navigation_on_every_page(auto_site):
+    assert "md-nav__item--pruned" not in (auto_site / "playbooks" / "upsell" / "index.html").read_text(encoding="utf-8")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from ..diagrams import LINK_SCHEME, Diagram, team_colours
 from ..dot_render import Rendered, prepare_svg
 from ..links import Linker
-from ..markup import block, link, text
+from ..markup import link, listing, text
 from ..model import Entity, Handbook
 
 _SLOT = re.compile(r'(<div class="jsite-scroll jsite-diagram-canvas" data-jsite-svg="(\d+)">)(</div>)')
@@ -33,7 +33,7 @@ class DiagramSet:
         if result is None or result.svg is None:
             reason = ("Graphviz is not installed, so this diagram is shown as its source."
                       if self.missing_dot else f"This diagram could not be drawn: {result.error if result else ''}")
-            return block(f'<details class="jsite-diagram-source"><summary>{text(diagram.title)}: {text(reason)}'
+            return listing(f'<details class="jsite-diagram-source"><summary>{text(diagram.title)}: {text(reason)}'
                          f"</summary><pre><code>{text(diagram.dot)}</code></pre></details>")
         svg = prepare_svg(result.svg, f"jsite-{diagram.name}", diagram.title)
         svg = _fit(_LINK.sub(lambda m: _href(linker, m.group(1)), svg))
@@ -42,7 +42,7 @@ class DiagramSet:
         # search index would otherwise parse every diagram of every page, a third of a large build.
         slot = f"{len(self.slots)}"
         self.slots[slot] = _one_line(svg)
-        return block(f'<figure class="jsite-diagram" aria-label="{text(diagram.title)}">'
+        return listing(f'<figure class="jsite-diagram" aria-label="{text(diagram.title)}">'
                      f'<div class="jsite-scroll jsite-diagram-canvas" data-jsite-svg="{slot}"></div>'
                      f"{legend}</figure>")
 

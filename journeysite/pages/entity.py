@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ..markup import block, items, link, md, table, tag, text
+from ..markup import block, items, link, listing, md, table, tag, text
 from ..model import Entity
 from ..review import DUE_SOON, NEVER, OK, OVERDUE, STATUS_LABELS
 from ..site import PLAYBOOK_TYPES
@@ -155,7 +155,7 @@ def _badge(context: Context, e: Entity) -> str:
         else:
             words += f" · next review {item.due.isoformat()}"
     state = {OVERDUE: "overdue", DUE_SOON: "due soon", NEVER: "not reviewed"}.get(item.status, "verified")
-    return block(f'<p class="jsite-badge jsite-review-{text(item.status)}" title="{text(state)}">'
+    return listing(f'<p class="jsite-badge jsite-review-{text(item.status)}" title="{text(state)}">'
                  f'<span class="jsite-badge-state">{text(state)}</span> {text(words)}'
                  f'{" · owner " + owner if owner else ""}</p>')
 
@@ -181,7 +181,7 @@ def _entity_list(context: Context, entities: list[Entity], extra: Callable[[Enti
         draft = ' <span class="jsite-tag-draft">draft</span>' if e.status == "draft" else ""
         summary = f' — <span class="jsite-summary">{text(e.summary)}</span>' if e.summary else ""
         rows.append(f"{link(context.linker, e)}{draft}{_owner_note(context, e)}{summary}{extra(e) if extra else ''}")
-    return block(items(rows)) if rows else ""
+    return listing(items(rows)) if rows else ""
 
 
 def _raci_table(context: Context, e: Entity) -> str:
@@ -189,7 +189,7 @@ def _raci_table(context: Context, e: Entity) -> str:
     for letter, role in (("R", "responsible"), ("C", "consulted"), ("I", "informed")):
         if e.raci(role):
             rows.append([f"{letter} ({role})", ", ".join(team_link(context, t) for t in e.raci(role))])
-    return table(["Role", "Teams"], rows, css="jsite-table jsite-raci") if rows else ""
+    return table(["Role", "Teams"], rows, css="jsite-table jsite-raci", indexed=False) if rows else ""
 
 
 def _metrics(context: Context, e: Entity) -> str:
@@ -216,9 +216,9 @@ def _stage(context: Context, stage: Entity) -> str:
     families = ""
     for family, label in PLAYBOOK_TYPES:
         members = [p for p in playbooks if p.text("type") == family]
-        families += f"### {md(label)}\n" + (_entity_list(context, members) or block(
+        families += f"### {md(label)}\n" + (_entity_list(context, members) or listing(
             '<p class="jsite-empty">No playbook of this family in this stage.</p>'))
-    out += _section("Playbooks", families if playbooks else block('<p class="jsite-empty">No playbook runs in this stage yet.</p>'))
+    out += _section("Playbooks", families if playbooks else listing('<p class="jsite-empty">No playbook runs in this stage yet.</p>'))
     inside = [h for m in milestones for h in rel.handoffs_after(m)]
     handoffs = ""
     for title, group in (("Handoffs in", rel.handoffs_into(stage)), ("Handoffs inside", inside),
@@ -235,7 +235,7 @@ def _ordered(context: Context, entities: list[Entity], extra: Callable[[Entity],
     rows = [f"{link(context.linker, e)}{_owner_note(context, e)}{extra(e)}" for e in entities]
     if not rows:
         return ""
-    return block('<ol class="jsite-list">\n' + "\n".join(f"<li>{r}</li>" for r in rows) + "\n</ol>")
+    return listing('<ol class="jsite-list">\n' + "\n".join(f"<li>{r}</li>" for r in rows) + "\n</ol>")
 
 
 def _handoff_list(context: Context, handoffs: list[Entity]) -> str:
@@ -245,7 +245,7 @@ def _handoff_list(context: Context, handoffs: list[Entity]) -> str:
         artifacts = ", ".join(text(a) for a in h.texts("artifacts"))
         rows.append(f"{link(context.linker, h)} <span class=\"jsite-handoff-teams\">{who}</span>"
                     + (f' <span class="jsite-artifacts">carries: {artifacts}</span>' if artifacts else ""))
-    return block(items(rows))
+    return listing(items(rows))
 
 
 def _milestone(context: Context, m: Entity) -> str:
@@ -258,7 +258,7 @@ def _milestone(context: Context, m: Entity) -> str:
             around.append(f"Before: {link(context.linker, siblings[index - 1])}")
         if index + 1 < len(siblings):
             around.append(f"Next: {link(context.linker, siblings[index + 1])}")
-        out += _section("In its stage", block(items(around)) if around else "")
+        out += _section("In its stage", listing(items(around)) if around else "")
     out += _section("Playbooks", _entity_list(context, context.relations.milestone_playbooks(m)))
     out += _section("Handoffs after this milestone", _handoff_list(context, context.relations.handoffs_after(m))
                     if context.relations.handoffs_after(m) else "")
@@ -308,7 +308,7 @@ def _team(context: Context, team: Entity) -> str:
                 f' <span class="jsite-kind">{text(KIND_LABELS[e.kind].lower())}</span>'
                 for e in members if e.key in involvement and e.active]
         if rows:
-            moments += f"### {md(stage.title)}\n" + block(items(rows))
+            moments += f"### {md(stage.title)}\n" + listing(items(rows))
     out += _section("Moments in the journey", moments)
     steps_html = []
     for playbook in h.of_kind("playbook"):
@@ -317,7 +317,7 @@ def _team(context: Context, team: Entity) -> str:
                 and (s.get("owner") == team.id or ("owner" not in s and playbook.owner == team.id))]
         if mine and playbook.active:
             steps_html.append(f"{link(context.linker, playbook)}: " + "; ".join(text(s.get("do")) for s in mine))
-    out += _section("Playbook steps it runs", block(items(steps_html)) if steps_html else "")
+    out += _section("Playbook steps it runs", listing(items(steps_html)) if steps_html else "")
     gives = rel.to(team, "from", kind="handoff")
     receives = rel.to(team, "to", kind="handoff")
     out += _section("Handoffs it gives", _handoff_list(context, gives) if gives else "")
@@ -336,7 +336,8 @@ def _team(context: Context, team: Entity) -> str:
             + (f' — see <a href="{text(review_page)}">review status</a>' if review_page else "") + ".</p>"
             if current else "")
     out += _section("Pages it must review",
-                    (table(["Page", "Reviewed", "Due", "Status"], rows) if rows else "") + (block(note) if note else ""))
+                    (table(["Page", "Reviewed", "Due", "Status"], rows, indexed=False) if rows else "")
+                    + (listing(note) if note else ""))
     return out
 
 
@@ -348,7 +349,7 @@ def _segment(context: Context, segment: Entity) -> str:
         for step in journey.stages:
             inner = items([link(context.linker, m) + _owner_note(context, m) for m in step.milestones])
             steps.append(f"{link(context.linker, step.stage)}{_owner_note(context, step.stage)}\n{inner}")
-        out += _section("Its journey", block('<ol class="jsite-journey">\n' + "\n".join(
+        out += _section("Its journey", listing('<ol class="jsite-journey">\n' + "\n".join(
             f"<li>{s}</li>" for s in steps) + "\n</ol>") if steps else "")
     applying = [p for p in context.handbook.of_kind("playbook") if p.active and p.applies_to(segment.id)]
     families = ""
@@ -357,7 +358,7 @@ def _segment(context: Context, segment: Entity) -> str:
         if members:
             # Names only: a segment may have thousands of playbooks, each summarised on its own page.
             names = ", ".join(link(context.linker, p) + (" (draft)" if p.status == "draft" else "") for p in members)
-            families += f"### {md(label)}\n" + block(f'<p class="jsite-names">{names}</p>')
+            families += f"### {md(label)}\n" + listing(f'<p class="jsite-names">{names}</p>')
     out += _section("Playbooks for this segment", families)
     return out
 
@@ -374,7 +375,7 @@ def _mission(context: Context, mission: Entity) -> str:
     out = _section("Values", _criteria(mission.texts("values")))
     overview = context.linker.href("page:overview")
     if overview:
-        out += block(f'<p><a href="{text(overview)}">See the whole journey →</a></p>')
+        out += listing(f'<p><a href="{text(overview)}">See the whole journey →</a></p>')
     return out
 
 
@@ -416,4 +417,4 @@ def _referenced_by(context: Context, entity: Entity) -> str:
         source = context.handbook.get(kind, ident)
         rows.append(f'{link(context.linker, source)} <span class="jsite-kind">{text(KIND_LABELS[kind].lower())}'
                     f'</span> <span class="jsite-role">{text(", ".join(roles))}</span>')
-    return _section("Referenced by", block(items(rows, css="jsite-list jsite-backlinks")))
+    return _section("Referenced by", listing(items(rows, css="jsite-list jsite-backlinks")))

@@ -50,7 +50,7 @@ def render(context: Context) -> str:
     parts.append(_coverage_sentence(context, views[0][1], views[0][2]))
     parts.append("## Playbooks by stage")
     if segmented:
-        parts.append(markup.block(tabs(TABS_GRID, tables, "jsite-grid-tabs")))
+        parts.append(markup.listing(tabs(TABS_GRID, tables, "jsite-grid-tabs")))
     else:
         parts.append(tables[0][1])
     return "\n".join(parts)
@@ -80,7 +80,7 @@ def _grid(context: Context, stages: list[Entity], segment: str | None) -> str:
         + "".join(_systems_cell(context, s, segment) for s in stages) + "</tr>"
     )
     body = "\n".join(rows)
-    return markup.block(
+    return markup.listing(
         f'<div class="jsite-scroll">\n<table class="jsite-table jsite-grid">\n'
         f'<thead><tr><th scope="col" class="jsite-corner">Stage →</th>{head}</tr></thead>\n'
         f"<tbody>\n{body}\n</tbody>\n</table>\n</div>"

@@ -32,7 +32,7 @@ def render(context: Context) -> str:
         parts.append(_segments(context, segmented))
     elif handbook.journeys and handbook.journeys[0].stages:
         parts.append("## The journey, step by step\n")
-        parts.append(markup.block(_journey_list(context, handbook.journeys[0])))
+        parts.append(markup.listing(_journey_list(context, handbook.journeys[0])))
     parts.append(_gaps(context))
     parts.append(_more(context))
     return "\n".join(parts)
@@ -59,7 +59,7 @@ def _journey(context: Context) -> str:
     lines = ["## The journey", ""]
     diagram = context.diagram("journey", None)
     if diagram:
-        lines.append(markup.block(diagram))  # the diagram comes with its own figure
+        lines.append(markup.listing(diagram))  # the diagram comes with its own figure
     if not stages:
         lines.append(markup.block(admonition(
             "note", "No stages yet",
@@ -69,7 +69,7 @@ def _journey(context: Context) -> str:
         return "\n".join(lines)
     lines += [f"The journey has {len(stages)} stage{'s' if len(stages) != 1 else ''}, each led by one team.", ""]
     cards = "\n".join(_stage_card(context, i, stage) for i, stage in enumerate(stages, 1))
-    lines.append(markup.block(f'<div class="grid cards jsite-stage-cards">\n<ul>\n{cards}\n</ul>\n</div>'))
+    lines.append(markup.listing(f'<div class="grid cards jsite-stage-cards">\n<ul>\n{cards}\n</ul>\n</div>'))
     retired = [s for s in handbook.stages if not s.active]
     if retired:
         names = markup.links(context.linker, retired)
@@ -129,7 +129,7 @@ def _segments(context: Context, journeys: list[Journey]) -> str:
         "Each segment goes through the stages that apply to it, with its own milestones. "
         "Choose a segment to see its journey.",
         "",
-        markup.block(tabs(TABS_SEGMENTS, panels, "jsite-segment-tabs")),
+        markup.listing(tabs(TABS_SEGMENTS, panels, "jsite-segment-tabs")),
     ])
 
 

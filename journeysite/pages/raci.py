@@ -148,7 +148,7 @@ def _matrix(context: Context, rows: list[Row], teams: list[str]) -> str:
         label = f'{title}{draft_badge(entity)} <small class="jsite-row-note"{tip}>{markup.text(row.note)}</small>'
         cells = "".join(_cell(context, entity, t) for t in teams)
         body.append(f'<tr class="jsite-row-{row.level}"><th scope="row">{label}</th>{cells}</tr>')
-    return markup.block(
+    return markup.listing(
         '<div class="jsite-scroll">\n<table class="jsite-table jsite-matrix">\n'
         f'<thead><tr><th scope="col" class="jsite-corner">Stage, milestone or playbook</th>{head}</tr></thead>\n'
         "<tbody>\n" + "\n".join(body) + "\n</tbody>\n</table>\n</div>"

@@ -69,7 +69,8 @@ def _group(context: Context, team_id: str | None, items: list[ReviewItem]) -> st
         ) + f" · {_group_counts(items)}</p>"
     items = sorted(items, key=lambda i: (_RANK[i.status], -(i.days or 0), i.title.lower()))
     rows = [_row(context, item) for item in items]
-    table = markup.table(["Page", "Last reviewed", "Due", "Status", "Days"], rows, "jsite-table jsite-review-table")
+    table = markup.table(["Page", "Last reviewed", "Due", "Status", "Days"], rows, "jsite-table jsite-review-table",
+                         indexed=False)
     return "\n".join([heading, markup.block(about), table])
 
 
