@@ -8,7 +8,7 @@ import os
 import re
 import shutil
 import subprocess
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,6 +41,7 @@ class DotRenderer:
     timeout: float = TIMEOUT
     runs: int = 0  # how many times dot was started in this build
     used: set[str] = field(default_factory=set)
+    pool: ThreadPoolExecutor | None = None
 
     @property
     def available(self) -> bool:
@@ -68,32 +69,47 @@ class DotRenderer:
         return version
 
     def render_all(self, sources: dict[str, str]) -> dict[str, Rendered]:
-        """Render every DOT source (name → DOT); cache misses run concurrently, one dot process each."""
+        """Render every DOT source (name → DOT) and wait for them all."""
+        try:
+            return {name: future.result() for name, future in self.start_all(sources).items()}
+        finally:
+            self.close()
+
+    def start_all(self, sources: dict[str, str]) -> dict[str, Future[Rendered]]:
+        """Start rendering every DOT source (name → DOT): cache hits are done at once, misses run in the
+        background, one dot process each, while the caller goes on (the site build needs the SVG only
+        when it writes the page). ``close()`` waits for them."""
         if not self.available:
-            return {name: Rendered(error="dot not found") for name in sources}
+            return {name: _done(Rendered(error="dot not found")) for name in sources}
         version = self.version()
-        results: dict[str, Rendered] = {}
-        missing: dict[str, tuple[str, Path]] = {}
+        results: dict[str, Future[Rendered]] = {}
         for name, dot in sources.items():
             key = hashlib.sha256("\0".join((version, " ".join(ARGS), dot)).encode()).hexdigest()
             path = self.cache_dir / f"{key}.svg"
             self.used.add(path.name)
             try:
-                results[name] = Rendered(svg=path.read_text(encoding="utf-8"), from_cache=True)
+                results[name] = _done(Rendered(svg=path.read_text(encoding="utf-8"), from_cache=True))
             except OSError:
-                missing[name] = (dot, path)
-        if missing:
-            with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-                for name, rendered in zip(missing, pool.map(self._render, [d for d, _ in missing.values()]),
-                                          strict=True):
-                    results[name] = rendered
-                    if rendered.svg is not None:
-                        self._write(missing[name][1], rendered.svg)
+                if self.pool is None:
+                    self.pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="journeysite-dot")
+                self.runs += 1
+                results[name] = self.pool.submit(self._render_to, dot, path)
         return results
+
+    def close(self, cancel: bool = False) -> None:
+        """Wait for the renders still running (or, with ``cancel``, drop those not started yet)."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=not cancel, cancel_futures=cancel)
+            self.pool = None
+
+    def _render_to(self, dot: str, path: Path) -> Rendered:
+        rendered = self._render(dot)
+        if rendered.svg is not None:
+            self._write(path, rendered.svg)
+        return rendered
 
     def _render(self, dot: str) -> Rendered:
         assert self.dot is not None
-        self.runs += 1
         try:
             done = subprocess.run([self.dot, *ARGS], input=dot.encode("utf-8"), capture_output=True,
                                   timeout=self.timeout)
@@ -128,6 +144,12 @@ class DotRenderer:
             temporary.replace(path)
         except OSError:
             pass  # a read-only cache only costs speed
+
+
+def _done(rendered: Rendered) -> Future[Rendered]:
+    future: Future[Rendered] = Future()
+    future.set_result(rendered)
+    return future
 
 
 _PROLOGUE = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)

@@ -199,8 +199,25 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             return output
         return self.context.diagrams.fill_slots(output)
 
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.renderer is None or self.context is None or self.context.diagrams is None:
+            return
+        self.renderer.close()  # every diagram is drawn by now (each page waited for its own)
+        diagram_set = self.context.diagrams
+        for diagram in diagram_set.diagrams.values():
+            result = diagram_set.result(diagram)
+            if result is not None and result.error:
+                log.warning(f"the diagram '{diagram.title}' could not be drawn: {result.error}")
+        self.renderer.prune()
+        log.debug(f"diagrams: {len(diagram_set.diagrams)}, dot runs: {self.renderer.runs}")
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.renderer is not None:
+            self.renderer.close(cancel=True)
+
     def _diagrams(self, context: Context, config: MkDocsConfig) -> DiagramSet:
-        """Build every diagram's DOT and render what the cache does not already hold."""
+        """Build every diagram's DOT and start rendering what the cache does not already hold: ``dot``
+        draws on the other core while MkDocs renders the pages."""
         found = diagrams.all_diagrams(context.handbook, context.relations)
         cache = Path(config.config_file_path or config.docs_dir).parent / ".cache" / "plugin" / "journeysite"
         renderer = DotRenderer(cache)
@@ -209,13 +226,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             log.warning(f"Graphviz's `dot` program was not found, so diagrams are shown as their source: "
                         f"{INSTALL_HELP}")
             return DiagramSet(context.handbook, found, {}, missing_dot=True)
-        rendered = renderer.render_all({d.name: d.dot for d in found.values()})
-        for diagram in found.values():
-            error = rendered[diagram.name].error
-            if error:
-                log.warning(f"the diagram '{diagram.title}' could not be drawn: {error}")
-        renderer.prune()
-        log.debug(f"diagrams: {len(found)}, dot runs: {renderer.runs}")
+        rendered = renderer.start_all({d.name: d.dot for d in found.values()})
         return DiagramSet(context.handbook, found, rendered)
 
     def _report(self, diagnostics: list[Diagnostic]) -> None:

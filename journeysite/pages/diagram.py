@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import re
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 from ..diagrams import LINK_SCHEME, Diagram, team_colours
@@ -11,46 +13,58 @@ from ..links import Linker
 from ..markup import link, listing, text
 from ..model import Entity, Handbook
 
-_SLOT = re.compile(r'(<div class="jsite-scroll jsite-diagram-canvas" data-jsite-svg="(\d+)">)(</div>)')
+_SLOT = re.compile(r'<div class="jsite-diagram-slot" data-jsite-svg="?(\d+)"?></div>')
 _LINK = re.compile(r'xlink:href="' + re.escape(LINK_SCHEME) + r'([a-z]+:[a-z0-9-]+)"')
 
 
 @dataclass
 class DiagramSet:
-    """The site's diagrams, by (kind, subject id), each with its SVG or the reason it has none."""
+    """The site's diagrams, by (kind, subject id), each with its SVG (perhaps still being drawn) or the
+    reason it has none."""
 
     handbook: Handbook
     diagrams: dict[tuple[str, str | None], Diagram] = field(default_factory=dict)
-    rendered: dict[str, Rendered] = field(default_factory=dict)  # by diagram name
+    rendered: dict[str, Future[Rendered]] = field(default_factory=dict)  # by diagram name
     missing_dot: bool = False
-    slots: dict[str, str] = field(default_factory=dict)  # slot id -> SVG, until the page is written
+    slots: dict[str, tuple[Diagram, Linker]] = field(default_factory=dict)  # until the page is written
+    keys: itertools.count = field(default_factory=itertools.count)
 
     def html(self, kind: str, subject: Entity | None, linker: Linker) -> str:
+        """A slot for the diagram, filled in the finished page (``fill_slots``): by then ``dot`` has had
+        the whole build to draw it, and Markdown, MkDocs and the search index never parse the SVG."""
         diagram = self.diagrams.get((kind, subject.id if subject else None))
         if diagram is None:
             return ""
-        result = self.rendered.get(diagram.name)
+        slot = str(next(self.keys))
+        self.slots[slot] = (diagram, linker)
+        return listing(f'<div class="jsite-diagram-slot" data-jsite-svg="{slot}"></div>')
+
+    def fill_slots(self, html: str) -> str:
+        """Put each diagram into its slot in a page's final HTML, waiting for ``dot`` if it is still drawing."""
+        if "data-jsite-svg" not in html:
+            return html
+        return _SLOT.sub(self._fill, html)
+
+    def _fill(self, match: re.Match[str]) -> str:
+        slot = self.slots.pop(match.group(1), None)
+        return self._figure(*slot) if slot is not None else ""
+
+    def result(self, diagram: Diagram) -> Rendered | None:
+        future = self.rendered.get(diagram.name)
+        return future.result() if future is not None else None
+
+    def _figure(self, diagram: Diagram, linker: Linker) -> str:
+        result = None if self.missing_dot else self.result(diagram)
         if result is None or result.svg is None:
             reason = ("Graphviz is not installed, so this diagram is shown as its source."
                       if self.missing_dot else f"This diagram could not be drawn: {result.error if result else ''}")
-            return listing(f'<details class="jsite-diagram-source"><summary>{text(diagram.title)}: {text(reason)}'
-                         f"</summary><pre><code>{text(diagram.dot)}</code></pre></details>")
+            return (f'<details class="jsite-diagram-source"><summary>{text(diagram.title)}: {text(reason)}'
+                    f"</summary><pre><code>{text(diagram.dot)}</code></pre></details>")
         svg = prepare_svg(result.svg, f"jsite-{diagram.name}", diagram.title)
         svg = _fit(_LINK.sub(lambda m: _href(linker, m.group(1)), svg))
-        legend = self._legend(diagram, linker)
-        # The SVG waits in a slot until the page is HTML (``fill_slots``): Markdown, MkDocs and the
-        # search index would otherwise parse every diagram of every page, a third of a large build.
-        slot = f"{len(self.slots)}"
-        self.slots[slot] = _one_line(svg)
-        return listing(f'<figure class="jsite-diagram" aria-label="{text(diagram.title)}">'
-                     f'<div class="jsite-scroll jsite-diagram-canvas" data-jsite-svg="{slot}"></div>'
-                     f"{legend}</figure>")
-
-    def fill_slots(self, html: str) -> str:
-        """Put each diagram's SVG into its slot in a page's final HTML."""
-        if "data-jsite-svg" not in html:
-            return html
-        return _SLOT.sub(lambda m: m.group(1) + self.slots.pop(m.group(2), "") + m.group(3), html)
+        return (f'<figure class="jsite-diagram" aria-label="{text(diagram.title)}">'
+                f'<div class="jsite-scroll jsite-diagram-canvas">{svg}</div>'
+                f"{self._legend(diagram, linker)}</figure>")
 
     def _legend(self, diagram: Diagram, linker: Linker) -> str:
         colours = team_colours(self.handbook)
@@ -68,11 +82,6 @@ class DiagramSet:
 def _href(linker: Linker, key: str) -> str:
     href = linker.href(key)
     return f'href="{text(href)}"' if href else ""
-
-
-def _one_line(svg: str) -> str:
-    """The SVG on one line: a blank line inside would end Markdown's raw HTML block."""
-    return " ".join(line.strip() for line in svg.splitlines() if line.strip())
 
 
 _SIZE = re.compile(r'<svg\b([^>]*?)\swidth="([\d.]+)pt"\s+height="([\d.]+)pt"')
