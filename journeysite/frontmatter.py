@@ -62,6 +62,7 @@ class FrontMatter:
     lines: dict[Path, int] = field(default_factory=dict)
     duplicates: list[DuplicateKey] = field(default_factory=list)
     first_line: int = 2
+    source: str = ""  # the YAML as written, to explain mistakes
 
     def line_of(self, path: Path) -> int:
         """Return the file line of ``path``, or of its nearest ancestor that has one."""
@@ -72,6 +73,18 @@ class FrontMatter:
                 return line
             path = path[:-1]
         return self.first_line
+
+    def cut_by_comment(self, line: int) -> str | None:
+        """The value as written on this file line when it begins with ``#``, which YAML reads as a
+        comment (``channel: #cs-team`` is an empty ``channel``); else None."""
+        lines = self.source.split("\n")
+        index = line - self.first_line
+        match = _CUT_BY_COMMENT.match(lines[index]) if 0 <= index < len(lines) else None
+        return match.group(1).rstrip() if match else None
+
+
+# `key: #…` or `- #…`: the value is a comment, so YAML reads it as empty.
+_CUT_BY_COMMENT = re.compile(r"\s*(?:-\s+)?(?:[^\s#'\"][^#]*?:\s+)?(#.*)")
 
 
 def _normalise(path: Path) -> Path:
@@ -118,8 +131,8 @@ def parse(source: str, first_line: int = 2) -> FrontMatter:
     try:
         node = loader.get_single_node()
         if node is None:
-            return FrontMatter(None, first_line=first_line)
-        result = FrontMatter(None, first_line=first_line)
+            return FrontMatter(None, first_line=first_line, source=source)
+        result = FrontMatter(None, first_line=first_line, source=source)
         _index(node, (), result, to_file, depth=0, budget=[MAX_NODES])
         result.data = loader.construct_document(node)
         return result
@@ -129,7 +142,9 @@ def parse(source: str, first_line: int = 2) -> FrontMatter:
         mark = exc.problem_mark or exc.context_mark
         line = to_file(mark.line) if mark else first_line
         column = mark.column + 1 if mark else None
-        problem = (exc.problem or exc.context or "invalid YAML") + _hint(exc.problem or "")
+        start = exc.context_mark or mark
+        problem = (exc.problem or exc.context or "invalid YAML") + _hint(
+            exc.problem or "", _source_lines(source, start.line, mark.line) if start and mark else "")
         context = ""
         if (
             exc.context
@@ -207,8 +222,16 @@ def _refuse_deep_flow(source: str, first_line: int) -> None:
             line += 1
 
 
-def _hint(problem: str) -> str:
-    """Say how to fix the YAML mistakes people make most."""
+def _source_lines(source: str, first: int, last: int) -> str:
+    """The YAML lines from ``first`` to ``last`` (0-based), where a mistake was found."""
+    return "\n".join(source.split("\n")[min(first, last) : max(first, last) + 1])
+
+
+def _hint(problem: str, lines: str = "") -> str:
+    """Say how to fix the YAML mistakes people make most (``lines``: where YAML found it)."""
+    if " #" in lines and ("flow" in problem or "expected ','" in problem):
+        return (" — YAML reads everything from a ` #` as a comment, which cut this list short: put a value "
+                'that holds # in quotes, e.g. [Gainsight, "Salesforce #crm"]')
     if "mapping values are not allowed" in problem:
         return (" — a value that contains `: ` must be in quotes, "
                 'e.g. title: "Onboarding: the first 90 days"')

@@ -200,9 +200,30 @@ def validate(kind: str, front: FrontMatter, file: str, entity: str | None) -> li
                 entity,
             )
         )
-    for err in schema_errors(kind, front.data):
+    cut: set[FieldPath] = set()  # values a `#` made empty: one message each, not one per rule broken
+    errors = schema_errors(kind, front.data)
+    options = {tuple(e.absolute_path): e.validator_value for e in errors if e.validator == "enum"}
+    for err in errors:
+        path = tuple(err.absolute_path)
+        written = front.cut_by_comment(front.line_of(path)) if err.instance is None and path else None
+        if written is not None:
+            if path not in cut:
+                cut.add(path)
+                message = _cut_message(path, written, options.get(path))
+                found.append(error("schema", file, front.line_of(path), message, entity))
+            continue
         found.extend(_diagnostics_for(err, kind, front, file, entity))
     return found
+
+
+def _cut_message(path: FieldPath, written: str, options: list | None) -> str:
+    """A value YAML read as a comment: how to write it (quoted), or what it may be."""
+    because = f"`{field_name(path)}` is empty because YAML reads `{written}` as a comment"
+    if options:
+        return f"{because}; it must be one of: {', '.join(str(o) for o in options)}."
+    quoted = '"' + written.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    where = f"{path[-1]}: " if isinstance(path[-1], str) else "- "
+    return f"{because} (a ` #` starts one): if that is the value, put it in quotes: {where}{quoted}"
 
 
 def _diagnostics_for(
@@ -234,7 +255,8 @@ def _diagnostics_for(
     if keyword == "additionalProperties":
         allowed = list(schema.get("properties", {}))
         instance = err.instance if isinstance(err.instance, dict) else {}
-        for key in [k for k in instance if k not in allowed]:
+        keys = list(instance)
+        for key in [k for k in keys if k not in allowed]:
             line = front.line_of((*path, key))
             yield error(
                 "schema",
@@ -242,6 +264,7 @@ def _diagnostics_for(
                 line,
                 f"unknown field `{field_name((*path, key))}` {'on a ' + kind + ' page' if not path else ''}".rstrip()
                 + f".{did_you_mean(key, allowed)} Allowed here: {', '.join(allowed)}."
+                + _comma_hint(front, path, keys, key, instance)
                 + (f" {hint.rstrip('.')}." if hint else ""),
                 entity,
             )
@@ -282,6 +305,18 @@ def _diagnostics_for(
     if hint:
         message = f"{message} {hint.rstrip('.')}."
     yield error("schema", file, line, message, entity)
+
+
+def _comma_hint(front: FrontMatter, path: FieldPath, keys: list, key: object, instance: dict) -> str:
+    """``{schedule: twice a year, in March}`` reads as two fields: say so, and how to quote it."""
+    index = keys.index(key)
+    if not path or index == 0 or instance[key] is not None or front.line_of((*path, key)) != front.line_of(path):
+        return ""
+    before = keys[index - 1]
+    if not isinstance(instance[before], str):
+        return ""
+    return (f" Inside {{…}} on one line a comma starts a new field: if `{key}` belongs to `{before}`, "
+            f'put the whole value in quotes, e.g. {before}: "{instance[before]}, {key}".')
 
 
 @cache

@@ -626,3 +626,60 @@ def test_a_page_with_broken_yaml_is_reported_once_not_also_as_every_link_to_it(p
     assert [(d["code"], d["file"]) for d in data["diagnostics"] if d["severity"] == "error"] == [
         ("yaml-syntax", "playbooks/plan.md")
     ]
+
+
+# --- YAML that reads differently than it looks ---------------------------------------------------
+
+PLAYBOOK_HEAD = """\
+---
+kind: playbook
+title: Renewal call
+owner: customer-success
+type: lifecycle
+stages: [onboarding]
+"""
+ONBOARDING_STAGE = ("stages/onboarding.md", "---\nkind: stage\ntitle: Onboarding\nowner: customer-success\norder: 1\n---\n")
+
+
+def test_a_value_starting_with_hash_is_explained_once_with_the_quoted_value(project):
+    hb = with_teams(project, ONBOARDING_STAGE, ("playbooks/renewal.md", PLAYBOOK_HEAD + """\
+trigger: {manual: when asked}
+summary: #1 renewal play
+steps:
+  - do: Call
+    channel: #cs-team
+---
+"""))
+    _, data = hb.check_json()
+    found = {d["line"]: d["message"] for d in errors(data)}
+    assert sorted(found) == [8, 11], found  # one message per value, not one per rule it breaks
+    assert found[8].startswith("`summary` is empty because YAML reads `#1 renewal play` as a comment")
+    assert 'summary: "#1 renewal play"' in found[8]
+    # a value with fixed options: say what it may be rather than quoting the comment
+    assert "`steps[0].channel` is empty" in found[11] and "one of: email, call" in found[11]
+    assert "Did you mean" not in found[11]
+
+
+def test_a_comma_inside_braces_on_one_line_is_explained(project):
+    hb = with_teams(project, ONBOARDING_STAGE, ("playbooks/renewal.md", PLAYBOOK_HEAD + """\
+trigger: {schedule: twice a year, in March}
+---
+"""))
+    _, data = hb.check_json()
+    unknown = [d for d in errors(data) if "in March" in d["message"]]
+    assert len(unknown) == 1 and unknown[0]["line"] == 7
+    assert 'schedule: "twice a year, in March"' in unknown[0]["message"]
+    assert "a comma starts a new field" in unknown[0]["message"]
+
+
+def test_a_hash_inside_a_list_on_one_line_is_explained(project):
+    hb = with_teams(project, ONBOARDING_STAGE, ("playbooks/renewal.md", PLAYBOOK_HEAD + """\
+trigger: {manual: when asked}
+tags: [renewal, Slack #cs-team]
+summary: Call before the renewal date.
+---
+"""))
+    _, data = hb.check_json()
+    d = the_error(data)
+    assert d["code"] == "yaml-syntax"
+    assert "as a comment" in d["message"] and "in quotes" in d["message"], d["message"]
