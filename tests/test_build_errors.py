@@ -4,40 +4,7 @@ from __future__ import annotations
 
 import re
 
-CS_TEAM = "---\nkind: team\ntitle: Customer Success\n---\n"
-ONBOARDING = "---\nkind: stage\ntitle: Onboarding\nowner: customer-success\norder: 1\n---\n\nSee [[milestone:go-live]].\n"
-GO_LIVE = "---\nkind: milestone\ntitle: Go-live\nowner: customer-success\nstage: onboarding\norder: 1\n---\n"
-WELCOME = """\
----
-kind: playbook
-title: Welcome
-owner: customer-success
-type: lifecycle
-stages: [onboarding]
-trigger: {milestone: go-live}
-steps:
-  - do: Send the welcome email
----
-"""
-AFTER_GO_LIVE = """\
----
-kind: handoff
-title: After go-live
-owner: customer-success
-from: customer-success
-to: customer-success
-milestone: go-live
----
-"""
-
-
-def clean(project):
-    hb = project()
-    hb.write("teams/customer-success.md", CS_TEAM)
-    hb.write("stages/onboarding.md", ONBOARDING)
-    hb.write("milestones/go-live.md", GO_LIVE)
-    hb.write("playbooks/welcome.md", WELCOME)
-    return hb
+from small_handbook import AFTER_GO_LIVE, clean
 
 
 def output(done) -> str:

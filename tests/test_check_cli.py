@@ -9,49 +9,12 @@ import sys
 from click.testing import CliRunner
 from conftest import ROOT, codes
 from jsonschema import Draft202012Validator
+from small_handbook import AFTER_GO_LIVE, clean
 
 from journeysite.cli import main as cli_main
 
-CS_TEAM = "---\nkind: team\ntitle: Customer Success\n---\n"
-ONBOARDING = "---\nkind: stage\ntitle: Onboarding\nowner: customer-success\norder: 1\n---\n"
-GO_LIVE = "---\nkind: milestone\ntitle: Go-live\nowner: customer-success\nstage: onboarding\norder: 1\n---\n"
-WELCOME = """\
----
-kind: playbook
-title: Welcome
-owner: customer-success
-type: lifecycle
-stages: [onboarding]
-trigger: {milestone: go-live}
-steps:
-  - do: Send the welcome email
----
-
-Runs in [[stage:onboarding]].
-"""
-# A handoff that says nothing about what travels: a warning (handoff-without-artifacts), nothing else.
-AFTER_GO_LIVE = """\
----
-kind: handoff
-title: After go-live
-owner: customer-success
-from: customer-success
-to: customer-success
-milestone: go-live
----
-"""
 # An owner typo on a metric page: one error, and no gap finding.
 BROKEN_METRIC = "---\nkind: metric\ntitle: NPS\nowner: customer-sucess\ndefinition: Promoters minus detractors.\n---\n"
-
-
-def clean(project, **options):
-    """A small handbook with no diagnostic at all."""
-    hb = project(**options)
-    hb.write("teams/customer-success.md", CS_TEAM)
-    hb.write("stages/onboarding.md", ONBOARDING)
-    hb.write("milestones/go-live.md", GO_LIVE)
-    hb.write("playbooks/welcome.md", WELCOME)
-    return hb
 
 
 def with_warning(project):

@@ -7,10 +7,9 @@ problems of the other pages.
 from __future__ import annotations
 
 from conftest import codes
+from small_handbook import CS_TEAM, ONBOARDING
 
-CS_TEAM = "---\nkind: team\ntitle: Customer Success\n---\n"
 SALES_TEAM = "---\nkind: team\ntitle: Sales\n---\n"
-ONBOARDING = "---\nkind: stage\ntitle: Onboarding\nowner: customer-success\norder: 1\n---\n"
 
 
 def errors(data: dict) -> list[dict]:

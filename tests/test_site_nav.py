@@ -6,7 +6,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from journeysite import site
 from browser_support import (
     SMALL_HANDBOOK,
     NavEntry,
@@ -17,6 +16,8 @@ from browser_support import (
     page,
     write_handbook,
 )
+
+from journeysite import site
 
 GENERATED_TITLES = ["Journey overview", "Playbook grid", "RACI matrix", "Handoff gaps", "Review status"]
 STAGE_TITLES = ["Purchase", "Onboarding & implementation", "Adoption"]
