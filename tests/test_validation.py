@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from conftest import codes
+from small_handbook import ONBOARDING
 
 CS_TEAM = """
 ---
@@ -638,7 +639,7 @@ owner: customer-success
 type: lifecycle
 stages: [onboarding]
 """
-ONBOARDING_STAGE = ("stages/onboarding.md", "---\nkind: stage\ntitle: Onboarding\nowner: customer-success\norder: 1\n---\n")
+ONBOARDING_STAGE = ("stages/onboarding.md", ONBOARDING)
 
 
 def test_a_value_starting_with_hash_is_explained_once_with_the_quoted_value(project):
