@@ -222,6 +222,22 @@ def _refuse_deep_flow(source: str, first_line: int) -> None:
             line += 1
 
 
+def _commented_closer(lines: str) -> str | None:
+    """The ``]`` or ``}`` that a comment (`` #`` outside quotes) hides on one of these lines, if any."""
+    for line in lines.split("\n"):
+        quote = None
+        for index, char in enumerate(line):
+            if quote:
+                quote = None if char == quote else quote
+            elif char in "'\"":
+                quote = char
+            elif char == "#" and index > 0 and line[index - 1] in " \t":
+                comment = line[index:]
+                hidden = [c for c in comment if c in "]}"]
+                return hidden[0] if hidden else None
+    return None
+
+
 def _source_lines(source: str, first: int, last: int) -> str:
     """The YAML lines from ``first`` to ``last`` (0-based), where a mistake was found."""
     return "\n".join(source.split("\n")[min(first, last) : max(first, last) + 1])
@@ -229,9 +245,11 @@ def _source_lines(source: str, first: int, last: int) -> str:
 
 def _hint(problem: str, lines: str = "") -> str:
     """Say how to fix the YAML mistakes people make most (``lines``: where YAML found it)."""
-    if " #" in lines and ("flow" in problem or "expected ','" in problem):
-        return (" — YAML reads everything from a ` #` as a comment, which cut this list short: put a value "
-                'that holds # in quotes, e.g. [Gainsight, "Salesforce #crm"]')
+    closer = _commented_closer(lines) if "flow" in problem or "expected ','" in problem else None
+    if closer is not None:
+        what, example = ("list", '[email, "Slack #cs-team"]') if closer == "]" else ("{…}", '{signal: "Slack #alerts"}')
+        return (f" — YAML reads everything from a ` #` as a comment, and that cut this {what} short before its "
+                f"`{closer}`: put a value that holds # in quotes, e.g. {example}")
     if "mapping values are not allowed" in problem:
         return (" — a value that contains `: ` must be in quotes, "
                 'e.g. title: "Onboarding: the first 90 days"')

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import secrets
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -27,10 +28,10 @@ from .pages.diagram import DiagramSet
 from .settings import ConfigError, Settings
 
 log = get_plugin_logger("journeysite")
-# Placeholders for stashed HTML (quotes optional, should a minifier drop them): "html" blocks return
-# before the search plugin indexes the page, "listing" blocks only into the finished page.
-_PLACEHOLDER = re.compile(r'<div data-jsite-html="?(\d+)"?></div>')
-_LISTING = re.compile(r'<div data-jsite-listing="?(\d+)"?></div>')
+# Placeholders for stashed HTML: "html" blocks return right after Markdown, "listing" blocks only once
+# the search plugin has indexed the page. A token drawn per build keeps authored HTML from matching.
+_PLACEHOLDER = re.compile(r'<div data-jsite-html="([0-9a-f]+-\d+)"></div>')
+_LISTING = re.compile(r'<div data-jsite-listing="([0-9a-f]+-\d+)"></div>')
 
 
 def log_line(d: Diagnostic) -> str:
@@ -66,7 +67,8 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         self.settings = Settings()
         self.renderer: DotRenderer | None = None
         self.html: dict[str, str] = {}  # generated HTML kept out of Markdown, by placeholder
-        self.keys = itertools.count()  # placeholders are unique in a build: listings wait for on_post_page
+        self.keys = itertools.count()  # placeholders are unique in a build: listings wait for on_page_context
+        self.token = secrets.token_hex(4)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         # State is reset on every build so `mkdocs serve` rebuilds start clean.
@@ -162,7 +164,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             items = list(nav.items) + build(plan)
         navigation = _navigation(items)
         if len(navigation.pages) > site.PRUNE_ABOVE:
-            _prune_navigation(config)
+            _prune_navigation(config, len(navigation.pages))
         return navigation
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
@@ -180,7 +182,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         return markup.STASHED_HTML.sub(self._stash, markdown)
 
     def _stash(self, match: re.Match[str]) -> str:
-        key = str(next(self.keys))
+        key = f"{self.token}-{next(self.keys)}"
         self.html[key] = match.group(2)
         return f'<div data-jsite-{match.group(1)}="{key}"></div>'
 
@@ -189,18 +191,20 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             return html
         return _PLACEHOLDER.sub(lambda m: self.html.pop(m.group(1), ""), html)
 
-    @event_priority(-50)  # after other plugins: listings and SVG go in last, into the finished page
-    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
-        if self.context is None:
-            return output
-        if "data-jsite-listing" in output:
-            output = _LISTING.sub(lambda m: self.html.pop(m.group(1), ""), output)
-        if self.context.diagrams is None:
-            return output
-        return self.context.diagrams.fill_slots(output)
+    @event_priority(-100)  # after the search plugin indexed the page; before the theme renders it
+    def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav: Navigation):
+        content = page.content
+        if self.context is None or not content:
+            return context
+        if "data-jsite-listing" in content:
+            content = _LISTING.sub(lambda m: self.html.pop(m.group(1), ""), content)
+        if self.context.diagrams is not None:
+            content = self.context.diagrams.fill_slots(content)
+        page.content = content
+        return context
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.renderer is None or self.context is None or self.context.diagrams is None:
+        if self.renderer is None or not self.renderer.available or self.context is None or self.context.diagrams is None:
             return
         self.renderer.close()  # every diagram is drawn by now (each page waited for its own)
         diagram_set = self.context.diagrams
@@ -212,6 +216,11 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         log.debug(f"diagrams: {len(diagram_set.diagrams)}, dot runs: {self.renderer.runs}")
 
     def on_build_error(self, *, error: Exception) -> None:
+        if self.renderer is not None:
+            self.renderer.close(cancel=True)
+
+    def on_shutdown(self) -> None:
+        # After a finished build there is nothing left; after Ctrl-C, drop the renders not started yet.
         if self.renderer is not None:
             self.renderer.close(cancel=True)
 
@@ -243,17 +252,24 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             )
 
 
-def _prune_navigation(config: MkDocsConfig) -> None:
+def _prune_navigation(config: MkDocsConfig, pages: int) -> None:
     """Turn on mkdocs-material's ``navigation.prune``: each page then renders only the navigation on
     its own path, which the sections journeysite plans are sized for. Without it every page renders
     the whole navigation, and a large handbook's build grows with the square of its pages."""
     theme = config.theme
     if theme.name != "material":
         return
-    features = list(theme["features"]) if "features" in theme and theme["features"] else []
-    if "navigation.prune" not in features:
-        theme["features"] = [*features, "navigation.prune"]
-        log.debug("a large navigation: mkdocs-material's navigation.prune is on")
+    features = theme["features"] if "features" in theme and theme["features"] else []
+    features = [features] if isinstance(features, str) else list(features)
+    if "navigation.prune" in features:
+        return
+    if "navigation.expand" in features:  # the two do not work together: the user's choice stands
+        log.info(f"navigation.expand is on, so journeysite leaves navigation.prune off: each of the {pages} pages "
+                 "renders the whole navigation, which makes a large handbook slow to build")
+        return
+    theme["features"] = [*features, "navigation.prune"]
+    log.info(f"{pages} pages: journeysite turns on mkdocs-material's navigation.prune, so each page renders "
+             "only the navigation on its path")
 
 
 def _escape_meta(page: Page) -> None:

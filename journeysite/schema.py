@@ -310,7 +310,7 @@ def _diagnostics_for(
 def _comma_hint(front: FrontMatter, path: FieldPath, keys: list, key: object, instance: dict) -> str:
     """``{schedule: twice a year, in March}`` reads as two fields: say so, and how to quote it."""
     index = keys.index(key)
-    if not path or index == 0 or instance[key] is not None or front.line_of((*path, key)) != front.line_of(path):
+    if not path or index == 0 or not isinstance(key, str) or instance[key] is not None or front.line_of((*path, key)) != front.line_of(path):
         return ""
     before = keys[index - 1]
     if not isinstance(instance[before], str):

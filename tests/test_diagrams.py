@@ -1006,3 +1006,18 @@ def test_the_legend_names_the_owner_teams_with_links(small_site):
     assert legend is not None
     names = [a.text() for a in legend.find_all("a")]
     assert names == ["Customer Success", "Onboarding", "Sales"], names
+
+
+def test_a_build_without_dot_keeps_the_diagram_cache(tmp_path):
+    """A CI job or a shell without Graphviz must not wipe the SVGs everyone else's builds reuse."""
+    require_dot()
+    root = write_handbook(tmp_path / "handbook", CLEAN)
+    assert mkdocs_build(root).returncode == 0
+    cache = root / ".cache" / "plugin" / "journeysite"
+    before = sorted(p.name for p in cache.glob("*.svg"))
+    assert before
+    empty = tmp_path / "empty-bin"
+    empty.mkdir()
+    done = mkdocs_build(root, env=build_env(PATH=str(empty)))
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in cache.glob("*.svg")) == before

@@ -219,3 +219,20 @@ def test_a_large_handbook_renders_only_the_navigation_on_each_pages_path(large_s
 
 def test_a_small_handbook_keeps_the_whole_navigation_on_every_page(auto_site):
     assert "md-nav__item--pruned" not in (auto_site / "playbooks" / "upsell" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("features,expected", [
+    ("[navigation.footer]", ["navigation.footer", "navigation.prune"]),
+    ("navigation.footer", ["navigation.footer", "navigation.prune"]),  # one feature written without a list
+    ("[navigation.expand]", ["navigation.expand"]),  # expand and prune do not mix: the user's choice stands
+])
+def test_pruning_keeps_the_users_own_features(tmp_path, features, expected):
+    from mkdocs.config import load_config
+
+    from journeysite.plugin import _prune_navigation
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text(f"site_name: t\ntheme:\n  name: material\n  features: {features}\n")
+    config = load_config(str(tmp_path / "mkdocs.yml"))
+    _prune_navigation(config, site.PRUNE_ABOVE + 1)
+    assert list(config.theme["features"]) == expected

@@ -684,3 +684,14 @@ summary: Call before the renewal date.
     d = the_error(data)
     assert d["code"] == "yaml-syntax"
     assert "as a comment" in d["message"] and "in quotes" in d["message"], d["message"]
+
+
+def test_a_trailing_comment_is_not_blamed_for_a_broken_list(project):
+    hb = with_teams(project, ONBOARDING_STAGE, ("playbooks/renewal.md", PLAYBOOK_HEAD + """\
+trigger: {manual: when asked}
+tags: [renewal, "Sales"force]  # our tools
+---
+"""))
+    _, data = hb.check_json()
+    d = the_error(data)
+    assert d["code"] == "yaml-syntax" and "as a comment" not in d["message"], d["message"]

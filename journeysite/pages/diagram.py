@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import secrets
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
@@ -13,7 +14,7 @@ from ..links import Linker
 from ..markup import link, listing, text
 from ..model import Entity, Handbook
 
-_SLOT = re.compile(r'<div class="jsite-diagram-slot" data-jsite-svg="?(\d+)"?></div>')
+_SLOT = re.compile(r'<div class="jsite-diagram-slot" data-jsite-svg="([0-9a-f]+-\d+)"></div>')
 _LINK = re.compile(r'xlink:href="' + re.escape(LINK_SCHEME) + r'([a-z]+:[a-z0-9-]+)"')
 
 
@@ -28,19 +29,21 @@ class DiagramSet:
     missing_dot: bool = False
     slots: dict[str, tuple[Diagram, Linker]] = field(default_factory=dict)  # until the page is written
     keys: itertools.count = field(default_factory=itertools.count)
+    token: str = field(default_factory=lambda: secrets.token_hex(4))  # authored HTML cannot take a slot
 
     def html(self, kind: str, subject: Entity | None, linker: Linker) -> str:
-        """A slot for the diagram, filled in the finished page (``fill_slots``): by then ``dot`` has had
-        the whole build to draw it, and Markdown, MkDocs and the search index never parse the SVG."""
+        """A slot for the diagram, filled once the search plugin has indexed the page (``fill_slots``):
+        by then ``dot`` has had most of the build to draw it, and Markdown and the search index never
+        parse the SVG."""
         diagram = self.diagrams.get((kind, subject.id if subject else None))
         if diagram is None:
             return ""
-        slot = str(next(self.keys))
+        slot = f"{self.token}-{next(self.keys)}"
         self.slots[slot] = (diagram, linker)
         return listing(f'<div class="jsite-diagram-slot" data-jsite-svg="{slot}"></div>')
 
     def fill_slots(self, html: str) -> str:
-        """Put each diagram into its slot in a page's final HTML, waiting for ``dot`` if it is still drawing."""
+        """Put each diagram into its slot in a page's HTML, waiting for ``dot`` if it is still drawing."""
         if "data-jsite-svg" not in html:
             return html
         return _SLOT.sub(self._fill, html)
