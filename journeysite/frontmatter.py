@@ -25,14 +25,20 @@ MAX_DEPTH = 48
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """Safe loader that keeps dates as text, so the schema (not PyYAML) judges them."""
+def _without_timestamps(base: type) -> type:
+    """A safe loader that keeps dates as text, so the schema (not PyYAML) judges them."""
+    loader = type(f"_{base.__name__}", (base,), {})
+    loader.yaml_implicit_resolvers = {  # type: ignore[attr-defined]
+        first: [(tag, rx) for tag, rx in resolvers if tag != _TIMESTAMP]
+        for first, resolvers in base.yaml_implicit_resolvers.items()  # type: ignore[attr-defined]
+    }
+    return loader
 
 
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != _TIMESTAMP]
-    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
-}
+# The loader parse() uses: libyaml's where PyYAML has it. PURE_PYTHON_LOADER is the fallback, kept
+# importable so the tests can check that both loaders give the same diagnostics.
+LOADER: type = _without_timestamps(_BaseLoader)
+PURE_PYTHON_LOADER: type = _without_timestamps(yaml.SafeLoader)
 
 Path = tuple[str | int, ...]
 
@@ -127,7 +133,7 @@ def parse(source: str, first_line: int = 2) -> FrontMatter:
         )
     _refuse_deep_flow(source, first_line)
     to_file = _line_mapper(source, first_line)
-    loader = _Loader(source)
+    loader = LOADER(source)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -139,12 +145,11 @@ def parse(source: str, first_line: int = 2) -> FrontMatter:
     except FrontMatterError:
         raise
     except yaml.MarkedYAMLError as exc:
+        _refuse_deep_nesting(source, to_file)  # libyaml refuses deep nesting itself, in its own words
         mark = exc.problem_mark or exc.context_mark
         line = to_file(mark.line) if mark else first_line
         column = mark.column + 1 if mark else None
-        start = exc.context_mark or mark
-        problem = (exc.problem or exc.context or "invalid YAML") + _hint(
-            exc.problem or "", _source_lines(source, start.line, mark.line) if start and mark else "")
+        problem = (exc.problem or exc.context or "invalid YAML") + _hint(source, exc)
         context = ""
         if (
             exc.context
@@ -160,14 +165,18 @@ def parse(source: str, first_line: int = 2) -> FrontMatter:
         line = first_line + source.count("\n", 0, max(0, exc.position))
         raise FrontMatterError(
             f"the front matter contains a character YAML does not allow (U+{exc.character:04X}) on line "
-            f"{line}: remove it" if isinstance(exc.character, int) else
-            f"the front matter contains a character YAML does not allow on line {line}: remove it",
+            f"{line}: remove it"
+            if isinstance(exc.character, int)
+            else f"the front matter contains a character YAML does not allow on line {line}: remove it",
             line,
         ) from None
     except yaml.YAMLError as exc:
-        raise FrontMatterError(f"the front matter is not valid YAML: {exc}".split("\n")[0], first_line) from None
-    except RecursionError:
-        raise FrontMatterError("the front matter is nested too deeply to read", first_line) from None
+        raise FrontMatterError(
+            f"the front matter is not valid YAML: {exc}".split("\n")[0], first_line
+        ) from None
+    except RecursionError:  # the pure-Python composer recurses once a level
+        _refuse_deep_nesting(source, to_file)
+        raise _nested_too_deep(first_line) from None
     except Exception as exc:  # noqa: BLE001 - SafeConstructor fails in many ways on odd explicit values
         # e.g. `!!bool maybe` (KeyError), an empty `!!int` (IndexError), a huge float (OverflowError)
         raise FrontMatterError(
@@ -181,8 +190,9 @@ def parse(source: str, first_line: int = 2) -> FrontMatter:
 
 # Tags a front matter may use, explicitly or not: what JSON has. `!!binary`, `!!set`, `!!timestamp`,
 # `!!omap`… would reach the schema as values it cannot judge.
-_ALLOWED_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map",
-                                                         "merge")}
+_ALLOWED_TAGS = {
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map", "merge")
+}
 # YAML also breaks lines at these; the file (and MkDocs) only at \n.
 _YAML_ONLY_BREAKS = re.compile("[\x85\u2028\u2029]")
 
@@ -213,9 +223,7 @@ def _refuse_deep_flow(source: str, first_line: int) -> None:
         if char in "[{":
             depth += 1
             if depth > MAX_DEPTH:
-                raise FrontMatterError(
-                    f"the front matter is nested more than {MAX_DEPTH} levels deep: flatten it", line
-                )
+                raise _nested_too_deep(line)
         elif char in "]}":
             depth = max(0, depth - 1)
         elif char == "\n":
@@ -238,24 +246,64 @@ def _commented_closer(lines: str) -> str | None:
     return None
 
 
-def _source_lines(source: str, first: int, last: int) -> str:
-    """The YAML lines from ``first`` to ``last`` (0-based), where a mistake was found."""
-    return "\n".join(source.split("\n")[min(first, last) : max(first, last) + 1])
+def _nested_too_deep(line: int) -> FrontMatterError:
+    """The one message for nesting we refuse, whoever noticed it: our pre-scan, our indexer, libyaml's
+    own limit, or the pure-Python composer running out of stack."""
+    return FrontMatterError(f"the front matter is nested more than {MAX_DEPTH} levels deep: flatten it", line)
 
 
-def _hint(problem: str, lines: str = "") -> str:
-    """Say how to fix the YAML mistakes people make most (``lines``: where YAML found it)."""
-    closer = _commented_closer(lines) if "flow" in problem or "expected ','" in problem else None
-    if closer is not None:
-        what, example = ("list", '[email, "Slack #cs-team"]') if closer == "]" else ("{…}", '{signal: "Slack #alerts"}')
-        return (f" — YAML reads everything from a ` #` as a comment, and that cut this {what} short before its "
-                f"`{closer}`: put a value that holds # in quotes, e.g. {example}")
-    if "mapping values are not allowed" in problem:
-        return (" — a value that contains `: ` must be in quotes, "
-                'e.g. title: "Onboarding: the first 90 days"')
-    if "'\\t'" in problem or "\\t" in problem or "tab" in problem:
+def _refuse_deep_nesting(source: str, to_file) -> None:
+    """Raise the nesting error if the YAML nests deeper than MAX_DEPTH before its first mistake.
+
+    Called after a parser gave up, to tell "too deep" from other mistakes by the structure itself and not
+    by the parser's wording. The pure-Python parser emits events from a state machine (no recursion), so
+    it measures any depth; it stops at the first real mistake, which is then the parser's to report."""
+    depth = 0
+    try:  # every event of the pure-Python parser carries its marks
+        for event in yaml.parse(source, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _nested_too_deep(to_file(event.start_mark.line))  # type: ignore[union-attr]
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return
+
+
+def _char_at(source: str, mark: yaml.Mark | None) -> str:
+    """The character of the YAML at a parser's mark ('' past the end)."""
+    if mark is None:
+        return ""
+    lines = source.split("\n")
+    text = lines[mark.line] if mark.line < len(lines) else ""
+    return text[mark.column] if mark.column < len(text) else ""
+
+
+def _hint(source: str, exc: yaml.MarkedYAMLError) -> str:
+    """Say how to fix the YAML mistakes people make most.
+
+    Read from where the parser stopped (the character there, the bracket that opened the context), never
+    from its wording: libyaml and the pure-Python loader word the same mistake differently."""
+    at, opened = _char_at(source, exc.problem_mark), _char_at(source, exc.context_mark)
+    if opened in ("[", "{") and exc.context_mark and exc.problem_mark:
+        lines = "\n".join(source.split("\n")[exc.context_mark.line : exc.problem_mark.line + 1])
+        closer = _commented_closer(lines)
+        if closer is not None:
+            what, example = (
+                ("list", '[email, "Slack #cs-team"]')
+                if closer == "]"
+                else ("{…}", '{signal: "Slack #alerts"}')
+            )
+            return (
+                f" — YAML reads everything from a ` #` as a comment, and that cut this {what} short before its "
+                f"`{closer}`: put a value that holds # in quotes, e.g. {example}"
+            )
+    if at == ":":
+        return ' — a value that contains `: ` must be in quotes, e.g. title: "Onboarding: the first 90 days"'
+    if at == "\t":
         return " — indent with spaces, not tabs"
-    if "found undefined alias" in problem or "found character '@'" in problem or "'`'" in problem:
+    if at in ("@", "`", "*"):
         return " — a value that starts with @, ` or * must be in quotes"
     return ""
 
@@ -285,11 +333,8 @@ def _index(node: yaml.Node, path: Path, out: FrontMatter, to_file, depth: int, b
             "the front matter expands to too many values (repeated YAML aliases?): simplify it",
             to_file(node.start_mark.line),
         )
-    if depth > MAX_DEPTH:
-        raise FrontMatterError(
-            f"the front matter is nested more than {MAX_DEPTH} levels deep: flatten it",
-            to_file(node.start_mark.line),
-        )
+    if depth >= MAX_DEPTH and isinstance(node, yaml.CollectionNode):  # the root is level 1
+        raise _nested_too_deep(to_file(node.start_mark.line))
     if node.tag not in _ALLOWED_TAGS:
         shown = node.tag.replace("tag:yaml.org,2002:", "!!")
         raise FrontMatterError(
@@ -308,7 +353,11 @@ def _index(node: yaml.Node, path: Path, out: FrontMatter, to_file, depth: int, b
             else:
                 seen[key] = line
             out.lines[child] = line
-            alias = _constructed_key(key) if isinstance(key_node, yaml.ScalarNode) and not key_node.style else None
+            alias = (
+                _constructed_key(key)
+                if isinstance(key_node, yaml.ScalarNode) and not key_node.style
+                else None
+            )
             if alias is not None:
                 out.lines.setdefault((*path, alias), line)
             _index(value_node, child, out, to_file, depth + 1, budget)

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 from browser_support import CHROMIUM, require_chromium
 from click.testing import CliRunner
 
+from journeysite import frontmatter
 from journeysite.cli import main as cli_main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,12 +23,21 @@ BIN = Path(sys.executable).parent
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # mkdocs-material's end-of-life notice (FACTS.md)
 
 
+def cli_runner(**options) -> CliRunner:
+    """Click's test runner with stdout and stderr kept apart, as a terminal shows them (click 8.2 always
+    does; 8.1, the oldest we support, needs ``mix_stderr=False``)."""
+    try:
+        return CliRunner(mix_stderr=False, **options)  # type: ignore[call-arg]
+    except TypeError:
+        return CliRunner(**options)
+
+
 def invoke_cli(folder: Path, *args: str):
     """Run ``journeysite ARGS…`` in-process (Click's runner) from ``folder``, as a person at a terminal would."""
     cwd = os.getcwd()
     os.chdir(folder)
     try:
-        return CliRunner().invoke(cli_main, list(args), catch_exceptions=False)
+        return cli_runner().invoke(cli_main, list(args), catch_exceptions=False)
     finally:
         os.chdir(cwd)
 
@@ -137,3 +148,13 @@ def browser():
 def outside_git(tmp_path, monkeypatch):
     """Keep git from finding a repository above the test's folder: pages there were never committed."""
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+
+
+@pytest.fixture(params=["libyaml", "pure-python"])
+def yaml_loader(request, monkeypatch):
+    """Run the test under each loader journeysite can use: libyaml's (the usual one) and PyYAML's own."""
+    if request.param == "pure-python":
+        monkeypatch.setattr(frontmatter, "LOADER", frontmatter.PURE_PYTHON_LOADER)
+    else:
+        assert frontmatter.LOADER.__mro__[1] is yaml.CSafeLoader, "PyYAML was installed without libyaml"
+    return request.param

@@ -43,7 +43,7 @@ from browser_support import (
     tree_hashes,
     write_handbook,
 )
-from click.testing import CliRunner
+from conftest import cli_runner
 
 from journeysite import frontmatter, pipeline
 from journeysite.cli import main as cli_main
@@ -126,23 +126,39 @@ def nested_indented_mappings(depth: int) -> str:
     return "".join(" " * level + "a:\n" for level in range(depth)) + " " * depth + "deep\n"
 
 
+NESTED_TOO_DEEP = f"the front matter is nested more than {frontmatter.MAX_DEPTH} levels deep: flatten it"
+
+
 @pytest.mark.parametrize(
-    ("value", "words"),
+    ("value", "message"),
     [
-        pytest.param("[" * 10_000 + "]" * 10_000, "nested", id="10000-flow-lists"),
-        pytest.param("[" * 10_000, "", id="10000-unclosed-flow-lists"),
-        pytest.param("{a: " * 10_000 + "b" + "}" * 10_000, "nested", id="10000-flow-mappings"),
-        pytest.param("\n" + "- " * 10_000 + "x", "nested", id="10000-compact-block-lists"),
-        pytest.param("\n" + nested_indented_mappings(700), "nested", id="700-indented-mappings"),
-        pytest.param("\n" + nested_indented_mappings(10_000), "larger than", id="10000-indented-mappings"),
+        pytest.param("[" * 10_000 + "]" * 10_000, NESTED_TOO_DEEP, id="10000-flow-lists"),
+        pytest.param("[" * 10_000, NESTED_TOO_DEEP, id="10000-unclosed-flow-lists"),
+        pytest.param("{a: " * 10_000 + "b" + "}" * 10_000, NESTED_TOO_DEEP, id="10000-flow-mappings"),
+        pytest.param("\n" + "- " * 10_000 + "x", NESTED_TOO_DEEP, id="10000-compact-block-lists"),
+        pytest.param("\n" + "- " * 1_500 + "x", NESTED_TOO_DEEP, id="1500-compact-block-lists"),
+        pytest.param("\n" + nested_indented_mappings(700), NESTED_TOO_DEEP, id="700-indented-mappings"),
+        pytest.param("\n" + nested_indented_mappings(10_000), "larger than 256 KiB", id="10000-indented-mappings"),
     ],
 )
-def test_very_deep_nesting_is_an_error_not_a_crash(value, words):
+def test_very_deep_nesting_is_an_error_not_a_crash(value, message, yaml_loader):
+    """Whoever refuses the nesting (our pre-scan, our indexer, libyaml's own limit, the pure-Python composer's
+    recursion), the department lead reads one journeysite message, the same under either loader."""
     source = f"kind: team\ntitle: Deep\nlead: {value}\n"
     with pytest.raises(frontmatter.FrontMatterError) as caught:
         frontmatter.parse(source)
-    assert words in caught.value.message
+    assert message in caught.value.message
     assert caught.value.line >= 2
+
+
+def test_nesting_up_to_the_limit_is_read(yaml_loader):
+    """The limit refuses only what is deeper than it: 48 levels (the page's own mapping is the first) read."""
+    deepest = frontmatter.parse(nested_indented_mappings(frontmatter.MAX_DEPTH)).data
+    for _ in range(frontmatter.MAX_DEPTH - 1):
+        deepest = deepest["a"]
+    assert deepest == {"a": "deep"}
+    with pytest.raises(frontmatter.FrontMatterError, match="nested more than 48"):
+        frontmatter.parse(nested_indented_mappings(frontmatter.MAX_DEPTH + 1))
 
 
 def test_flow_nesting_deeper_than_the_c_stack_is_an_error_not_a_segfault(tmp_path):
@@ -642,7 +658,7 @@ def cli(root: Path, *args: str):
     cwd = os.getcwd()
     os.chdir(root)
     try:
-        return CliRunner().invoke(cli_main, list(args), catch_exceptions=False)
+        return cli_runner().invoke(cli_main, list(args), catch_exceptions=False)
     finally:
         os.chdir(cwd)
 
