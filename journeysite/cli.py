@@ -135,15 +135,22 @@ def review_command(
 
     today = dates.parse_date(today_text) if today_text is not None else date.today()
     if today is None:
-        raise click.BadParameter(f"{today_text!r} is not a date: write it as YYYY-MM-DD", param_hint="'--today'")
+        raise click.BadParameter(
+            f"{today_text!r} is not a date: write it as YYYY-MM-DD", param_hint="'--today'"
+        )
     if mark:
         options = {"within": "--within", "fmt": "--format", "fail_on_overdue": "--fail-on-overdue"}
-        given = [flag for name, flag in options.items()
-                 if ctx.get_parameter_source(name) is not ParameterSource.DEFAULT]
+        given = [
+            flag
+            for name, flag in options.items()
+            if ctx.get_parameter_source(name) is not ParameterSource.DEFAULT
+        ]
         if given:
             raise click.UsageError(f"--mark takes only PATHs, --today and -f, not {', '.join(given)}")
         if not paths:
-            raise click.UsageError("--mark needs the path of at least one page, e.g. review --mark content/x.md")
+            raise click.UsageError(
+                "--mark needs the path of at least one page, e.g. review --mark content/x.md"
+            )
         project = _project(config_file)
         failed = False
         for path in paths:
@@ -154,7 +161,11 @@ def review_command(
                 click.echo(f"journeysite: {path}: {reason}", err=True)
                 failed = True
                 continue
-            was = "added `reviewed:`" if marked.previous is None else f"was {marked.previous.strip() or 'empty'}"
+            was = (
+                "added `reviewed:`"
+                if marked.previous is None
+                else f"was {marked.previous.strip() or 'empty'}"
+            )
             click.echo(f"{path}: reviewed {today.isoformat()} ({was})")
         sys.exit(EXIT_PROBLEMS if failed else EXIT_OK)
     if paths:
@@ -188,9 +199,15 @@ def review_command(
 @config_option
 @click.argument("kind")
 @click.argument("entity_id", metavar="ID")
-@click.option("--title", default=None, help="The page title (default: the id made readable, go-live → Go live).")
-@click.option("--owner", default=None, help="The id of the owning team (default: a placeholder check reports).")
-def new_command(config_file: str | None, kind: str, entity_id: str, title: str | None, owner: str | None) -> None:
+@click.option(
+    "--title", default=None, help="The page title (default: the id made readable, go-live → Go live)."
+)
+@click.option(
+    "--owner", default=None, help="The id of the owning team (default: a placeholder check reports)."
+)
+def new_command(
+    config_file: str | None, kind: str, entity_id: str, title: str | None, owner: str | None
+) -> None:
     """Write a new page of KIND with id ID where that kind's pages live; never overwrites.
 
     KIND is one of: mission, team, segment, stage, milestone, playbook, handoff, metric. The page
@@ -215,7 +232,9 @@ def new_command(config_file: str | None, kind: str, entity_id: str, title: str |
         click.echo(f"journeysite: {exc}", err=True)
         sys.exit(exc.status)
     except OSError as exc:
-        click.echo(f"journeysite: cannot write {page.file} in {project.docs_dir}: {exc.strerror or exc}", err=True)
+        click.echo(
+            f"journeysite: cannot write {page.file} in {project.docs_dir}: {exc.strerror or exc}", err=True
+        )
         sys.exit(EXIT_PROBLEMS)
     click.echo(report.display_path(project.docs_dir, page.file))
     for note in page.notes:
@@ -227,10 +246,18 @@ def new_command(config_file: str | None, kind: str, entity_id: str, title: str |
 
 @main.command("codeowners")
 @config_option
-@click.option("--check", "check_only", is_flag=True,
-              help="Exit 1 when the committed CODEOWNERS file is missing or out of date.")
-@click.option("--output", type=click.Path(dir_okay=False), default=None,
-              help="Write the file there (with --check: the file to compare; default .github/CODEOWNERS).")
+@click.option(
+    "--check",
+    "check_only",
+    is_flag=True,
+    help="Exit 1 when the committed CODEOWNERS file is missing or out of date.",
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the file there (with --check: the file to compare; default .github/CODEOWNERS).",
+)
 def codeowners_command(config_file: str | None, check_only: bool, output: str | None) -> None:
     """Print a CODEOWNERS file: each entity page owned by its owner team's GitHub handles.
 
@@ -246,11 +273,18 @@ def codeowners_command(config_file: str | None, check_only: bool, output: str | 
     root = codeowners.repository_root(project.config_file)
     generated = codeowners.generate(result.handbook, project.docs_dir, root)
     if generated.without_handles:
-        teams = ", ".join(f"{team} ({report.plural(len(pages), 'page')})"
-                          for team, pages in generated.without_handles.items())
-        click.echo(f"journeysite: teams without handles: {teams}; add `github:` to their team pages", err=True)
+        teams = ", ".join(
+            f"{team} ({report.plural(len(pages), 'page')})"
+            for team, pages in generated.without_handles.items()
+        )
+        click.echo(
+            f"journeysite: teams without handles: {teams}; add `github:` to their team pages", err=True
+        )
     if generated.unowned:
-        click.echo(f"journeysite: pages whose owner is not a team page, left out: {', '.join(generated.unowned)}", err=True)
+        click.echo(
+            f"journeysite: pages whose owner is not a team page, left out: {', '.join(generated.unowned)}",
+            err=True,
+        )
     if check_only:
         target = Path(output) if output else root / codeowners.DEFAULT_PATH
         shown = report.display_path(target.parent, target.name)

@@ -22,9 +22,18 @@ from .relations import Relations
 LINK_SCHEME = "jsite:"
 # Fills readable with dark text, and a darker stroke of each; assigned to teams in id order.
 PALETTE = (
-    ("#cfe2ff", "#3d6fb6"), ("#d1f0d8", "#3c8a52"), ("#ffe3c2", "#b86e12"), ("#e6d9f7", "#7550a8"),
-    ("#fbd3d8", "#b0394b"), ("#cdeff2", "#2f8791"), ("#f4eab0", "#8e7a10"), ("#e2e2e2", "#666666"),
-    ("#f7d6ee", "#a2418a"), ("#d8e9c4", "#5b7f2a"), ("#c9d6f2", "#3f4f9a"), ("#f2dccb", "#92562f"),
+    ("#cfe2ff", "#3d6fb6"),
+    ("#d1f0d8", "#3c8a52"),
+    ("#ffe3c2", "#b86e12"),
+    ("#e6d9f7", "#7550a8"),
+    ("#fbd3d8", "#b0394b"),
+    ("#cdeff2", "#2f8791"),
+    ("#f4eab0", "#8e7a10"),
+    ("#e2e2e2", "#666666"),
+    ("#f7d6ee", "#a2418a"),
+    ("#d8e9c4", "#5b7f2a"),
+    ("#c9d6f2", "#3f4f9a"),
+    ("#f2dccb", "#92562f"),
 )
 NEUTRAL = ("#ffffff", "#9e9e9e")
 GAP_COLOUR = "#d32f2f"
@@ -45,7 +54,10 @@ class Diagram:
 
 def team_colours(handbook: Handbook) -> dict[str, tuple[str, str]]:
     """A (fill, stroke) colour per team, stable for a given set of team ids."""
-    return {team.id: PALETTE[i % len(PALETTE)] for i, team in enumerate(sorted(handbook.of_kind("team"), key=lambda t: t.id))}
+    return {
+        team.id: PALETTE[i % len(PALETTE)]
+        for i, team in enumerate(sorted(handbook.of_kind("team"), key=lambda t: t.id))
+    }
 
 
 def _quoted(value: object) -> str:
@@ -73,8 +85,9 @@ def _link(entity: Entity) -> str:
     return _quoted(f"{LINK_SCHEME}{entity.key}")
 
 
-def _tooltip(entity: Entity, handbook: Handbook) -> str:
-    owner = handbook.get("team", entity.owner) if entity.owner else None
+def _tooltip(entity: Entity, handbook: Handbook | None) -> str:
+    """The entity's summary (or title) and, given the handbook, its owner's name."""
+    owner = handbook.get("team", entity.owner) if handbook and entity.owner else None
     words = entity.summary or entity.title
     return _quoted(f"{words} (owner: {owner.title})" if owner else words)
 
@@ -82,34 +95,77 @@ def _tooltip(entity: Entity, handbook: Handbook) -> str:
 def _graph(name: str, title: str) -> graphviz.Digraph:
     graph = graphviz.Digraph(name=re.sub(r"[^A-Za-z0-9_]", "_", name))
     # newrank: Graphviz 2.43 aborts on some clustered graphs without it (FACTS.md).
-    graph.attr("graph", rankdir="LR", newrank="true", compound="true", nodesep="0.25", ranksep="0.45",
-               fontname=_FONT, fontsize="12", bgcolor="transparent", tooltip=_quoted(title), label="")
-    graph.attr("node", shape="box", style='rounded,filled', fontname=_FONT, fontsize="11",
-               margin='0.14,0.07', penwidth="1.2", fontcolor="#1a1a1a")
+    graph.attr(
+        "graph",
+        rankdir="LR",
+        newrank="true",
+        compound="true",
+        nodesep="0.25",
+        ranksep="0.45",
+        fontname=_FONT,
+        fontsize="12",
+        bgcolor="transparent",
+        tooltip=_quoted(title),
+        label="",
+    )
+    graph.attr(
+        "node",
+        shape="box",
+        style="rounded,filled",
+        fontname=_FONT,
+        fontsize="11",
+        margin="0.14,0.07",
+        penwidth="1.2",
+        fontcolor="#1a1a1a",
+    )
     graph.attr("edge", color="#5f6368", fontname=_FONT, fontsize="9", fontcolor="#333333", arrowsize="0.7")
     return graph
 
 
-def _entity_node(graph: graphviz.Digraph, handbook: Handbook, entity: Entity, colours: dict[str, tuple[str, str]],
-                 dim: bool = False, shape: str | None = None, bold: bool = False) -> None:
+def _entity_node(
+    graph: graphviz.Digraph,
+    handbook: Handbook,
+    entity: Entity,
+    colours: dict[str, tuple[str, str]],
+    dim: bool = False,
+    shape: str | None = None,
+    bold: bool = False,
+) -> None:
     fill, stroke = NEUTRAL if dim else colours.get(entity.owner or "", NEUTRAL)
-    attrs = {"label": _label((entity.title, bold)), "fillcolor": fill, "color": stroke, "URL": _link(entity),
-             "tooltip": _tooltip(entity, handbook), "target": "_top"}
+    attrs = {
+        "label": _label((entity.title, bold)),
+        "fillcolor": fill,
+        "color": stroke,
+        "URL": _link(entity),
+        "tooltip": _tooltip(entity, handbook),
+        "target": "_top",
+    }
     if dim:
         attrs["fontcolor"] = "#8a8a8a"
     if shape:
         attrs["shape"] = shape
     if entity.status == "draft":
-        attrs["style"] = 'rounded,filled,dashed'
+        attrs["style"] = "rounded,filled,dashed"
     graph.node(_node_id(entity), **attrs)
 
 
-def _journey_graph(handbook: Handbook, journeys: list[Journey], shown: Journey, name: str, title: str,
-                   highlight: str | None = None) -> Diagram:
+def _journey_graph(
+    handbook: Handbook,
+    journeys: list[Journey],
+    shown: Journey,
+    name: str,
+    title: str,
+    highlight: str | None = None,
+) -> Diagram:
     """Stages left to right as clusters, milestones inside, transitions with their handoffs or gaps."""
     colours = team_colours(handbook)
     graph = _graph(name, title)
-    gaps = {(t.before.key, t.after.key): t for j in journeys for t in transitions(handbook, j) if t.missing_handoff}
+    gaps = {
+        (t.before.key, t.after.key): t
+        for j in journeys
+        for t in transitions(handbook, j)
+        if t.missing_handoff
+    }
     gap_pairs = set(gaps)
     drawn: set[tuple[str, str]] = set()
     nodes: set[str] = set()
@@ -121,14 +177,28 @@ def _journey_graph(handbook: Handbook, journeys: list[Journey], shown: Journey, 
         owner = handbook.get("team", stage.owner) if stage.owner else None
         mine = highlight is None or stage.owner == highlight
         with graph.subgraph(name=f"cluster_{_node_id(stage)}") as cluster:
-            cluster.attr(label=_label((stage.title, True), (owner.title if owner else "", False)),
-                         style='rounded,filled', fillcolor=_tint(fill) if mine else "#fafafa",
-                         color=stroke if mine else NEUTRAL[1], URL=_link(stage), tooltip=_tooltip(stage, handbook),
-                         target="_top", fontcolor="#1a1a1a" if mine else "#8a8a8a", penwidth="1.4")
+            cluster.attr(
+                label=_label((stage.title, True), (owner.title if owner else "", False)),
+                style="rounded,filled",
+                fillcolor=_tint(fill) if mine else "#fafafa",
+                color=stroke if mine else NEUTRAL[1],
+                URL=_link(stage),
+                tooltip=_tooltip(stage, handbook),
+                target="_top",
+                fontcolor="#1a1a1a" if mine else "#8a8a8a",
+                penwidth="1.4",
+            )
             if not step.milestones:
                 placeholder = f"{_node_id(stage)}__empty"
-                cluster.node(placeholder, label=_label(("no milestones", False)), style='rounded,dashed',
-                             color=NEUTRAL[1], fontcolor="#777777", URL=_link(stage), tooltip=_tooltip(stage, handbook))
+                cluster.node(
+                    placeholder,
+                    label=_label(("no milestones", False)),
+                    style="rounded,dashed",
+                    color=NEUTRAL[1],
+                    fontcolor="#777777",
+                    URL=_link(stage),
+                    tooltip=_tooltip(stage, handbook),
+                )
                 anchors[stage.key] = (placeholder, placeholder)
                 continue
             display = _visible(step.milestones, transitions_by_pair)
@@ -142,13 +212,25 @@ def _journey_graph(handbook: Handbook, journeys: list[Journey], shown: Journey, 
                         dim = highlight is not None and item.owner != highlight
                         _entity_node(column, handbook, item, colours, dim=dim)
             # Placeholders are named by their position: the DOT must be the same in every build (the cache).
-            ids = [f"{_node_id(stage)}__more{n}" if isinstance(i, int) else _node_id(i) for n, i in enumerate(display)]
+            ids = [
+                f"{_node_id(stage)}__more{n}" if isinstance(i, int) else _node_id(i)
+                for n, i in enumerate(display)
+            ]
             nodes.update(_node_id(i) for i in display if not isinstance(i, int))
             anchors[stage.key] = (ids[0], ids[-1])
-            for (a, b), (id_a, id_b) in zip(zip(display, display[1:], strict=False),
-                                           zip(ids, ids[1:], strict=False), strict=True):
-                t = transitions_by_pair.get((a.key, b.key)) if not isinstance(a, int) and not isinstance(b, int) else None
-                style = _transition_style(t, (t.before.key, t.after.key) in gap_pairs) if t else {"style": "dotted"}
+            for (a, b), (id_a, id_b) in zip(
+                zip(display, display[1:], strict=False), zip(ids, ids[1:], strict=False), strict=True
+            ):
+                t = (
+                    transitions_by_pair.get((a.key, b.key))
+                    if not isinstance(a, int) and not isinstance(b, int)
+                    else None
+                )
+                style = (
+                    _transition_style(t, (t.before.key, t.after.key) in gap_pairs)
+                    if t
+                    else {"style": "dotted"}
+                )
                 if t:
                     drawn.add((t.before.key, t.after.key))
                 # Inside a rank dot puts an edge's tail below its head, so the edge is drawn reversed:
@@ -158,8 +240,11 @@ def _journey_graph(handbook: Handbook, journeys: list[Journey], shown: Journey, 
         if t.stage is None:
             # First milestone to first milestone, heavily weighted: the stage columns line up at the top.
             tail, head = anchors[t.before.key][0], anchors[t.after.key][0]
-            extra = {"ltail": f"cluster_{_node_id(t.before)}", "lhead": f"cluster_{_node_id(t.after)}",
-                     "weight": "10"}
+            extra = {
+                "ltail": f"cluster_{_node_id(t.before)}",
+                "lhead": f"cluster_{_node_id(t.after)}",
+                "weight": "10",
+            }
             graph.edge(tail, head, **extra, **_transition_style(t, (t.before.key, t.after.key) in gap_pairs))
             drawn.add((t.before.key, t.after.key))
     # Gaps of a segment's journey between steps that are not next to each other here (a stage or
@@ -168,11 +253,18 @@ def _journey_graph(handbook: Handbook, journeys: list[Journey], shown: Journey, 
         if pair in drawn:
             continue
         if t.stage is None and t.before.key in anchors and t.after.key in anchors:
-            graph.edge(anchors[t.before.key][0], anchors[t.after.key][0], constraint="false",
-                       ltail=f"cluster_{_node_id(t.before)}", lhead=f"cluster_{_node_id(t.after)}",
-                       **_transition_style(t, True))
+            graph.edge(
+                anchors[t.before.key][0],
+                anchors[t.after.key][0],
+                constraint="false",
+                ltail=f"cluster_{_node_id(t.before)}",
+                lhead=f"cluster_{_node_id(t.after)}",
+                **_transition_style(t, True),
+            )
         elif t.stage is not None and _node_id(t.before) in nodes and _node_id(t.after) in nodes:
-            graph.edge(_node_id(t.before), _node_id(t.after), constraint="false", **_transition_style(t, True))
+            graph.edge(
+                _node_id(t.before), _node_id(t.after), constraint="false", **_transition_style(t, True)
+            )
     return Diagram(name, title, graph.source)
 
 
@@ -204,9 +296,15 @@ def _visible(milestones: tuple[Entity, ...], transitions_by_pair: dict) -> list[
 
 
 def _more_node(stage: Entity, count: int, handbook: Handbook) -> dict[str, str]:
-    return {"label": _label((f"… {count} more milestone{'' if count == 1 else 's'}", False)), "shape": "plaintext", "style": "",
-            "fontcolor": "#555555", "URL": _link(stage), "target": "_top",
-            "tooltip": _quoted(f"See all milestones of {stage.title}")}
+    return {
+        "label": _label((f"… {count} more milestone{'' if count == 1 else 's'}", False)),
+        "shape": "plaintext",
+        "style": "",
+        "fontcolor": "#555555",
+        "URL": _link(stage),
+        "target": "_top",
+        "tooltip": _quoted(f"See all milestones of {stage.title}"),
+    }
 
 
 def _tint(fill: str) -> str:
@@ -217,26 +315,31 @@ def _tint(fill: str) -> str:
 
 def _transition_style(t, gap: bool) -> dict[str, str]:
     if gap:
-        return {"color": GAP_COLOUR, "fontcolor": GAP_COLOUR, "style": "dashed", "penwidth": "1.6",
-                "label": _label(("gap: no handoff", True)), "tooltip": _quoted(
-                    f"Missing handoff: {t.before.title} → {t.after.title}")}
+        return {
+            "color": GAP_COLOUR,
+            "fontcolor": GAP_COLOUR,
+            "style": "dashed",
+            "penwidth": "1.6",
+            "label": _label(("gap: no handoff", True)),
+            "tooltip": _quoted(f"Missing handoff: {t.before.title} → {t.after.title}"),
+        }
     if t.handoffs:
         handoff = t.handoffs[0]
-        return {"label": _label((handoff.title, False)), "URL": _link(handoff), "target": "_top",
-                "tooltip": _tooltip(handoff, handoff and _NoHandbook()), "penwidth": "1.4"}
+        return {
+            "label": _label((handoff.title, False)),
+            "URL": _link(handoff),
+            "target": "_top",
+            "tooltip": _tooltip(handoff, None),
+            "penwidth": "1.4",
+        }
     return {}
-
-
-class _NoHandbook:
-    """Stands in for the handbook where a tooltip needs no owner name."""
-
-    def get(self, kind: str, id: str) -> None:
-        return None
 
 
 def whole_journey(handbook: Handbook) -> Diagram:
     """Every active stage and milestone, whatever the segment; gaps from any segment's journey."""
-    return _journey_graph(handbook, handbook.journeys, journey_of(handbook, None), "journey", "The customer journey")
+    return _journey_graph(
+        handbook, handbook.journeys, journey_of(handbook, None), "journey", "The customer journey"
+    )
 
 
 def segment_journey(handbook: Handbook, journey: Journey) -> Diagram:
@@ -246,8 +349,14 @@ def segment_journey(handbook: Handbook, journey: Journey) -> Diagram:
 
 def team_journey(handbook: Handbook, team: Entity) -> Diagram:
     """The whole journey with the team's stages and milestones in colour and the rest greyed out."""
-    return _journey_graph(handbook, handbook.journeys, journey_of(handbook, None), f"team-{team.id}",
-                          f"{team.title}'s moments in the journey", highlight=team.id)
+    return _journey_graph(
+        handbook,
+        handbook.journeys,
+        journey_of(handbook, None),
+        f"team-{team.id}",
+        f"{team.title}'s moments in the journey",
+        highlight=team.id,
+    )
 
 
 def stage_diagram(handbook: Handbook, relations: Relations, stage: Entity) -> Diagram:
@@ -263,18 +372,29 @@ def stage_diagram(handbook: Handbook, relations: Relations, stage: Entity) -> Di
     milestones = [m for m in handbook.milestones_of(stage.id) if m.active]
     fill, stroke = colours.get(stage.owner or "", NEUTRAL)
     with graph.subgraph(name=f"cluster_{_node_id(stage)}") as cluster:
-        cluster.attr(label=_label((stage.title, True)), style='rounded,filled', fillcolor=_tint(fill),
-                     color=stroke, URL=_link(stage), tooltip=_tooltip(stage, handbook), target="_top")
+        cluster.attr(
+            label=_label((stage.title, True)),
+            style="rounded,filled",
+            fillcolor=_tint(fill),
+            color=stroke,
+            URL=_link(stage),
+            tooltip=_tooltip(stage, handbook),
+            target="_top",
+        )
         for milestone in milestones:
             _entity_node(cluster, handbook, milestone, colours)
         if not milestones:
-            cluster.node("empty", label=_label(("no milestones", False)), style='rounded,dashed', color=NEUTRAL[1])
+            cluster.node(
+                "empty", label=_label(("no milestones", False)), style="rounded,dashed", color=NEUTRAL[1]
+            )
     ids = [_node_id(m) for m in milestones] or ["empty"]
     gap_pairs = set(gap_transitions(handbook))
     inside = {(t.before.key, t.after.key): t for t in transitions(handbook, whole) if t.stage is stage}
     for a, b in zip(milestones, milestones[1:], strict=False):
         t = inside.get((a.key, b.key))
-        graph.edge(_node_id(a), _node_id(b), **(_transition_style(t, (a.key, b.key) in gap_pairs) if t else {}))
+        graph.edge(
+            _node_id(a), _node_id(b), **(_transition_style(t, (a.key, b.key) in gap_pairs) if t else {})
+        )
     handoffs_in = relations.handoffs_into(stage)
     handoffs_out = relations.handoffs_out_of(stage)
     if previous is not None:
@@ -290,17 +410,31 @@ def stage_diagram(handbook: Handbook, relations: Relations, stage: Entity) -> Di
             if not playbook.active:
                 continue
             _entity_node(graph, handbook, playbook, colours, shape="note")
-            graph.edge(_node_id(milestone), _node_id(playbook), style="dashed", label=_label(("triggers", False)),
-                       arrowhead="open")
+            graph.edge(
+                _node_id(milestone),
+                _node_id(playbook),
+                style="dashed",
+                label=_label(("triggers", False)),
+                arrowhead="open",
+            )
     return Diagram(f"stage-{stage.id}", title, graph.source)
 
 
 def _stage_edge(handoff: Entity | None, before: Entity, after: Entity) -> dict[str, str]:
     if handoff is not None:
-        return {"label": _label((handoff.title, False)), "URL": _link(handoff), "target": "_top", "penwidth": "1.4"}
+        return {
+            "label": _label((handoff.title, False)),
+            "URL": _link(handoff),
+            "target": "_top",
+            "penwidth": "1.4",
+        }
     if before.owner and after.owner and before.owner != after.owner:
-        return {"color": GAP_COLOUR, "fontcolor": GAP_COLOUR, "style": "dashed",
-                "label": _label(("gap: no handoff", True))}
+        return {
+            "color": GAP_COLOUR,
+            "fontcolor": GAP_COLOUR,
+            "style": "dashed",
+            "label": _label(("gap: no handoff", True)),
+        }
     return {}
 
 

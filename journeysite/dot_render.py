@@ -111,8 +111,9 @@ class DotRenderer:
     def _render(self, dot: str) -> Rendered:
         assert self.dot is not None
         try:
-            done = subprocess.run([self.dot, *ARGS], input=dot.encode("utf-8"), capture_output=True,
-                                  timeout=self.timeout)
+            done = subprocess.run(
+                [self.dot, *ARGS], input=dot.encode("utf-8"), capture_output=True, timeout=self.timeout
+            )
         except subprocess.TimeoutExpired:
             return Rendered(error=f"dot did not finish within {self.timeout:g} seconds")
         except OSError as exc:
@@ -167,5 +168,6 @@ def prepare_svg(svg: str, prefix: str, title: str) -> str:
     from html import escape
 
     label = escape(title, quote=True)
-    return _SVG_OPEN.sub(lambda m: f'<svg{m.group(1)} role="img" aria-label="{label}"><title>{label}</title>',
-                         svg, count=1)
+    return _SVG_OPEN.sub(
+        lambda m: f'<svg{m.group(1)} role="img" aria-label="{label}"><title>{label}</title>', svg, count=1
+    )

@@ -86,7 +86,7 @@ class Transition:
         return self.changes_owner and not self.handoffs
 
 
-def _handoff_index(handbook: Handbook) -> dict[tuple[str, ...], list[Entity]]:
+def _handoff_index(handbook: Handbook) -> dict[tuple[str | None, ...], list[Entity]]:
     """Active handoffs by what they cover: ("stages", from, to) or ("milestone", id). Built once."""
     index = handbook.derived.get("handoff-index")
     if index is None:
@@ -117,13 +117,19 @@ def transitions(handbook: Handbook, journey: Journey) -> list[Transition]:
 
     def covering(*what: str | None) -> tuple[tuple[Entity, ...], tuple[Entity, ...]]:
         matching = index.get(what, ())
-        return (tuple(h for h in matching if h.applies_to(segment)),
-                tuple(h for h in matching if not h.applies_to(segment)))
+        return (
+            tuple(h for h in matching if h.applies_to(segment)),
+            tuple(h for h in matching if not h.applies_to(segment)),
+        )
 
-    found = [Transition(before, after, None, *covering("stages", before.id, after.id))
-             for before, after in journey.stage_transitions()]
-    found += [Transition(before, after, stage, *covering("milestone", before.id))
-              for stage, before, after in journey.milestone_transitions()]
+    found = [
+        Transition(before, after, None, *covering("stages", before.id, after.id))
+        for before, after in journey.stage_transitions()
+    ]
+    found += [
+        Transition(before, after, stage, *covering("milestone", before.id))
+        for stage, before, after in journey.milestone_transitions()
+    ]
     handbook.derived[key] = found
     return found
 
@@ -132,8 +138,12 @@ def gap_transitions(handbook: Handbook) -> dict[tuple[str, str], Transition]:
     """The transitions that miss a handoff in any segment's journey, by (before, after) key."""
     found = handbook.derived.get("gap-transitions")
     if found is None:
-        found = {(t.before.key, t.after.key): t for journey in handbook.journeys
-                 for t in transitions(handbook, journey) if t.missing_handoff}
+        found = {
+            (t.before.key, t.after.key): t
+            for journey in handbook.journeys
+            for t in transitions(handbook, journey)
+            if t.missing_handoff
+        }
         handbook.derived["gap-transitions"] = found
     return found
 
@@ -145,7 +155,9 @@ def _limited_note(others: tuple[Entity, ...]) -> str:
     return f" (handoff {names}: add the segment to its `segments`, or remove `segments` to cover everyone)"
 
 
-def _missing_handoffs(handbook: Handbook, journey: Journey, handoffs: list[Entity], findings: _Findings) -> None:
+def _missing_handoffs(
+    handbook: Handbook, journey: Journey, handoffs: list[Entity], findings: _Findings
+) -> None:
     for t in transitions(handbook, journey):
         if not t.missing_handoff:
             continue
@@ -168,8 +180,15 @@ def _missing_handoffs(handbook: Handbook, journey: Journey, handoffs: list[Entit
         findings.add(("missing-handoff", before.key, after.key), diagnostic, journey.segment_id)
 
 
-def _mismatch(handbook: Handbook, handoff: Entity, side: str, expected: str, where: str, findings: _Findings,
-              segment: str | None = None) -> None:
+def _mismatch(
+    handbook: Handbook,
+    handoff: Entity,
+    side: str,
+    expected: str,
+    where: str,
+    findings: _Findings,
+    segment: str | None = None,
+) -> None:
     actual = handoff.text(side)
     if not actual or actual == expected:
         return
@@ -202,12 +221,26 @@ def _milestone_handoff_owners(
         if not in_journey:
             continue
         if milestone.owner:
-            _mismatch(handbook, handoff, "from", milestone.owner, f"the milestone {milestone.title}",
-                      findings, journey.segment_id)
+            _mismatch(
+                handbook,
+                handoff,
+                "from",
+                milestone.owner,
+                f"the milestone {milestone.title}",
+                findings,
+                journey.segment_id,
+            )
         following = journey.next_after(milestone)
         if following is not None and following.owner:
-            _mismatch(handbook, handoff, "to", following.owner, f"the next milestone, {following.title},",
-                      findings, journey.segment_id)
+            _mismatch(
+                handbook,
+                handoff,
+                "to",
+                following.owner,
+                f"the next milestone, {following.title},",
+                findings,
+                journey.segment_id,
+            )
 
 
 def _handoffs_without_artifacts(handoffs: list[Entity], findings: _Findings) -> None:
@@ -219,8 +252,10 @@ def _handoffs_without_artifacts(handoffs: list[Entity], findings: _Findings) -> 
             "`artifacts`, e.g. `artifacts: [success criteria, stakeholder map, order form]`."
         )
         line = handoff.line_of("artifacts") if "artifacts" in handoff.data else 1
-        findings.add(("handoff-without-artifacts", handoff.key),
-                     _finding("handoff-without-artifacts", WARNING, handoff, line, message))
+        findings.add(
+            ("handoff-without-artifacts", handoff.key),
+            _finding("handoff-without-artifacts", WARNING, handoff, line, message),
+        )
 
 
 def _stages_without_milestones(journey: Journey, findings: _Findings) -> None:
@@ -231,8 +266,11 @@ def _stages_without_milestones(journey: Journey, findings: _Findings) -> None:
             f"the stage {step.stage.title} has no milestone, so nobody can tell when a customer has "
             f"succeeded in it: add a milestone page with `kind: milestone`, `stage: {step.stage.id}` and an `order`."
         )
-        findings.add(("stage-without-milestones", step.stage.key),
-                     _finding("stage-without-milestones", WARNING, step.stage, 1, message), journey.segment_id)
+        findings.add(
+            ("stage-without-milestones", step.stage.key),
+            _finding("stage-without-milestones", WARNING, step.stage, 1, message),
+            journey.segment_id,
+        )
 
 
 def _uncovered_cells(handbook: Handbook, journey: Journey, findings: _Findings) -> None:
@@ -245,8 +283,11 @@ def _uncovered_cells(handbook: Handbook, journey: Journey, findings: _Findings) 
             f"no lifecycle playbook runs in {stage.title}, so customers there get no proactive touch: "
             f"add one with `type: lifecycle` and `stages: [{stage.id}]`, or explain on this page why none is needed."
         )
-        findings.add(("uncovered-cell", stage.key),
-                     _finding("uncovered-cell", INFO, stage, 1, message), journey.segment_id)
+        findings.add(
+            ("uncovered-cell", stage.key),
+            _finding("uncovered-cell", INFO, stage, 1, message),
+            journey.segment_id,
+        )
 
 
 def _raci_conflicts(handbook: Handbook, findings: _Findings) -> None:
@@ -271,8 +312,9 @@ def _raci_conflicts(handbook: Handbook, findings: _Findings) -> None:
                 f"the work needs no other role: remove it from `raci.{second}`."
             )
             line = entity.line_of("raci", second, index)
-            findings.add(("raci-conflict", entity.key, team),
-                         _finding("raci-conflict", WARNING, entity, line, message))
+            findings.add(
+                ("raci-conflict", entity.key, team), _finding("raci-conflict", WARNING, entity, line, message)
+            )
 
 
 def named_teams(handbook: Handbook) -> set[str]:

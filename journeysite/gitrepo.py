@@ -10,8 +10,13 @@ def git_toplevel(folder: Path) -> Path | None:
     """The root of the git working tree that holds ``folder``; None outside git (or without git)."""
     try:
         top = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"], cwd=folder, capture_output=True, text=True,
-            encoding="utf-8", errors="replace", timeout=30,
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=30,
         )
     except (OSError, subprocess.SubprocessError):
         return None

@@ -28,7 +28,9 @@ class Marked:
     """A page whose review was recorded."""
 
     path: Path
-    previous: str | None  # the value ``reviewed`` had, as written (on one line); None when the field was added
+    previous: (
+        str | None
+    )  # the value ``reviewed`` had, as written (on one line); None when the field was added
 
 
 def mark(path: Path, docs_dir: Path, today: date) -> Marked:
@@ -64,7 +66,9 @@ def _page_in(path: Path, docs_dir: Path) -> Path:
             raise NotMarkable(f"is a symbolic link to {real}, which is outside the docs folder {docs}")
         raise NotMarkable(f"is outside the docs folder {docs}")
     if any(part.startswith(".") for part in real.relative_to(docs).parts):
-        raise NotMarkable("is hidden (its name or a folder's starts with `.`), so it is not a page of the site")
+        raise NotMarkable(
+            "is hidden (its name or a folder's starts with `.`), so it is not a page of the site"
+        )
     return real
 
 

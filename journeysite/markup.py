@@ -26,8 +26,9 @@ def md(value: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", escaped)
 
 
-def link(linker: Linker, entity: Entity | None, label: str | None = None, fallback: str = "",
-         tip: bool = False) -> str:
+def link(
+    linker: Linker, entity: Entity | None, label: str | None = None, fallback: str = "", tip: bool = False
+) -> str:
     """An HTML link to an entity's page with its title (escaped), or plain text when it has no page.
 
     ``tip``: the summary as a tooltip — only where the summary is not shown next to the link
@@ -79,13 +80,16 @@ def listing(html_text: str) -> str:
     return block(html_text, indexed=False)
 
 
-def table(headers: Iterable[str], rows: Iterable[Iterable[str]], css: str = "jsite-table",
-          indexed: bool = True) -> str:
+def table(
+    headers: Iterable[str], rows: Iterable[Iterable[str]], css: str = "jsite-table", indexed: bool = True
+) -> str:
     """An HTML table (cells already escaped/marked up) wrapped so it scrolls on narrow screens."""
     head = "".join(f"<th>{h}</th>" for h in headers)
     body = "\n".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-    return block(f'<div class="jsite-scroll">\n<table class="{css}">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>\n</div>',
-                 indexed)
+    return block(
+        f'<div class="jsite-scroll">\n<table class="{css}">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>\n</div>',
+        indexed,
+    )
 
 
 def items(values: Iterable[str], css: str = "jsite-list") -> str:

@@ -273,7 +273,9 @@ def _duplicate_orders(handbook: Handbook) -> list[Diagnostic]:
         order = entity.get("order")
         if not isinstance(order, int) or isinstance(order, bool):
             continue
-        scope = ("stage",) if entity.kind == "stage" else ("milestone", entity.text("stage") or "")
+        scope: tuple[str, ...] = (
+            ("stage",) if entity.kind == "stage" else ("milestone", entity.text("stage") or "")
+        )
         first = groups[scope].get(order)
         if first is None:
             groups[scope][order] = entity

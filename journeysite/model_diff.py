@@ -74,7 +74,12 @@ def extract(root: Path, commit: str, folder: str, dest: Path) -> int:
         mode, kind, oid = meta.decode("ascii").split()
         path = raw_path.decode("utf-8", "surrogateescape")
         # Regular files only: a symlink or submodule is not a page of the handbook at that revision.
-        if kind == "blob" and mode in ("100644", "100755") and path.endswith(".md") and path.startswith(prefix):
+        if (
+            kind == "blob"
+            and mode in ("100644", "100755")
+            and path.endswith(".md")
+            and path.startswith(prefix)
+        ):
             wanted.append((oid, path[len(prefix) :]))
     if not wanted:
         return 0
@@ -170,8 +175,11 @@ class ModelDiff:
     @property
     def touched(self) -> int:
         """How many entities that exist on both sides changed in any way."""
-        return len({n.key for n, _ in self.changed} | {c.entity.key for c in self.owners}
-                   | {c.entity.key for c in self.raci})
+        return len(
+            {n.key for n, _ in self.changed}
+            | {c.entity.key for c in self.owners}
+            | {c.entity.key for c in self.raci}
+        )
 
     @property
     def model_changed(self) -> bool:
@@ -205,12 +213,21 @@ def compare(base: pipeline.Result, head: pipeline.Result) -> ModelDiff:
         if changes:
             diff.changed.append((named, changes))
         if old.get("owner") != new.get("owner"):
-            diff.owners.append(OwnerChange(named, team_title(base.handbook, old.get("owner")),
-                                           team_title(head.handbook, new.get("owner"))))
+            diff.owners.append(
+                OwnerChange(
+                    named,
+                    team_title(base.handbook, old.get("owner")),
+                    team_title(head.handbook, new.get("owner")),
+                )
+            )
         for role in RACI_ROLES:
             was, now = old.raci(role), new.raci(role)
-            diff.raci += [RaciChange(named, team_title(head.handbook, t) or t, role, True) for t in now if t not in was]
-            diff.raci += [RaciChange(named, team_title(base.handbook, t) or t, role, False) for t in was if t not in now]
+            diff.raci += [
+                RaciChange(named, team_title(head.handbook, t) or t, role, True) for t in now if t not in was
+            ]
+            diff.raci += [
+                RaciChange(named, team_title(base.handbook, t) or t, role, False) for t in was if t not in now
+            ]
     base_gaps, head_gaps = _gap_index(base.diagnostics), _gap_index(head.diagnostics)
     diff.opened = [d for k, d in head_gaps.items() if k not in base_gaps]
     diff.closed = [d for k, d in base_gaps.items() if k not in head_gaps]
@@ -265,21 +282,31 @@ def markdown(diff: ModelDiff, base_label: str, head_label: str, docs_folder: str
         changed.append(f"- {_entity(named)}")
         changed += [f"  - {line}" for change in changes for line in _change_lines(change)]
     lines += _section("Changed", changed)
-    lines += _section("Owner / Accountable changes", [
-        f"- {_entity(c.entity)}: owner {_team(c.old)} → {_team(c.new)}" for c in diff.owners
-    ])
+    lines += _section(
+        "Owner / Accountable changes",
+        [f"- {_entity(c.entity)}: owner {_team(c.old)} → {_team(c.new)}" for c in diff.owners],
+    )
     lines += _section("RACI changes", list(_raci_lines(diff.raci)))
     lines += _section("Gaps opened", [_finding(d, diff.titles) for d in diff.opened])
     lines += _section("Gaps closed", [_finding(d, diff.titles) for d in diff.closed])
-    lines += _section("Errors in HEAD", [
-        f"- {_code(f'{prefix}{d.file}:{d.line}')} {_code(d.code)}: {message_md(d.message)}" for d in diff.head_errors
-    ])
+    lines += _section(
+        "Errors in HEAD",
+        [
+            f"- {_code(f'{prefix}{d.file}:{d.line}')} {_code(d.code)}: {message_md(d.message)}"
+            for d in diff.head_errors
+        ],
+    )
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
 def _summary(diff: ModelDiff) -> str:
-    parts = [f"{len(diff.added)} added", f"{len(diff.removed)} removed", f"{diff.touched} changed",
-             f"{plural(len(diff.opened), 'gap')} opened", f"{plural(len(diff.closed), 'gap')} closed"]
+    parts = [
+        f"{len(diff.added)} added",
+        f"{len(diff.removed)} removed",
+        f"{diff.touched} changed",
+        f"{plural(len(diff.opened), 'gap')} opened",
+        f"{plural(len(diff.closed), 'gap')} closed",
+    ]
     if diff.head_errors:
         parts.append(f"{plural(len(diff.head_errors), 'error')} in HEAD")
     return " · ".join(parts)
@@ -406,7 +433,8 @@ def _step_changes(old: list, new: list) -> list[str]:
         if isinstance(was, dict) and isinstance(now, dict):
             inner = [
                 f"{_field(str(f))} {_value(was.get(f, MISSING))} → {_value(now.get(f, MISSING))}"
-                for f in dict.fromkeys([*was, *now]) if not _same(was.get(f, MISSING), now.get(f, MISSING))
+                for f in dict.fromkeys([*was, *now])
+                if not _same(was.get(f, MISSING), now.get(f, MISSING))
             ]
             parts.append(f"step “{md(_short(key))}”: {', '.join(inner)}")
     if not parts and [_step_key(s) for s in old] != [_step_key(s) for s in new]:
@@ -424,7 +452,7 @@ def run(root: Path, docs_dir: Path, base: str, head: str, settings: Settings) ->
     """The Markdown diff of the handbook between two revisions of the repository at ``root``."""
     folder = docs_folder(root, docs_dir)
     base_commit, head_commit = resolve_revision(root, base), resolve_revision(root, head)
-    diff = compare(load_revision(root, base_commit, folder, settings),
-                   load_revision(root, head_commit, folder, settings))
+    diff = compare(
+        load_revision(root, base_commit, folder, settings), load_revision(root, head_commit, folder, settings)
+    )
     return markdown(diff, revision_label(base, base_commit), revision_label(head, head_commit), folder)
-

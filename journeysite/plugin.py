@@ -112,8 +112,10 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             context.diagrams = self._diagrams(context, config)
         for page in site.GENERATED:
             if files.get_file_from_path(page.src_uri) is not None:
-                log.warning(f"{page.src_uri} already exists in the docs folder, so journeysite does not "
-                            f"generate its {page.title} page there: rename or remove that file")
+                log.warning(
+                    f"{page.src_uri} already exists in the docs folder, so journeysite does not "
+                    f"generate its {page.title} page there: rename or remove that file"
+                )
                 linker.src_of.pop(page.name)
         for page in site.GENERATED:
             if page.name in linker.src_of:
@@ -122,10 +124,13 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         stylesheet = (theme_dir() / "journeysite.css").read_text(encoding="utf-8")
         files.append(File.generated(config, site.STYLESHEET, content=stylesheet))
         urls = {key: linker.url(key) or "" for key in linker.src_of}
-        files.append(File.generated(
-            config, site.JOURNEY_JSON,
-            content=journey_json(handbook, result.diagnostics, context.review, urls, today),
-        ))
+        files.append(
+            File.generated(
+                config,
+                site.JOURNEY_JSON,
+                content=journey_json(handbook, result.diagnostics, context.review, urls, today),
+            )
+        )
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
@@ -138,7 +143,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             return file.page if file is not None and isinstance(file.page, Page) else None
 
         def build(plan: list) -> list:
-            built = []
+            built: list[Page | Section] = []
             for title, target in plan:
                 if isinstance(target, list):
                     children = build(target)
@@ -148,10 +153,15 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
                     built.append(page)
             return built
 
-        generated_pages = [(p.title, p.src_uri) for p in site.GENERATED if p.name in self.context.linker.src_of]
+        plan: list[site.NavItem]
+        generated_pages: list[site.NavItem] = [
+            (p.title, p.src_uri) for p in site.GENERATED if p.name in self.context.linker.src_of
+        ]
         if config.nav is None:
-            placed = {e.file for e in handbook.all()} | {src for _, src in generated_pages}
-            rest = [item for item in nav.items if not (isinstance(item, Page) and item.file.src_uri in placed)]
+            placed = {e.file for e in handbook.all()} | {str(src) for _, src in generated_pages}
+            rest = [
+                item for item in nav.items if not (isinstance(item, Page) and item.file.src_uri in placed)
+            ]
             rest = [item for item in rest if not _only_entity_pages(item, placed)]
             start = [item for item in generated_pages if item[1] == "start-here.md"]
             plan = start + [("Journey", [g for g in generated_pages if g[1] != "start-here.md"])]
@@ -159,15 +169,21 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             items = _leading_pages(rest) + build(plan) + _trailing(rest)
         else:
             in_nav = {p.file.src_uri for p in nav.pages}
-            plan = [("Customer journey", generated_pages + site.entity_sections(
-                handbook, self.context.relations, exclude=in_nav))]
+            plan = [
+                (
+                    "Customer journey",
+                    generated_pages + site.entity_sections(handbook, self.context.relations, exclude=in_nav),
+                )
+            ]
             items = list(nav.items) + build(plan)
         navigation = _navigation(items)
         if len(navigation.pages) > site.PRUNE_ABOVE:
             _prune_navigation(config, len(navigation.pages))
         return navigation
 
-    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
         if self.context is None:
             return markdown
         context = self.context.at(page.file.src_uri)
@@ -204,7 +220,12 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         return context
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.renderer is None or not self.renderer.available or self.context is None or self.context.diagrams is None:
+        if (
+            self.renderer is None
+            or not self.renderer.available
+            or self.context is None
+            or self.context.diagrams is None
+        ):
             return
         self.renderer.close()  # every diagram is drawn by now (each page waited for its own)
         diagram_set = self.context.diagrams
@@ -232,8 +253,10 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         renderer = DotRenderer(cache)
         self.renderer = renderer
         if not renderer.available:
-            log.warning(f"Graphviz's `dot` program was not found, so diagrams are shown as their source: "
-                        f"{INSTALL_HELP}")
+            log.warning(
+                f"Graphviz's `dot` program was not found, so diagrams are shown as their source: "
+                f"{INSTALL_HELP}"
+            )
             return DiagramSet(context.handbook, found, {}, missing_dot=True)
         rendered = renderer.start_all({d.name: d.dot for d in found.values()})
         return DiagramSet(context.handbook, found, rendered)
@@ -264,12 +287,16 @@ def _prune_navigation(config: MkDocsConfig, pages: int) -> None:
     if "navigation.prune" in features:
         return
     if "navigation.expand" in features:  # the two do not work together: the user's choice stands
-        log.info(f"navigation.expand is on, so journeysite leaves navigation.prune off: each of the {pages} pages "
-                 "renders the whole navigation, which makes a large handbook slow to build")
+        log.info(
+            f"navigation.expand is on, so journeysite leaves navigation.prune off: each of the {pages} pages "
+            "renders the whole navigation, which makes a large handbook slow to build"
+        )
         return
     theme["features"] = [*features, "navigation.prune"]
-    log.info(f"{pages} pages: journeysite turns on mkdocs-material's navigation.prune, so each page renders "
-             "only the navigation on its path")
+    log.info(
+        f"{pages} pages: journeysite turns on mkdocs-material's navigation.prune, so each page renders "
+        "only the navigation on its path"
+    )
 
 
 def _escape_meta(page: Page) -> None:
@@ -292,7 +319,7 @@ def _only_entity_pages(item, placed: set[str]) -> bool:
     """True for an auto-nav section that holds nothing but entity pages (now placed by kind)."""
     if isinstance(item, Page):
         return item.file.src_uri in placed
-    children = getattr(item, "children", None)
+    children = getattr(item, "children", None) or []
     return bool(children) and all(_only_entity_pages(c, placed) for c in children)
 
 

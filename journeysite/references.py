@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
+
 from .diagnostics import Diagnostic, did_you_mean, error
 from .model import SLUG_RE, Handbook
 from .schema import KINDS, field_name
@@ -9,7 +11,7 @@ from .schema import KINDS, field_name
 _LISTED = 8
 
 
-def check(handbook: Handbook, unreadable: set[str] = frozenset()) -> list[Diagnostic]:
+def check(handbook: Handbook, unreadable: AbstractSet[str] = frozenset()) -> list[Diagnostic]:
     """Return an ``unknown-ref`` error for every reference to a missing entity.
 
     ``unreadable``: ids of pages whose front matter could not be read (reported already), not missing.
@@ -30,8 +32,8 @@ def check(handbook: Handbook, unreadable: set[str] = frozenset()) -> list[Diagno
                     )
                 )
     for page in handbook.pages:
-        entity = handbook.entity_of(page.file)
-        owner = entity.key if entity else None
+        page_entity = handbook.entity_of(page.file)
+        owner = page_entity.key if page_entity else None
         for ref in page.body_refs:
             if ref.kind not in KINDS:
                 problems.append(

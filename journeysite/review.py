@@ -45,7 +45,9 @@ class ReviewItem:
         }
 
 
-def status_of(reviewed: date | None, every: dates.Duration, today: date, within: int) -> tuple[date | None, str, int | None]:
+def status_of(
+    reviewed: date | None, every: dates.Duration, today: date, within: int
+) -> tuple[date | None, str, int | None]:
     """Return (due date, status, days overdue) for a page reviewed on ``reviewed``."""
     if reviewed is None:
         return None, NEVER, None
@@ -79,7 +81,8 @@ def items(
         else:
             continue
         every = dates.parse_duration(meta.get("review_every")) or default_every
-        reviewed, source = dates.parse_date(meta.get("reviewed")), "front matter"
+        source: str | None = "front matter"
+        reviewed = dates.parse_date(meta.get("reviewed"))
         if reviewed is None and "reviewed" not in meta and git_dates:
             reviewed, source = git_dates.get(page.file), "git"
         if reviewed is None:
@@ -110,8 +113,23 @@ def git_commit_dates(docs_dir: Path) -> dict[str, date]:
     try:
         # quotePath off: git would otherwise print non-ASCII file names as "caf\303\251.md"
         log = subprocess.run(
-            ["git", "-c", "core.quotePath=false", "log", "--format=%x00%cs", "--name-only", "--relative", "--", "."],
-            cwd=docs_dir, capture_output=True, text=True, encoding="utf-8", errors="replace", timeout=60,
+            [
+                "git",
+                "-c",
+                "core.quotePath=false",
+                "log",
+                "--format=%x00%cs",
+                "--name-only",
+                "--relative",
+                "--",
+                ".",
+            ],
+            cwd=docs_dir,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=60,
         )
     except (OSError, subprocess.SubprocessError):
         return {}

@@ -153,8 +153,7 @@ def _summary(result: Review) -> str:
     if not listed:
         return f"Nothing to review as of {day}: all {plural(total, 'page')} are up to date."
     return (
-        f"{len(listed)} of {plural(total, 'page')} to review as of {day}: "
-        f"{_counts(listed, result.within)}."
+        f"{len(listed)} of {plural(total, 'page')} to review as of {day}: {_counts(listed, result.within)}."
     )
 
 
@@ -205,16 +204,19 @@ def markdown(result: Review, links: Links) -> str:
     listed, day = result.listed, result.today.isoformat()
     if not listed:
         what = (
-            f"all {plural(len(result.found), 'page')} are up to date" if result.found
+            f"all {plural(len(result.found), 'page')} are up to date"
+            if result.found
             else "no page is under review yet"
         )
-        return "\n".join([
-            "## Handbook review: nothing is due",
-            "",
-            f"As of {day}, nothing is due: no page is overdue, none falls due within "
-            f"{plural(result.within, 'day')}, and {what}.",
-            "",
-        ])
+        return "\n".join(
+            [
+                "## Handbook review: nothing is due",
+                "",
+                f"As of {day}, nothing is due: no page is overdue, none falls due within "
+                f"{plural(result.within, 'day')}, and {what}.",
+                "",
+            ]
+        )
     parts = [
         "## Handbook pages due for review",
         "",

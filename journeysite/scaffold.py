@@ -48,7 +48,10 @@ OUTLINES: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "stage": (
         ("Goal", "What the customer achieves in this stage, in their words."),
-        ("Entry and exit", "How a customer arrives in this stage and how we know they are ready to leave it."),
+        (
+            "Entry and exit",
+            "How a customer arrives in this stage and how we know they are ready to leave it.",
+        ),
         ("What happens in this stage", "The milestones, playbooks and handoffs, in order."),
         ("What good looks like", "The signs that a customer is doing well here."),
         ("Pitfalls", "Mistakes that slow customers down in this stage."),
@@ -207,7 +210,9 @@ def _own_required(handbook: Handbook, kind: str, owner: str | None, notes: list[
         return {
             "type": "lifecycle",
             "stages": [first_stage],
-            "trigger": {"manual": "TODO: say who decides to run this playbook, or use milestone, schedule or signal."},
+            "trigger": {
+                "manual": "TODO: say who decides to run this playbook, or use milestone, schedule or signal."
+            },
         }
     if kind == "handoff":
         return _handoff_sides(handbook, stages, owner, notes)
@@ -216,7 +221,9 @@ def _own_required(handbook: Handbook, kind: str, owner: str | None, notes: list[
     return {}
 
 
-def _handoff_sides(handbook: Handbook, stages: list[Entity], owner: str | None, notes: list[str]) -> dict[str, Any]:
+def _handoff_sides(
+    handbook: Handbook, stages: list[Entity], owner: str | None, notes: list[str]
+) -> dict[str, Any]:
     """From, to and the stages of a new handoff: the first stage change of owner that no handoff covers yet.
 
     Failing that, the first two stages; the teams are those stages' owners, so the page starts consistent.
@@ -227,10 +234,12 @@ def _handoff_sides(handbook: Handbook, stages: list[Entity], owner: str | None, 
         (a, b) for a, b in pairs if a.owner and b.owner and a.owner != b.owner and (a.id, b.id) not in covered
     ]
     preferred = [(a, b) for a, b in uncovered if a.owner == owner]
-    chosen = (preferred or uncovered or pairs or [(None, None)])[0]
-    before, after = chosen
+    candidates: list[tuple[Entity, Entity]] = preferred or uncovered or pairs
+    before, after = candidates[0] if candidates else (None, None)
     if before is None or after is None:
-        notes.append("choose the stages this handoff connects (`from_stage`, `to_stage`), or use `milestone:`")
+        notes.append(
+            "choose the stages this handoff connects (`from_stage`, `to_stage`), or use `milestone:`"
+        )
     fallback = owner if owner and owner != OWNER_PLACEHOLDER else TEAM_PLACEHOLDER
     return {
         "from": (before.owner if before else None) or fallback,
@@ -281,12 +290,16 @@ class _FrontMatterWriter:
     def _describe(self, name: str) -> None:
         help_text = schema.property_help(self.schema, name)
         if help_text:
-            self.lines += [f"# {line}" for line in textwrap.wrap(help_text, _COMMENT_WIDTH - 2, break_on_hyphens=False)]
+            self.lines += [
+                f"# {line}" for line in textwrap.wrap(help_text, _COMMENT_WIDTH - 2, break_on_hyphens=False)
+            ]
 
     def _example(self, name: str) -> list[str]:
         value = self._example_value(name)
         if name == "steps":
-            dumped = yaml.safe_dump({name: value}, default_flow_style=False, allow_unicode=True, sort_keys=False)
+            dumped = yaml.safe_dump(
+                {name: value}, default_flow_style=False, allow_unicode=True, sort_keys=False
+            )
             return dumped.rstrip("\n").split("\n")
         return [f"{name}: {_flow(value)}"]
 
@@ -333,7 +346,9 @@ class _FrontMatterWriter:
         if name in examples:
             return examples[name]
         kind = schema._resolve(self.schema.get("properties", {}).get(name, {})).get("type")
-        return {"array": [], "object": {}, "integer": 1, "number": 1}.get(kind if isinstance(kind, str) else "", "")
+        return {"array": [], "object": {}, "integer": 1, "number": 1}.get(
+            kind if isinstance(kind, str) else "", ""
+        )
 
 
 def write_new(docs_dir: Path, page: NewPage) -> Path:
@@ -370,8 +385,12 @@ def _place(temp: Path, path: Path) -> None:
     try:
         os.link(temp, path)  # atomic and refuses an existing target
     except FileExistsError:
-        raise ScaffoldError(f"{path} already exists; journeysite new never overwrites a page", EXISTS) from None
+        raise ScaffoldError(
+            f"{path} already exists; journeysite new never overwrites a page", EXISTS
+        ) from None
     except OSError:  # a file system without hard links
         if path.exists():
-            raise ScaffoldError(f"{path} already exists; journeysite new never overwrites a page", EXISTS) from None
+            raise ScaffoldError(
+                f"{path} already exists; journeysite new never overwrites a page", EXISTS
+            ) from None
         os.replace(temp, path)

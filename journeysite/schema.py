@@ -126,7 +126,9 @@ def schema_errors(kind: str, data: Any) -> list[SchemaError]:
         keyword = err.kind.name
         subschema = _schema_at(kind, list(err.schema_path)[:-1])
         missing = getattr(err.kind, "property", None) if keyword == "required" else None
-        found.append(SchemaError(keyword, subschema.get(keyword), instance, path, subschema, err.message, missing))
+        found.append(
+            SchemaError(keyword, subschema.get(keyword), instance, path, subschema, err.message, missing)
+        )
     return found
 
 
@@ -274,7 +276,7 @@ def _diagnostics_for(
     value = describe(err.instance)
     if keyword == "type":
         wanted = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
-        words = " or ".join(_TYPE_WORDS.get(t, t) for t in wanted)
+        words = " or ".join(str(_TYPE_WORDS.get(t, t)) for t in wanted)
         message = f"`{name}` must be {words}, but it is {value}."
     elif keyword == "enum":
         options = [str(o) for o in err.validator_value]
@@ -310,13 +312,21 @@ def _diagnostics_for(
 def _comma_hint(front: FrontMatter, path: FieldPath, keys: list, key: object, instance: dict) -> str:
     """``{schedule: twice a year, in March}`` reads as two fields: say so, and how to quote it."""
     index = keys.index(key)
-    if not path or index == 0 or not isinstance(key, str) or instance[key] is not None or front.line_of((*path, key)) != front.line_of(path):
+    if (
+        not path
+        or index == 0
+        or not isinstance(key, str)
+        or instance[key] is not None
+        or front.line_of((*path, key)) != front.line_of(path)
+    ):
         return ""
     before = keys[index - 1]
     if not isinstance(instance[before], str):
         return ""
-    return (f" Inside {{…}} on one line a comma starts a new field: if `{key}` belongs to `{before}`, "
-            f'put the whole value in quotes, e.g. {before}: "{instance[before]}, {key}".')
+    return (
+        f" Inside {{…}} on one line a comma starts a new field: if `{key}` belongs to `{before}`, "
+        f'put the whole value in quotes, e.g. {before}: "{instance[before]}, {key}".'
+    )
 
 
 @cache

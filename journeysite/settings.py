@@ -82,7 +82,7 @@ def _env_tag(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
     names = (
         loader.construct_sequence(node)
         if isinstance(node, yaml.SequenceNode)
-        else [loader.construct_scalar(node)]
+        else [loader.construct_scalar(node)]  # type: ignore[arg-type]  # a scalar node here
     )
     *variables, default = names if len(names) > 1 else (*names, None)
     for name in variables:
@@ -146,7 +146,11 @@ def _load(path: Path, seen: set[Path]) -> dict[str, Any]:
         return config
     parent_path = (path.parent / str(parent)).resolve()
     if parent_path in seen or not parent_path.is_file():
-        problem = "inherits from itself" if parent_path in seen else f"inherits from {parent_path}, which does not exist"
+        problem = (
+            "inherits from itself"
+            if parent_path in seen
+            else f"inherits from {parent_path}, which does not exist"
+        )
         raise ConfigError(f"{path} {problem}")
     return _merge(_load(parent_path, seen | {path.resolve()}), config)
 
@@ -155,8 +159,11 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     """Mappings merged key by key (the override wins); anything else replaced, as MkDocs' INHERIT does."""
     merged = dict(base)
     for key, value in override.items():
-        merged[key] = _merge(merged[key], value) if isinstance(value, dict) and isinstance(
-            merged.get(key), dict) else value
+        merged[key] = (
+            _merge(merged[key], value)
+            if isinstance(value, dict) and isinstance(merged.get(key), dict)
+            else value
+        )
     return merged
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from .model import Entity, Handbook
@@ -86,11 +87,16 @@ def _by_family(playbooks: list[Entity]) -> list[NavItem]:
     """A stage's playbooks; split by family when there are too many for one list."""
     if len(playbooks) <= NAV_LIMIT:
         return _pages(playbooks)
-    return [(label, _pages(members)) for family, label in PLAYBOOK_TYPES
-            if (members := [p for p in playbooks if p.text("type") == family])]
+    return [
+        (label, _pages(members))
+        for family, label in PLAYBOOK_TYPES
+        if (members := [p for p in playbooks if p.text("type") == family])
+    ]
 
 
-def entity_sections(handbook: Handbook, relations: Relations, exclude: set[str] = frozenset()) -> list[NavItem]:
+def entity_sections(
+    handbook: Handbook, relations: Relations, exclude: AbstractSet[str] = frozenset()
+) -> list[NavItem]:
     """Sections by kind: stages in journey order, milestones, playbooks and handoffs grouped by stage."""
     plan: list[NavItem] = []
     stage_order = {s.id: i for i, s in enumerate(handbook.stages)}
@@ -104,14 +110,20 @@ def entity_sections(handbook: Handbook, relations: Relations, exclude: set[str] 
         if kind == "stage":
             children = _pages([e for e in handbook.stages if e.file not in exclude])
         elif kind == "milestone":
-            ordered = sorted(entities, key=lambda e: (stage_order.get(e.text("stage") or "", 1 << 30), e.order))
+            ordered = sorted(
+                entities, key=lambda e: (stage_order.get(e.text("stage") or "", 1 << 30), e.order)
+            )
             children = _by_stage(handbook, ordered, lambda e: e.text("stage"))
         elif kind == "playbook":
             type_rank = {t: i for i, (t, _) in enumerate(PLAYBOOK_TYPES)}
-            ordered = sorted(entities, key=lambda e: (type_rank.get(e.text("type") or "", 9), e.title.lower()))
+            ordered = sorted(
+                entities, key=lambda e: (type_rank.get(e.text("type") or "", 9), e.title.lower())
+            )
             children = _by_stage(handbook, ordered, lambda e: _first_stage(e, stage_order), inner=_by_family)
         elif kind == "handoff":
-            ordered = sorted(entities, key=lambda e: (_handoff_position(handbook, e, stage_order), e.title.lower()))
+            ordered = sorted(
+                entities, key=lambda e: (_handoff_position(handbook, e, stage_order), e.title.lower())
+            )
             if len(ordered) <= NAV_LIMIT:
                 children = _pages(ordered)
             else:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from browser_support import MKDOCS, build_env, config
-from click.testing import CliRunner
+from conftest import cli_runner
 
 from journeysite.cli import main as cli_main
 
@@ -184,7 +184,7 @@ def journeysite(root: Path, *args: str, env: dict[str, str] | None = None):
     cwd = os.getcwd()
     os.chdir(root)
     try:
-        return CliRunner(env=env).invoke(cli_main, list(args), catch_exceptions=False)
+        return cli_runner(env=env).invoke(cli_main, list(args), catch_exceptions=False)
     finally:
         os.chdir(cwd)
 

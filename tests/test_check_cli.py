@@ -6,8 +6,7 @@ import json
 import re
 import sys
 
-from click.testing import CliRunner
-from conftest import ROOT, codes
+from conftest import ROOT, cli_runner, codes
 from jsonschema import Draft202012Validator
 from small_handbook import AFTER_GO_LIVE, clean
 
@@ -32,7 +31,7 @@ def with_error(project):
 def check_in(folder, monkeypatch, *args: str):
     """Run ``journeysite check`` from another folder than the project's."""
     monkeypatch.chdir(folder)
-    return CliRunner().invoke(cli_main, ["check", *args], catch_exceptions=False)
+    return cli_runner().invoke(cli_main, ["check", *args], catch_exceptions=False)
 
 
 # --- exit statuses -------------------------------------------------------------------------------
@@ -265,7 +264,7 @@ def test_python_dash_m(project):
 
 
 def schema_output(*args: str) -> dict:
-    result = CliRunner().invoke(cli_main, ["schema", *args], catch_exceptions=False)
+    result = cli_runner().invoke(cli_main, ["schema", *args], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 
@@ -309,7 +308,7 @@ def test_schema_of_every_kind_chooses_by_kind():
 
 
 def test_schema_of_an_unknown_kind_is_a_usage_error():
-    result = CliRunner().invoke(cli_main, ["schema", "stgae"])
+    result = cli_runner().invoke(cli_main, ["schema", "stgae"])
     assert result.exit_code == 2
 
 

@@ -6,8 +6,7 @@ from datetime import date
 
 import pytest
 import yaml
-from click.testing import CliRunner
-from conftest import invoke_cli
+from conftest import cli_runner, invoke_cli
 
 from journeysite import frontmatter, scaffold, schema
 from journeysite.cli import main as cli_main
@@ -246,7 +245,7 @@ def test_folder_choice_is_stable_on_a_tie(handbook):
 
 def test_config_file_option_from_another_folder(handbook, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    run = CliRunner().invoke(
+    run = cli_runner().invoke(
         cli_main, ["new", "metric", "nps", "--owner", "sales", "-f", str(handbook.root / "mkdocs.yml")],
         catch_exceptions=False,
     )
@@ -317,7 +316,7 @@ def test_bad_arguments_exit_2_and_write_nothing(handbook, args, words):
 
 def test_missing_config_exits_2(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    run = CliRunner().invoke(cli_main, ["new", "playbook", "x"], catch_exceptions=False)
+    run = cli_runner().invoke(cli_main, ["new", "playbook", "x"], catch_exceptions=False)
     assert run.exit_code == 2 and "mkdocs.yml" in run.stderr
 
 

@@ -59,26 +59,42 @@ class DiagramSet:
     def _figure(self, diagram: Diagram, linker: Linker) -> str:
         result = None if self.missing_dot else self.result(diagram)
         if result is None or result.svg is None:
-            reason = ("Graphviz is not installed, so this diagram is shown as its source."
-                      if self.missing_dot else f"This diagram could not be drawn: {result.error if result else ''}")
-            return (f'<details class="jsite-diagram-source"><summary>{text(diagram.title)}: {text(reason)}'
-                    f"</summary><pre><code>{text(diagram.dot)}</code></pre></details>")
+            reason = (
+                "Graphviz is not installed, so this diagram is shown as its source."
+                if self.missing_dot
+                else f"This diagram could not be drawn: {result.error if result else ''}"
+            )
+            return (
+                f'<details class="jsite-diagram-source"><summary>{text(diagram.title)}: {text(reason)}'
+                f"</summary><pre><code>{text(diagram.dot)}</code></pre></details>"
+            )
         svg = prepare_svg(result.svg, f"jsite-{diagram.name}", diagram.title)
         svg = _fit(_LINK.sub(lambda m: _href(linker, m.group(1)), svg))
-        return (f'<figure class="jsite-diagram" aria-label="{text(diagram.title)}">'
-                f'<div class="jsite-scroll jsite-diagram-canvas">{svg}</div>'
-                f"{self._legend(diagram, linker)}</figure>")
+        return (
+            f'<figure class="jsite-diagram" aria-label="{text(diagram.title)}">'
+            f'<div class="jsite-scroll jsite-diagram-canvas">{svg}</div>'
+            f"{self._legend(diagram, linker)}</figure>"
+        )
 
     def _legend(self, diagram: Diagram, linker: Linker) -> str:
         colours = team_colours(self.handbook)
-        teams = [t for t in sorted(self.handbook.of_kind("team"), key=lambda t: t.id)
-                 if f'"{colours[t.id][0]}"' in diagram.dot or f"={colours[t.id][0]}" in diagram.dot]
+        teams = [
+            t
+            for t in sorted(self.handbook.of_kind("team"), key=lambda t: t.id)
+            if f'"{colours[t.id][0]}"' in diagram.dot or f"={colours[t.id][0]}" in diagram.dot
+        ]
         if not teams:
             return ""
         chips = "".join(
             f'<li><span class="jsite-swatch" style="background:{colours[t.id][0]};border-color:{colours[t.id][1]}">'
-            f"</span>{link(linker, t)}</li>" for t in teams)
-        gap = '<li><span class="jsite-swatch jsite-swatch-gap"></span>missing handoff</li>' if "gap: no handoff" in diagram.dot else ""
+            f"</span>{link(linker, t)}</li>"
+            for t in teams
+        )
+        gap = (
+            '<li><span class="jsite-swatch jsite-swatch-gap"></span>missing handoff</li>'
+            if "gap: no handoff" in diagram.dot
+            else ""
+        )
         return f'<figcaption class="jsite-legend"><span>Owner:</span><ul>{chips}{gap}</ul></figcaption>'
 
 
@@ -97,4 +113,4 @@ def _fit(svg: str) -> str:
         return svg
     width = float(match.group(2)) * 4 / 3  # points to CSS pixels
     style = f"width:100%;max-width:{width:.0f}px;min-width:{width * 0.6:.0f}px;height:auto"
-    return svg[: match.end()] + f' style="{style}"' + svg[match.end():]
+    return svg[: match.end()] + f' style="{style}"' + svg[match.end() :]

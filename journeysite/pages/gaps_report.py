@@ -61,11 +61,14 @@ def gap_findings(context: Context) -> list[Diagnostic]:
 
 def render(context: Context) -> str:
     if context.settings.gaps == "off":
-        return markup.block(admonition(
-            "info", "Gap analysis is switched off",
-            "This handbook sets <code>gaps: off</code> for the journeysite plugin in <code>mkdocs.yml</code>, "
-            "so nothing is checked. Remove the setting (or set <code>gaps: warn</code>) to see the report.",
-        ))
+        return markup.block(
+            admonition(
+                "info",
+                "Gap analysis is switched off",
+                "This handbook sets <code>gaps: off</code> for the journeysite plugin in <code>mkdocs.yml</code>, "
+                "so nothing is checked. Remove the setting (or set <code>gaps: warn</code>) to see the report.",
+            )
+        )
     findings = gap_findings(context)
     intro = (
         "Gap analysis walks every segment's journey, stage by stage and milestone by milestone, and looks "
@@ -73,15 +76,26 @@ def render(context: Context) -> str:
         "Run `journeysite check` before opening a pull request to see the same list in seconds."
     )
     if not findings:
-        return "\n".join([intro, "", markup.block(admonition(
-            "success", "No gaps found",
-            "Every change of owner along every journey is covered by a handoff that says what travels, every "
-            "stage has milestones and a lifecycle playbook, and every team has a part in the journey.",
-        ))])
+        return "\n".join(
+            [
+                intro,
+                "",
+                markup.block(
+                    admonition(
+                        "success",
+                        "No gaps found",
+                        "Every change of owner along every journey is covered by a handoff that says what travels, every "
+                        "stage has milestones and a lifecycle playbook, and every team has a part in the journey.",
+                    )
+                ),
+            ]
+        )
     warnings = sum(1 for d in findings if d.severity != INFO)
     notes = len(findings) - warnings
-    counts = [f"**{warnings}** warning{'s' if warnings != 1 else ''}" if warnings else "",
-              f"**{notes}** note{'s' if notes != 1 else ''}" if notes else ""]
+    counts = [
+        f"**{warnings}** warning{'s' if warnings != 1 else ''}" if warnings else "",
+        f"**{notes}** note{'s' if notes != 1 else ''}" if notes else "",
+    ]
     parts = [
         intro,
         "",
@@ -100,26 +114,33 @@ def _group(context: Context, code: str, group: list[Diagnostic]) -> str:
     rows = [_row(context, d) for d in group]
     table = markup.table(["Page to fix", "Finding", "Segments"], rows, "jsite-table jsite-gaps-table")
     severities = list(dict.fromkeys(d.severity for d in group))
-    labels = " ".join(pill(SEVERITY_LABELS.get(s, s), f"jsite-severity jsite-severity-{s}") for s in severities)
+    labels = " ".join(
+        pill(SEVERITY_LABELS.get(s, s), f"jsite-severity jsite-severity-{s}") for s in severities
+    )
     count = f"{len(group)} finding{'s' if len(group) != 1 else ''}"
-    return "\n".join([
-        f"## {markup.md(GAP_LABELS.get(code, code))}",
-        markup.block(
-            f'<div class="jsite-gap-group" id="gap-{code}">'
-            f'<p class="jsite-why"><strong>Why it matters:</strong> {markup.text(WHY_IT_MATTERS.get(code, ""))}</p>'
-            f'<p class="jsite-gap-meta">{labels} {count} · check code <code>{code}</code></p></div>'
-        ),
-        table,
-    ])
+    return "\n".join(
+        [
+            f"## {markup.md(GAP_LABELS.get(code, code))}",
+            markup.block(
+                f'<div class="jsite-gap-group" id="gap-{code}">'
+                f'<p class="jsite-why"><strong>Why it matters:</strong> {markup.text(WHY_IT_MATTERS.get(code, ""))}</p>'
+                f'<p class="jsite-gap-meta">{labels} {count} · check code <code>{code}</code></p></div>'
+            ),
+            table,
+        ]
+    )
 
 
 def _row(context: Context, d: Diagnostic) -> list[str]:
     entity = _entity(context, d)
     page = markup.link(context.linker, entity, fallback=d.file) if entity else markup.text(d.file)
     source = f'<br><small class="jsite-source"><code>{markup.text(d.file)}:{d.line}</code></small>'
-    segments = ", ".join(
-        markup.link(context.linker, context.handbook.get("segment", s), fallback=s) for s in d.segments
-    ) or '<span class="jsite-muted">—</span>'
+    segments = (
+        ", ".join(
+            markup.link(context.linker, context.handbook.get("segment", s), fallback=s) for s in d.segments
+        )
+        or '<span class="jsite-muted">—</span>'
+    )
     return [page + source, message_html(d.message), segments]
 
 

@@ -19,15 +19,19 @@ from .parts import (
 
 TABS_GRID = 92  # pymdownx.tabbed numbers its tab sets from 1 on each page; ours start high to never clash
 
+
 def render(context: Context) -> str:
     handbook = context.handbook
     journeys = handbook.journeys
     if not any(j.stages for j in journeys):
-        return markup.block(admonition(
-            "note", "No stages yet",
-            "The grid lays playbooks out by stage. Add stage pages (<code>kind: stage</code> with an "
-            "<code>order</code>) and playbooks that name them in <code>stages</code>.",
-        ))
+        return markup.block(
+            admonition(
+                "note",
+                "No stages yet",
+                "The grid lays playbooks out by stage. Add stage pages (<code>kind: stage</code> with an "
+                "<code>order</code>) and playbooks that name them in <code>stages</code>.",
+            )
+        )
     views: list[tuple[str, list[Entity], str | None]] = []
     segmented = any(j.segment is not None for j in journeys)
     if segmented:
@@ -59,7 +63,8 @@ def render(context: Context) -> str:
 def playbooks_in(context: Context, stage: Entity, family: str, segment: str | None) -> list[Entity]:
     """The non-retired playbooks of ``family`` that run in ``stage`` and apply to ``segment``, by title."""
     found = [
-        p for p in context.relations.playbooks_of_stage(stage)
+        p
+        for p in context.relations.playbooks_of_stage(stage)
         if p.active and p.text("type") == family and p.applies_to(segment)
     ]
     return sorted(found, key=lambda p: p.title.lower())
@@ -77,7 +82,8 @@ def _grid(context: Context, stages: list[Entity], segment: str | None) -> str:
         rows.append(f'<tr class="jsite-row-{family}"><th scope="row">{markup.text(label)}</th>{cells}</tr>')
     rows.append(
         '<tr class="jsite-row-systems"><th scope="row">Systems</th>'
-        + "".join(_systems_cell(context, s, segment) for s in stages) + "</tr>"
+        + "".join(_systems_cell(context, s, segment) for s in stages)
+        + "</tr>"
     )
     body = "\n".join(rows)
     return markup.listing(
@@ -92,13 +98,21 @@ def _cell(context: Context, stage: Entity, family: str, label: str, segment: str
     if not playbooks:
         gap = " jsite-cell-gap" if family == "lifecycle" else ""
         tip = markup.text(f"No {label.lower()} playbook in {stage.title}")
-        return (f'<td class="jsite-cell-empty{gap}" title="{tip}">'
-                f'<span aria-hidden="true">—</span> <span class="jsite-hole">no playbook</span></td>')
+        return (
+            f'<td class="jsite-cell-empty{gap}" title="{tip}">'
+            f'<span aria-hidden="true">—</span> <span class="jsite-hole">no playbook</span></td>'
+        )
     entries = []
     for playbook in playbooks:
         trigger = trigger_text(context.handbook, playbook)
-        small = (f'<br><small class="jsite-trigger" title="{markup.text(trigger)}">'
-                 f"{markup.text(shorten(trigger))}</small>") if trigger else ""
+        small = (
+            (
+                f'<br><small class="jsite-trigger" title="{markup.text(trigger)}">'
+                f"{markup.text(shorten(trigger))}</small>"
+            )
+            if trigger
+            else ""
+        )
         entries.append(f"{markup.link(context.linker, playbook)}{draft_badge(playbook)}{small}")
     return f'<td class="jsite-cell">{markup.items(entries, "jsite-cell-list")}</td>'.replace("\n", "")
 
@@ -110,13 +124,17 @@ def _systems_cell(context: Context, stage: Entity, segment: str | None) -> str:
             systems.update(dict.fromkeys(systems_of(playbook, segment)))
     if not systems:
         return '<td class="jsite-cell-empty"><span aria-hidden="true">—</span></td>'
-    chips = " ".join(f'<span class="jsite-chip">{markup.text(s)}</span>' for s in sorted(systems, key=str.lower))
+    chips = " ".join(
+        f'<span class="jsite-chip">{markup.text(s)}</span>' for s in sorted(systems, key=str.lower)
+    )
     return f'<td class="jsite-cell jsite-systems">{chips}</td>'
 
 
 def _coverage_sentence(context: Context, stages: list[Entity], segment: str | None) -> str:
     """How many cells of a view have a playbook, and where the lifecycle holes are listed."""
-    holes = sum(1 for s in stages for family, _ in PLAYBOOK_TYPES if not playbooks_in(context, s, family, segment))
+    holes = sum(
+        1 for s in stages for family, _ in PLAYBOOK_TYPES if not playbooks_in(context, s, family, segment)
+    )
     cells = len(stages) * len(PLAYBOOK_TYPES)
     segmented = any(j.segment is not None for j in context.handbook.journeys)
     where = "across all segments" if segmented and segment is None else "on the journey"

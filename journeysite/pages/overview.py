@@ -48,8 +48,11 @@ def _mission(context: Context, mission: Entity) -> str:
         lines += ["What we value:", ""]
         lines += [f"- {markup.md(v)}" for v in values]
         lines.append("")
-    lines += [f"Read more: {md_link(context, mission, mission.title) or markup.md(mission.title)}"
-              f"{draft_note(mission)}", ""]
+    lines += [
+        f"Read more: {md_link(context, mission, mission.title) or markup.md(mission.title)}"
+        f"{draft_note(mission)}",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -61,19 +64,29 @@ def _journey(context: Context) -> str:
     if diagram:
         lines.append(markup.listing(diagram))  # the diagram comes with its own figure
     if not stages:
-        lines.append(markup.block(admonition(
-            "note", "No stages yet",
-            "Add a page with <code>kind: stage</code>, a <code>title</code>, an <code>owner</code> and an "
-            "<code>order</code> for each step of the journey.",
-        )))
+        lines.append(
+            markup.block(
+                admonition(
+                    "note",
+                    "No stages yet",
+                    "Add a page with <code>kind: stage</code>, a <code>title</code>, an <code>owner</code> and an "
+                    "<code>order</code> for each step of the journey.",
+                )
+            )
+        )
         return "\n".join(lines)
-    lines += [f"The journey has {len(stages)} stage{'s' if len(stages) != 1 else ''}, each led by one team.", ""]
+    lines += [
+        f"The journey has {len(stages)} stage{'s' if len(stages) != 1 else ''}, each led by one team.",
+        "",
+    ]
     cards = "\n".join(_stage_card(context, i, stage) for i, stage in enumerate(stages, 1))
     lines.append(markup.listing(f'<div class="grid cards jsite-stage-cards">\n<ul>\n{cards}\n</ul>\n</div>'))
     retired = [s for s in handbook.stages if not s.active]
     if retired:
         names = markup.links(context.linker, retired)
-        lines.append(markup.block(f'<p class="jsite-retired-note">Retired stages, kept for reference: {names}.</p>'))
+        lines.append(
+            markup.block(f'<p class="jsite-retired-note">Retired stages, kept for reference: {names}.</p>')
+        )
     return "\n".join(lines)
 
 
@@ -86,7 +99,9 @@ def _stage_card(context: Context, number: int, stage: Entity) -> str:
     count = len(milestones)
     meta.append(f'<span class="jsite-count">{count} milestone{"s" if count != 1 else ""}</span>')
     if stage.segments is not None:
-        meta.append(f'<span class="jsite-segments">Only for: {_segment_names(context, stage.segments)}</span>')
+        meta.append(
+            f'<span class="jsite-segments">Only for: {_segment_names(context, stage.segments)}</span>'
+        )
     return (
         f'<li class="jsite-stage-card">'
         f'<p class="jsite-card-title"><span class="jsite-step">{number}</span> '
@@ -98,9 +113,12 @@ def _stage_card(context: Context, number: int, stage: Entity) -> str:
 
 
 def _segment_names(context: Context, segment_ids: tuple[str, ...]) -> str:
-    return ", ".join(
-        markup.link(context.linker, context.handbook.get("segment", s), fallback=s) for s in segment_ids
-    ) or "no segment"
+    return (
+        ", ".join(
+            markup.link(context.linker, context.handbook.get("segment", s), fallback=s) for s in segment_ids
+        )
+        or "no segment"
+    )
 
 
 def _segments(context: Context, journeys: list[Journey]) -> str:
@@ -123,14 +141,16 @@ def _segments(context: Context, journeys: list[Journey]) -> str:
             content.append(diagram.strip())
         content.append(_journey_list(context, journey))
         panels.append((markup.text(journey.label), "\n".join(content)))
-    return "\n".join([
-        "## Segments",
-        "",
-        "Each segment goes through the stages that apply to it, with its own milestones. "
-        "Choose a segment to see its journey.",
-        "",
-        markup.listing(tabs(TABS_SEGMENTS, panels, "jsite-segment-tabs")),
-    ])
+    return "\n".join(
+        [
+            "## Segments",
+            "",
+            "Each segment goes through the stages that apply to it, with its own milestones. "
+            "Choose a segment to see its journey.",
+            "",
+            markup.listing(tabs(TABS_SEGMENTS, panels, "jsite-segment-tabs")),
+        ]
+    )
 
 
 def _journey_list(context: Context, journey: Journey) -> str:
@@ -150,8 +170,10 @@ def _journey_list(context: Context, journey: Journey) -> str:
     for index, step in enumerate(steps):
         stage = step.stage
         following = steps[index + 1].stage if index + 1 < len(steps) else None
-        head = (f"<strong>{markup.link(context.linker, stage)}</strong>{draft_badge(stage)} "
-                f'<span class="jsite-owner">{team_link(context, stage.owner)}</span>')
+        head = (
+            f"<strong>{markup.link(context.linker, stage)}</strong>{draft_badge(stage)} "
+            f'<span class="jsite-owner">{team_link(context, stage.owner)}</span>'
+        )
         milestones = []
         for position, milestone in enumerate(step.milestones):
             due = milestone.text("due")
@@ -164,10 +186,18 @@ def _journey_list(context: Context, journey: Journey) -> str:
                 + "".join(_handoff_note(context, h) for h in after)
                 + (_missing_note(context, milestone, then) if then and milestone.key in missing else "")
             )
-        inner = (markup.items(milestones, "jsite-milestones").replace("<ul", "<ol", 1).replace("</ul>", "</ol>")
-                 if milestones else '<p class="jsite-empty">No milestone in this stage.</p>')
-        out = [h for h in applying
-               if following is not None and h.text("from_stage") == stage.id and h.text("to_stage") == following.id]
+        inner = (
+            markup.items(milestones, "jsite-milestones").replace("<ul", "<ol", 1).replace("</ul>", "</ol>")
+            if milestones
+            else '<p class="jsite-empty">No milestone in this stage.</p>'
+        )
+        out = [
+            h
+            for h in applying
+            if following is not None
+            and h.text("from_stage") == stage.id
+            and h.text("to_stage") == following.id
+        ]
         notes = "".join(_handoff_note(context, h) for h in out)
         if following is not None and stage.key in missing:
             notes += _missing_note(context, stage, following)
@@ -176,15 +206,19 @@ def _journey_list(context: Context, journey: Journey) -> str:
 
 
 def _handoff_note(context: Context, handoff: Entity) -> str:
-    return (f'<div class="jsite-handoff">Handoff: {markup.link(context.linker, handoff)} '
-            f"({team_link(context, handoff.text('from'))} → {team_link(context, handoff.text('to'))})</div>")
+    return (
+        f'<div class="jsite-handoff">Handoff: {markup.link(context.linker, handoff)} '
+        f"({team_link(context, handoff.text('from'))} → {team_link(context, handoff.text('to'))})</div>"
+    )
 
 
 def _missing_note(context: Context, before: Entity, after: Entity) -> str:
     gaps = page_link(context, "page:gaps", "see the gaps report")
-    return (f'<div class="jsite-handoff jsite-handoff-missing"><strong>No handoff</strong> from '
-            f"{team_link(context, before.owner)} to {team_link(context, after.owner)} "
-            f"before {markup.link(context.linker, after)} ({gaps})</div>")
+    return (
+        f'<div class="jsite-handoff jsite-handoff-missing"><strong>No handoff</strong> from '
+        f"{team_link(context, before.owner)} to {team_link(context, after.owner)} "
+        f"before {markup.link(context.linker, after)} ({gaps})</div>"
+    )
 
 
 def _gaps(context: Context) -> str:
@@ -194,11 +228,16 @@ def _gaps(context: Context) -> str:
     if context.settings.gaps == "off":
         return "\n".join(lines + ["Gap analysis is switched off (`gaps: off` in `mkdocs.yml`).", ""])
     if not findings:
-        lines.append(markup.block(admonition(
-            "success", "No gaps found",
-            f"Every change of owner along every journey has a handoff, and nothing else needs attention. "
-            f"Details: {link}.",
-        )))
+        lines.append(
+            markup.block(
+                admonition(
+                    "success",
+                    "No gaps found",
+                    f"Every change of owner along every journey has a handoff, and nothing else needs attention. "
+                    f"Details: {link}.",
+                )
+            )
+        )
         return "\n".join(lines)
     counts = Counter(d.code for d in findings)
     href = context.linker.href("page:gaps")
@@ -210,10 +249,12 @@ def _gaps(context: Context) -> str:
         target = f'<a href="{markup.text(href)}#gap-{code}">{label}</a>' if href else label
         rows.append(f'<span class="jsite-gap-count">{counts[code]}</span> {target} <code>{code}</code>')
     total = len(findings)
-    lines.append(markup.block(
-        f'<p>{total} finding{"s" if total != 1 else ""} to look at; each is listed with the page to fix in {link}.</p>'
-        + markup.items(rows, "jsite-gap-summary")
-    ))
+    lines.append(
+        markup.block(
+            f"<p>{total} finding{'s' if total != 1 else ''} to look at; each is listed with the page to fix in {link}.</p>"
+            + markup.items(rows, "jsite-gap-summary")
+        )
+    )
     return "\n".join(lines)
 
 

@@ -24,7 +24,9 @@ def tabs(number: int, panels: Sequence[tuple[str, str]], css: str = "") -> str:
         f'<input{" checked" if i == 1 else ""} id="__tabbed_{number}_{i}" name="__tabbed_{number}" type="radio">'
         for i in range(1, len(panels) + 1)
     )
-    labels = "".join(f'<label for="__tabbed_{number}_{i}">{label}</label>' for i, (label, _) in enumerate(panels, 1))
+    labels = "".join(
+        f'<label for="__tabbed_{number}_{i}">{label}</label>' for i, (label, _) in enumerate(panels, 1)
+    )
     blocks = "\n".join(f'<div class="tabbed-block">\n{content}\n</div>' for _, content in panels)
     extra = f" {css}" if css else ""
     return (
@@ -127,7 +129,9 @@ def systems_of(playbook: Entity, segment: str | None) -> list[str]:
     for step in steps if isinstance(steps, list) else []:
         if applies(step, segment) and isinstance(step, dict):
             systems = step.get("systems")
-            found.extend(s for s in (systems if isinstance(systems, list) else [systems]) if isinstance(s, str))
+            found.extend(
+                s for s in (systems if isinstance(systems, list) else [systems]) if isinstance(s, str)
+            )
     return list(dict.fromkeys(s.strip() for s in found if s.strip()))
 
 

@@ -43,11 +43,14 @@ def letters(entity: Entity, team: str) -> list[str]:
 def render(context: Context) -> str:
     rows = _rows(context)
     if not rows:
-        return markup.block(admonition(
-            "note", "Nothing to show yet",
-            "The matrix lists stages, milestones and playbooks with the teams that own them or take part. "
-            "Add stage pages first.",
-        ))
+        return markup.block(
+            admonition(
+                "note",
+                "Nothing to show yet",
+                "The matrix lists stages, milestones and playbooks with the teams that own them or take part. "
+                "Add stage pages first.",
+            )
+        )
     teams = _teams(context, rows)
     legend = "".join(
         f'<li><span class="jsite-raci-letter jsite-raci-{letter.lower()}">{letter}</span> '
@@ -64,7 +67,7 @@ def render(context: Context) -> str:
         "## How to read it",
         markup.block(
             f'<ul class="jsite-legend">{legend}</ul>'
-            '<p>A cell can hold several letters, e.g. <strong>A/R</strong> for a team that owns the work and does '
+            "<p>A cell can hold several letters, e.g. <strong>A/R</strong> for a team that owns the work and does "
             "it. An empty cell means the team has no role there.</p>"
         ),
     ]
@@ -85,7 +88,9 @@ def _rows(context: Context) -> list[Row]:
     for playbook in handbook.of_kind("playbook"):
         if not playbook.active:
             continue
-        runs_in = sorted((s for s in playbook.texts("stages") if s in stage_index), key=stage_index.__getitem__)
+        runs_in = sorted(
+            (s for s in playbook.texts("stages") if s in stage_index), key=stage_index.__getitem__
+        )
         if runs_in:
             by_stage.setdefault(runs_in[0], []).append(playbook)
         else:
@@ -93,8 +98,11 @@ def _rows(context: Context) -> list[Row]:
 
     def playbook_row(playbook: Entity, first: str | None) -> Row:
         kind = type_label.get(playbook.text("type") or "", "Playbook")
-        others = [stage.title for s in playbook.texts("stages")
-                  if s != first and s in stage_index and (stage := handbook.get("stage", s)) is not None]
+        others = [
+            stage.title
+            for s in playbook.texts("stages")
+            if s != first and s in stage_index and (stage := handbook.get("stage", s)) is not None
+        ]
         also = f" · +{len(others)} stage{'s' if len(others) != 1 else ''}" if others else ""
         tip = f"Also runs in: {', '.join(others)}" if others else ""
         return Row(playbook, "playbook", f"{kind} playbook{also}{_segments_note(context, playbook)}", tip)
@@ -105,12 +113,15 @@ def _rows(context: Context) -> list[Row]:
         for milestone in handbook.milestones_of(stage.id):
             if milestone.active:
                 rows.append(Row(milestone, "milestone", f"Milestone{_segments_note(context, milestone)}"))
-        playbooks = sorted(by_stage.get(stage.id, []),
-                           key=lambda p: (type_rank.get(p.text("type") or "", 9), p.title.lower()))
+        playbooks = sorted(
+            by_stage.get(stage.id, []),
+            key=lambda p: (type_rank.get(p.text("type") or "", 9), p.title.lower()),
+        )
         rows.extend(playbook_row(p, stage.id) for p in playbooks)
     # Active pages whose stage is retired (or missing) are in no journey, but still have owners.
-    orphans = [m for m in handbook.of_kind("milestone")
-               if m.active and (m.text("stage") or "") not in stage_index]
+    orphans = [
+        m for m in handbook.of_kind("milestone") if m.active and (m.text("stage") or "") not in stage_index
+    ]
     rows.extend(Row(m, "milestone", "Milestone of no active stage") for m in orphans)
     rows.extend(playbook_row(p, None) for p in unplaced_playbooks)
     return rows
@@ -128,11 +139,18 @@ def _teams(context: Context, rows: list[Row]) -> list[str]:
     order: dict[str, None] = {}
     for row in rows:
         entity = row.entity
-        for team in (entity.owner, *entity.raci("responsible"), *entity.raci("consulted"), *entity.raci("informed")):
+        for team in (
+            entity.owner,
+            *entity.raci("responsible"),
+            *entity.raci("consulted"),
+            *entity.raci("informed"),
+        ):
             if team and context.team(team) is not None:
                 order.setdefault(team, None)
-    rest = sorted((t for t in context.handbook.of_kind("team") if t.active and t.id not in order),
-                  key=lambda t: t.title.lower())
+    rest = sorted(
+        (t for t in context.handbook.of_kind("team") if t.active and t.id not in order),
+        key=lambda t: t.title.lower(),
+    )
     return [*order, *(t.id for t in rest)]
 
 
@@ -145,7 +163,9 @@ def _matrix(context: Context, rows: list[Row], teams: list[str]) -> str:
         if row.level == "stage":
             title = f"<strong>{title}</strong>"
         tip = f' title="{markup.text(row.tip)}"' if row.tip else ""
-        label = f'{title}{draft_badge(entity)} <small class="jsite-row-note"{tip}>{markup.text(row.note)}</small>'
+        label = (
+            f'{title}{draft_badge(entity)} <small class="jsite-row-note"{tip}>{markup.text(row.note)}</small>'
+        )
         cells = "".join(_cell(context, entity, t) for t in teams)
         body.append(f'<tr class="jsite-row-{row.level}"><th scope="row">{label}</th>{cells}</tr>')
     return markup.listing(

@@ -31,28 +31,46 @@ def render(context: Context) -> str:
         "",
     ]
     if not items:
-        parts.append(markup.block(admonition(
-            "note", "Nothing to review yet",
-            "Pages join the review when they are entity pages, or plain pages that set <code>owner</code>.",
-        )))
+        parts.append(
+            markup.block(
+                admonition(
+                    "note",
+                    "Nothing to review yet",
+                    "Pages join the review when they are entity pages, or plain pages that set <code>owner</code>.",
+                )
+            )
+        )
         return "\n".join(parts)
     if not listed:
-        parts.append(markup.block(admonition(
-            "success", "Every page is up to date", "No page is overdue or due soon, and every page has been reviewed.",
-        )))
+        parts.append(
+            markup.block(
+                admonition(
+                    "success",
+                    "Every page is up to date",
+                    "No page is overdue or due soon, and every page has been reviewed.",
+                )
+            )
+        )
         return "\n".join(parts)
     groups: dict[str | None, list[ReviewItem]] = {}
     for item in listed:
         owner = item.owner if context.team(item.owner) is not None else None
         groups.setdefault(owner, []).append(item)
-    ordered = sorted(groups, key=lambda t: (t is None, (context.team(t).title.lower() if t else "")))
+
+    def team_title(team_id: str | None) -> str:
+        team = context.team(team_id)
+        return team.title.lower() if team else ""
+
+    ordered = sorted(groups, key=lambda t: (t is None, team_title(t)))
     for team_id in ordered:
         parts.append(_group(context, team_id, groups[team_id]))
     return "\n".join(parts)
 
 
 def _counts_sentence(counts: Counter) -> str:
-    shown = [f"**{counts[s]}** {STATUS_LABELS[s].lower()}" for s in (OVERDUE, DUE_SOON, NEVER, OK) if counts[s]]
+    shown = [
+        f"**{counts[s]}** {STATUS_LABELS[s].lower()}" for s in (OVERDUE, DUE_SOON, NEVER, OK) if counts[s]
+    ]
     return ", ".join(shown) if shown else "none yet"
 
 
@@ -64,19 +82,27 @@ def _group(context: Context, team_id: str | None, items: list[ReviewItem]) -> st
     else:
         heading = f"## {markup.md(team.title)}"
         handles = " ".join(f"<code>{markup.text(h)}</code>" for h in team.texts("github"))
-        about = f'<p class="jsite-review-team">Team page: {team_link(context, team_id)}' + (
-            f' · GitHub: <span class="jsite-handles">{handles}</span>' if handles else ""
-        ) + f" · {_group_counts(items)}</p>"
+        about = (
+            f'<p class="jsite-review-team">Team page: {team_link(context, team_id)}'
+            + (f' · GitHub: <span class="jsite-handles">{handles}</span>' if handles else "")
+            + f" · {_group_counts(items)}</p>"
+        )
     items = sorted(items, key=lambda i: (_RANK[i.status], -(i.days or 0), i.title.lower()))
     rows = [_row(context, item) for item in items]
-    table = markup.table(["Page", "Last reviewed", "Due", "Status", "Days"], rows, "jsite-table jsite-review-table",
-                         indexed=False)
+    table = markup.table(
+        ["Page", "Last reviewed", "Due", "Status", "Days"],
+        rows,
+        "jsite-table jsite-review-table",
+        indexed=False,
+    )
     return "\n".join([heading, markup.block(about), table])
 
 
 def _group_counts(items: list[ReviewItem]) -> str:
     counts = Counter(item.status for item in items)
-    return ", ".join(f"{counts[s]} {STATUS_LABELS[s].lower()}" for s in (OVERDUE, NEVER, DUE_SOON) if counts[s])
+    return ", ".join(
+        f"{counts[s]} {STATUS_LABELS[s].lower()}" for s in (OVERDUE, NEVER, DUE_SOON) if counts[s]
+    )
 
 
 def _row(context: Context, item: ReviewItem) -> list[str]:

@@ -39,13 +39,22 @@ def render(context: Context) -> str:
         parts += [f"## {number}. {heading}", "", why, ""]
         if lines:
             parts += [*lines, ""]
-    more = [md_link(context, target, label) for target, label in (
-        ("page:grid", "Playbook grid"), ("page:raci", "RACI matrix"), ("page:gaps", "Handoff gaps"),
-    )]
+    more = [
+        md_link(context, target, label)
+        for target, label in (
+            ("page:grid", "Playbook grid"),
+            ("page:raci", "RACI matrix"),
+            ("page:gaps", "Handoff gaps"),
+        )
+    ]
     more = [m for m in more if m]
     if more and handbook.stages:
-        parts += ["## Keep going", "", f"Once the path makes sense, the {_and(more)} pages show the "
-                  "whole handbook from other angles.", ""]
+        parts += [
+            "## Keep going",
+            "",
+            f"Once the path makes sense, the {_and(more)} pages show the whole handbook from other angles.",
+            "",
+        ]
     return "\n".join(parts)
 
 
@@ -183,8 +192,13 @@ def _playbooks(context: Context, team: Entity) -> Step | None:
         role = _role(playbook, team.id)
         if role:
             first = min((rank(s) for s in playbook.texts("stages")), default=rank(None))
-            runs.append(((first, type_rank.get(playbook.text("type") or "", 9), playbook.title.lower()),
-                         playbook, role))
+            runs.append(
+                (
+                    (first, type_rank.get(playbook.text("type") or "", 9), playbook.title.lower()),
+                    playbook,
+                    role,
+                )
+            )
     if not runs:
         return None
     lines = []
@@ -207,7 +221,11 @@ def _trigger_phrase(context: Context, playbook: Entity) -> str:
     kind, value = trigger
     if kind == "milestone":
         return f"starts when {value} is reached"
-    phrases = {"schedule": "runs on a schedule", "signal": "starts on a signal", "manual": "starts on judgement"}
+    phrases = {
+        "schedule": "runs on a schedule",
+        "signal": "starts on a signal",
+        "manual": "starts on judgement",
+    }
     return f"{phrases.get(kind, f'starts on {kind}')} ({value})"
 
 
