@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from . import pipeline, report, schema
+from . import neutral, pipeline, report, schema
 from .diagnostics import ERROR, WARNING
 from .settings import ConfigError, Project, read_config
 
@@ -58,7 +58,7 @@ def main() -> None:
 def check(config_file: str | None, fmt: str, strict: bool) -> None:
     """Validate every page and report problems, without building the site."""
     project = _project(config_file)
-    result = pipeline.run(project.docs_dir, project.settings)
+    result = pipeline.run_project(project)
     diagnostics = result.diagnostics
     if fmt == "json":
         click.echo(report.as_json(diagnostics, result.handbook))
@@ -222,7 +222,7 @@ def new_command(
         click.echo(f"journeysite: {exc}", err=True)
         sys.exit(exc.status)
     project = _project(config_file)
-    result = pipeline.run(project.docs_dir, project.settings)
+    result = pipeline.run_project(project)
     try:
         page = scaffold.plan(
             result.handbook, kind, entity_id, title, owner, review_every=project.settings.review_every
@@ -259,36 +259,57 @@ def new_command(
     help="Write the file there (with --check: the file to compare; default .github/CODEOWNERS).",
 )
 def codeowners_command(config_file: str | None, check_only: bool, output: str | None) -> None:
-    """Print a CODEOWNERS file: each entity page owned by its owner team's GitHub handles.
+    """Print a CODEOWNERS file: every path owned by the default team (the `codeowners_default`
+    setting, else the mission's owner), each entity page by its owner team's GitHub handles.
 
     Paths start at the git top level (outside git: the folder of mkdocs.yml). Pages whose owner
-    team has no `github` handles are left out and named on stderr.
+    team has no `github` handles fall back to the default team and are named on stderr. With
+    --check, exit 1 also when some path would have no owner.
     """
     from pathlib import Path
 
     from . import codeowners
 
     project = _project(config_file)
-    result = pipeline.run(project.docs_dir, project.settings)
+    result = pipeline.run_project(project)
     root = codeowners.repository_root(project.config_file)
-    generated = codeowners.generate(result.handbook, project.docs_dir, root)
+    generated = codeowners.generate(
+        result.handbook, project.docs_dir, root, project.settings.codeowners_default
+    )
+    ownerless = not generated.default_handles
+    if ownerless:
+        team = f"the team `{neutral.line(generated.default_team)}`" if generated.default_team else "no team"
+        click.echo(
+            f"journeysite: every path outside the entity pages (workflows, mkdocs.yml, plain pages) needs "
+            f"an owner, but {team} with GitHub handles is the default: set the journeysite option "
+            f"`codeowners_default` to a team with `github:` handles (it defaults to the mission's owner)",
+            err=True,
+        )
+    if generated.unnamed:
+        click.echo(
+            f"journeysite: left out, their names hold a line break: {', '.join(generated.unnamed)}", err=True
+        )
     if generated.without_handles:
         teams = ", ".join(
             f"{team} ({report.plural(len(pages), 'page')})"
             for team, pages in generated.without_handles.items()
         )
         click.echo(
-            f"journeysite: teams without handles: {teams}; add `github:` to their team pages", err=True
+            f"journeysite: teams without handles: {teams}; their pages fall back to the default owner; "
+            "add `github:` to their team pages",
+            err=True,
         )
     if generated.unowned:
         click.echo(
-            f"journeysite: pages whose owner is not a team page, left out: {', '.join(generated.unowned)}",
+            f"journeysite: pages whose owner is not a team page (they fall back to the default owner): {', '.join(generated.unowned)}",
             err=True,
         )
     if check_only:
         target = Path(output) if output else root / codeowners.DEFAULT_PATH
         shown = report.display_path(target.parent, target.name)
         current = codeowners.is_current(target, generated.text)
+        if current and ownerless:
+            sys.exit(EXIT_PROBLEMS)
         if current:
             click.echo(f"journeysite: {shown} is up to date")
             sys.exit(EXIT_OK)

@@ -23,6 +23,9 @@ class JourneysiteConfig(Config):
     diagrams = c.Type(bool, default=_DEFAULTS.diagrams)
     gaps = _GapMode(GAP_MODES, default=_DEFAULTS.gaps)
     start_here_team = c.Type(str, default=_DEFAULTS.start_here_team)
+    allow_raw_html = c.Type(bool, default=_DEFAULTS.allow_raw_html)
+    codeowners_default = c.Type(str, default=_DEFAULTS.codeowners_default)
+    dot_deadline = c.Type(int, default=_DEFAULTS.dot_deadline)
 
     def settings(self) -> Settings:
         """The same validated settings the command line reads (raises ConfigError on a bad value)."""

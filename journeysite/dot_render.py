@@ -8,12 +8,15 @@ import os
 import re
 import shutil
 import subprocess
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ARGS = ("-Tsvg",)
-TIMEOUT = 30.0
+TIMEOUT = 30.0  # one diagram
+DEADLINE = 60.0  # all of a build's diagrams (the plugin's `dot_deadline`)
+MAX_SVG_BYTES = 5 * 1024 * 1024  # a journey diagram of 3,000 entities is far smaller
 WORKERS = 2  # two workers render 1.8x faster than one on two cores (FACTS.md)
 
 INSTALL_HELP = (
@@ -30,6 +33,7 @@ class Rendered:
     svg: str | None = None
     error: str | None = None
     from_cache: bool = False
+    out_of_time: bool = False  # not drawn because the build's Graphviz deadline had passed
 
 
 @dataclass
@@ -39,7 +43,9 @@ class DotRenderer:
     cache_dir: Path
     dot: str | None = field(default_factory=lambda: shutil.which("dot"))
     timeout: float = TIMEOUT
+    deadline: float = DEADLINE
     runs: int = 0  # how many times dot was started in this build
+    started: float = field(default_factory=time.monotonic)
     used: set[str] = field(default_factory=set)
     pool: ThreadPoolExecutor | None = None
 
@@ -81,15 +87,17 @@ class DotRenderer:
         when it writes the page). ``close()`` waits for them."""
         if not self.available:
             return {name: _done(Rendered(error="dot not found")) for name in sources}
+        self.started = time.monotonic()
         version = self.version()
         results: dict[str, Future[Rendered]] = {}
         for name, dot in sources.items():
             key = hashlib.sha256("\0".join((version, " ".join(ARGS), dot)).encode()).hexdigest()
             path = self.cache_dir / f"{key}.svg"
-            self.used.add(path.name)
-            try:
-                results[name] = _done(Rendered(svg=path.read_text(encoding="utf-8"), from_cache=True))
-            except OSError:
+            self.used.update((path.name, f"{key}.failed"))
+            cached = self._cached(path)
+            if cached is not None:
+                results[name] = _done(cached)
+            else:
                 if self.pool is None:
                     self.pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="journeysite-dot")
                 self.runs += 1
@@ -102,32 +110,64 @@ class DotRenderer:
             self.pool.shutdown(wait=not cancel, cancel_futures=cancel)
             self.pool = None
 
+    def _cached(self, path: Path) -> Rendered | None:
+        """What the cache holds for this input: its SVG, or the failure it ended in (so a diagram
+        ``dot`` cannot draw costs nothing on the next build). The cache is untrusted like everything a
+        pull request's CI run could write: an oversized file is ignored, and the page sanitises the SVG."""
+        try:
+            if path.stat().st_size <= MAX_SVG_BYTES:
+                return Rendered(svg=path.read_text(encoding="utf-8"), from_cache=True)
+        except (OSError, UnicodeDecodeError):
+            pass
+        try:
+            failure = path.with_suffix(".failed").read_text(encoding="utf-8")[:500]
+            return Rendered(error=failure, from_cache=True)
+        except (OSError, UnicodeDecodeError):
+            return None
+
     def _render_to(self, dot: str, path: Path) -> Rendered:
         rendered = self._render(dot)
         if rendered.svg is not None:
             self._write(path, rendered.svg)
+        elif not rendered.out_of_time:
+            self._write(path.with_suffix(".failed"), rendered.error or "dot failed")
         return rendered
 
     def _render(self, dot: str) -> Rendered:
         assert self.dot is not None
+        left = self.deadline - (time.monotonic() - self.started)
+        if left <= 0:
+            return Rendered(
+                error=f"Graphviz's {self.deadline:g} seconds for this build ran out", out_of_time=True
+            )
+        timeout = min(self.timeout, left)
         try:
             done = subprocess.run(
-                [self.dot, *ARGS], input=dot.encode("utf-8"), capture_output=True, timeout=self.timeout
+                [self.dot, *ARGS], input=dot.encode("utf-8"), capture_output=True, timeout=timeout
             )
         except subprocess.TimeoutExpired:
+            if timeout < self.timeout:
+                return Rendered(
+                    error=f"Graphviz's {self.deadline:g} seconds for this build ran out", out_of_time=True
+                )
             return Rendered(error=f"dot did not finish within {self.timeout:g} seconds")
         except OSError as exc:
             return Rendered(error=f"dot could not be started: {exc}")
         stderr = done.stderr.decode("utf-8", "replace").strip()
+        if len(done.stdout) > MAX_SVG_BYTES:
+            return Rendered(
+                error=f"dot wrote {len(done.stdout) // 1024 // 1024} MB of SVG, more than the "
+                f"{MAX_SVG_BYTES // 1024 // 1024} MB a page can take"
+            )
         svg = done.stdout.decode("utf-8", "replace")
         if done.returncode != 0 or "<svg" not in svg:
-            return Rendered(error=f"dot failed (exit {done.returncode}): {stderr or 'no output'}")
+            return Rendered(error=f"dot failed (exit {done.returncode}): {stderr[:300] or 'no output'}")
         return Rendered(svg=svg)
 
     def prune(self) -> None:
         """Delete cached SVGs this build did not use, so the cache does not grow forever."""
         try:
-            entries = list(self.cache_dir.glob("*.svg"))
+            entries = [*self.cache_dir.glob("*.svg"), *self.cache_dir.glob("*.failed")]
         except OSError:
             return
         for entry in entries:

@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pathspec
+
 from . import frontmatter
 from .diagnostics import Diagnostic, error
 
@@ -44,16 +46,80 @@ class Page:
         return data if isinstance(data, dict) else {}
 
 
-def markdown_files(docs_dir: Path) -> list[str]:
-    """Return every ``.md`` file under ``docs_dir`` (relative, sorted), skipping hidden files as MkDocs does."""
+def all_files(docs_dir: Path, exclude_docs: str = "") -> list[str]:
+    """Every file under ``docs_dir`` (relative, sorted) that MkDocs would publish: hidden files and
+    folders, ``templates/`` and what ``exclude_docs`` names are left out as MkDocs leaves them out.
+
+    Symlinked folders are followed as MkDocs follows them while they stay inside the docs folder (but
+    never into a folder they sit in, which would loop); one that leads outside is listed as an entry and
+    not entered, for ``unsafe_file`` to refuse."""
+    excluded = pathspec.GitIgnoreSpec.from_lines([".*", "/templates/", *exclude_docs.splitlines()])
+    root_real = os.path.realpath(docs_dir)
     found: list[str] = []
-    for root, dirs, files in os.walk(docs_dir):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+    for root, dirs, files in os.walk(docs_dir, followlinks=True):
         rel_root = Path(root).relative_to(docs_dir)
-        for name in files:
-            if name.endswith(".md") and not name.startswith("."):
-                found.append((rel_root / name).as_posix())
+        here = os.path.realpath(root)
+        entered, refused = [], []
+        for name in sorted(dirs):
+            real = os.path.realpath(os.path.join(root, name))
+            if os.path.commonpath([root_real, real]) != root_real:
+                refused.append(name)
+            elif os.path.commonpath([real, here]) != real:  # not a folder this one is inside
+                entered.append(name)
+        dirs[:] = entered
+        for name in [*files, *refused]:
+            relative = (rel_root / name).as_posix()
+            if not excluded.match_file(relative):
+                found.append(relative)
     return sorted(found)
+
+
+# Characters a file name must not hold: they split lines in logs, CI annotations and CODEOWNERS.
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def unsafe_file(docs_dir: Path, file: str) -> tuple[str, str] | None:
+    """Why ``file`` (relative to ``docs_dir``) must not be read or published, as (the path to blame,
+    reason), or None when it is safe.
+
+    A pull request can add a symlink: one that leaves the docs folder would publish any file of the build
+    machine (``/proc/self/environ``, ``.git/config`` with CI's credentials), so links are followed only
+    while they stay inside the docs folder and out of any ``.git`` folder. The path to blame is the link
+    itself, so a linked folder is one problem, not one per file MkDocs found through it."""
+    if _UNSAFE_NAME.search(file):
+        return file, "its name contains a line break or a control character: rename the file"
+    parts = Path(file).parts
+    root = os.path.realpath(docs_dir)
+    for depth in range(1, len(parts) + 1):
+        path = docs_dir.joinpath(*parts[:depth])
+        if not os.path.islink(path):
+            continue
+        what = "folder" if os.path.isdir(path) else "file"
+        target = os.path.realpath(path)
+        if os.path.commonpath([root, target]) != root:
+            return "/".join(parts[:depth]), (
+                f"it is a symbolic link to a {what} outside the docs folder, which would publish that "
+                f"{what}: replace the link with the {what} itself"
+            )
+        if ".git" in Path(target).relative_to(root).parts:
+            return "/".join(parts[:depth]), "it is a symbolic link into a .git folder: remove the link"
+    return None
+
+
+def unsafe_files(docs_dir: Path, files: Iterable[str]) -> dict[str, Diagnostic]:
+    """The files that must not be read or published, each with its ``unsafe-file`` error (one error for
+    all the files behind one link)."""
+    refused: dict[str, Diagnostic] = {}
+    blamed: dict[str, Diagnostic] = {}
+    for file in files:
+        found = unsafe_file(docs_dir, file)
+        if found is not None:
+            link, reason = found
+            shown = _UNSAFE_NAME.sub("?", link)
+            refused[file] = blamed.setdefault(
+                link, error("unsafe-file", shown, 1, f"this file is refused: {reason}")
+            )
+    return refused
 
 
 def _prose_lines(body: str) -> Iterator[tuple[int, str, str]]:
@@ -135,11 +201,26 @@ def load_page(docs_dir: Path, file: str) -> tuple[Page | None, list[Diagnostic]]
     return Page(file, path, front, body, body_line, find_body_refs(body, body_line)), []
 
 
-def load(docs_dir: Path, files: Iterable[str] | None = None) -> tuple[list[Page], list[Diagnostic]]:
-    """Read the pages of a handbook (all ``.md`` files, or the given relative ones)."""
+def load(
+    docs_dir: Path,
+    files: Iterable[str] | None = None,
+    others: Iterable[str] | None = None,
+    exclude_docs: str = "",
+) -> tuple[list[Page], list[Diagnostic]]:
+    """Read the pages of a handbook (all ``.md`` files but those ``exclude_docs`` leaves out, or the
+    given relative ones), refusing every file that must not be read or published (``others``: the
+    files besides pages; all of them by default)."""
+    if files is None:
+        everything = all_files(docs_dir, exclude_docs)
+        files = [f for f in everything if f.endswith(".md")]
+        others = [f for f in everything if not f.endswith(".md")]
+    files = sorted(files)
+    refused = unsafe_files(docs_dir, [*files, *(others or [])])
+    problems = list(dict.fromkeys(refused.values()))
     pages: list[Page] = []
-    problems: list[Diagnostic] = []
-    for file in sorted(files) if files is not None else markdown_files(docs_dir):
+    for file in files:
+        if file in refused:
+            continue
         page, found = load_page(docs_dir, file)
         problems.extend(found)
         if page is not None:

@@ -47,7 +47,7 @@ def mark(path: Path, docs_dir: Path, today: date) -> Marked:
         raise NotMarkable("is not UTF-8 text: save it with UTF-8 encoding") from None
     new_text, previous = set_reviewed(text, today.isoformat())
     if new_text != text:
-        _write_atomically(target, (BOM if bom else b"") + new_text.encode("utf-8"))
+        _write_atomically(target, (BOM if bom else b"") + new_text.encode("utf-8"), expected=data)
     return Marked(path, None if previous is None else " ".join(previous.split()))
 
 
@@ -94,7 +94,7 @@ def set_reviewed(text: str, value: str) -> tuple[str, str | None]:
     source = match.group(1)
     try:
         meta = frontmatter.parse(source).data
-        root = yaml.compose(source, Loader=yaml.SafeLoader)
+        root = yaml.compose(source, Loader=frontmatter.LOADER)  # the loader check uses: it takes `a:<tab>b`
     except (frontmatter.FrontMatterError, yaml.YAMLError):
         raise NotMarkable(
             "has front matter that is not valid YAML: run `journeysite check` to see where, fix it, then mark it"
@@ -162,8 +162,9 @@ def _check_edit(new_text: str, meta: dict, value: str) -> None:
         )
 
 
-def _write_atomically(target: Path, data: bytes) -> None:
-    """Replace ``target`` with ``data`` in one step, keeping its permissions (a temporary file + rename)."""
+def _write_atomically(target: Path, data: bytes, expected: bytes) -> None:
+    """Replace ``target`` with ``data`` in one step, keeping its permissions (a temporary file + rename),
+    unless the file no longer holds ``expected`` (what was read): an edit saved meanwhile is never lost."""
     mode = stat.S_IMODE(target.stat().st_mode)
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
@@ -172,6 +173,8 @@ def _write_atomically(target: Path, data: bytes) -> None:
             out.flush()
             os.fsync(out.fileno())
         os.chmod(temporary, mode)
+        if target.read_bytes() != expected:
+            raise NotMarkable("changed while it was being marked (someone saved it): run the command again")
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -9,12 +9,12 @@ from functools import cached_property
 from pathlib import PurePosixPath
 from typing import Any
 
-from . import schema
+from . import neutral, schema
 from .diagnostics import Diagnostic, did_you_mean, error
 from .frontmatter import FrontMatter
 from .loading import Page
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+SLUG_RE = re.compile(r"\A[a-z0-9]+(-[a-z0-9]+)*\Z")  # \Z: `$` would take a trailing line break
 ACTIVE, DRAFT, RETIRED = "active", "draft", "retired"
 
 
@@ -187,6 +187,7 @@ def build(pages: list[Page]) -> tuple[Handbook, list[Diagnostic]]:
             )
             continue
         if "kind" not in meta:
+            problems.extend(_kind_misspelt(page, meta))
             continue
         entity = _entity(page, meta, problems)
         if entity is None:
@@ -209,6 +210,24 @@ def build(pages: list[Page]) -> tuple[Handbook, list[Diagnostic]]:
     problems.extend(_multiple_missions(handbook))
     problems.extend(_duplicate_orders(handbook))
     return handbook, problems
+
+
+def _kind_misspelt(page: Page, meta: dict[str, Any]) -> list[Diagnostic]:
+    """A page that writes ``Kind:`` (or ``KIND``, `` kind``) means to be an entity; said once, it is not
+    left silently out of the model."""
+    assert page.front is not None
+    for key in meta:
+        if isinstance(key, str) and key != "kind" and key.strip().lower() == "kind":
+            return [
+                error(
+                    "unknown-kind",
+                    page.file,
+                    page.front.line_of((key,)),
+                    f"`{neutral.line(key)}` is not `kind`: front-matter keys are lower case, so this page is "
+                    f"not part of the model; write `kind:`",
+                )
+            ]
+    return []
 
 
 def _entity(page: Page, meta: dict[str, Any], problems: list[Diagnostic]) -> Entity | None:

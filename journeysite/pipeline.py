@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path, PurePosixPath
 
-from . import gaps, journeys, loading, model, references
+from . import gaps, journeys, loading, model, references, review
 from .diagnostics import ERROR, WARNING, Diagnostic, counts
-from .settings import Settings
+from .settings import Project, Settings
 
 
 @dataclass
@@ -28,19 +29,33 @@ class Result:
         return counts(self.diagnostics)
 
 
-def run(docs_dir: Path, settings: Settings | None = None, files: Iterable[str] | None = None) -> Result:
-    """Check the handbook in ``docs_dir`` (all its pages, or the given relative ``files``)."""
+def run(
+    docs_dir: Path,
+    settings: Settings | None = None,
+    files: Iterable[str] | None = None,
+    others: Iterable[str] | None = None,
+    today: date | None = None,
+    exclude_docs: str = "",
+) -> Result:
+    """Check the handbook in ``docs_dir`` (all its pages, or the given relative ``files`` and the
+    ``others`` files besides pages, which are checked only for safety)."""
     settings = settings or Settings()
-    pages, diagnostics = loading.load(Path(docs_dir), files)
+    pages, diagnostics = loading.load(Path(docs_dir), files, others, exclude_docs)
     handbook, problems = model.build(pages)
     diagnostics.extend(problems)
     # A page whose front matter cannot be read still exists: links to it are not also unknown-ref errors.
     unreadable = {PurePosixPath(d.file).stem for d in diagnostics if d.code == "yaml-syntax"}
     diagnostics.extend(references.check(handbook, unreadable))
+    diagnostics.extend(review.implausible_dates(handbook, today or date.today()))
     handbook.journeys = journeys.build(handbook)
     diagnostics.extend(gap_findings(handbook, settings))
     diagnostics.sort(key=Diagnostic.sort_key)
     return Result(handbook, diagnostics, settings)
+
+
+def run_project(project: Project, today: date | None = None) -> Result:
+    """Check the handbook of a ``mkdocs.yml`` as the command line finds it: the same pages MkDocs builds."""
+    return run(project.docs_dir, project.settings, today=today, exclude_docs=project.exclude_docs)
 
 
 def gap_findings(handbook: model.Handbook, settings: Settings) -> list[Diagnostic]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import logging
 import os
 import re
 import secrets
@@ -16,7 +17,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from . import diagrams, loading, markup, pipeline, relations, review, site
+from . import diagrams, loading, markup, neutral, pipeline, relations, review, sanitise, site
 from .config import JourneysiteConfig
 from .diagnostics import ERROR, INFO, WARNING, Diagnostic
 from .dot_render import INSTALL_HELP, DotRenderer
@@ -28,6 +29,18 @@ from .pages.diagram import DiagramSet
 from .settings import ConfigError, Settings
 
 log = get_plugin_logger("journeysite")
+
+
+class _OneLine(logging.Filter):
+    """Every record journeysite logs is one neutral line: a title holding a line break, a terminal escape
+    or a GitHub workflow command (``::add-mask::``) cannot reach the build log as such."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = neutral.log(record.getMessage()), None
+        return True
+
+
+log.logger.addFilter(_OneLine())
 # Placeholders for stashed HTML: "html" blocks return right after Markdown, "listing" blocks only once
 # the search plugin has indexed the page. A token drawn per build keeps authored HTML from matching.
 _PLACEHOLDER = re.compile(r'<div data-jsite-html="([0-9a-f]+-\d+)"></div>')
@@ -88,8 +101,14 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         if not self.config.enabled:
             return files
         docs_dir = Path(config.docs_dir)
-        sources = [f.src_uri for f in files.documentation_pages() if f.abs_src_path]
-        self.result = result = pipeline.run(docs_dir, self.settings, sources)
+        pages = [f for f in files.documentation_pages() if f.abs_src_path]
+        others = [f for f in files if f.abs_src_path and not f.is_documentation_page()]
+        self.result = result = pipeline.run(
+            docs_dir, self.settings, [f.src_uri for f in pages], [f.src_uri for f in others], build_date()
+        )
+        for file in [*pages, *others]:  # never published, even by a `mkdocs serve` that goes on
+            if loading.unsafe_file(docs_dir, file.src_uri) is not None:
+                files.remove(file)
         self._report(result.diagnostics)
 
         today = build_date()
@@ -203,6 +222,10 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         return f'<div data-jsite-{match.group(1)}="{key}"></div>'
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if self.context is not None and page.file.abs_src_path and not self.settings.allow_raw_html:
+            # What people wrote (raw HTML included) is sanitised; what journeysite generated is still
+            # behind its placeholders, and comes back after.
+            html = sanitise.page_html(html)
         if "data-jsite-html" not in html:
             return html
         return _PLACEHOLDER.sub(lambda m: self.html.pop(m.group(1), ""), html)
@@ -229,10 +252,19 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             return
         self.renderer.close()  # every diagram is drawn by now (each page waited for its own)
         diagram_set = self.context.diagrams
+        out_of_time = 0
         for diagram in diagram_set.diagrams.values():
             result = diagram_set.result(diagram)
-            if result is not None and result.error:
+            if result is not None and result.out_of_time:
+                out_of_time += 1
+            elif result is not None and result.error:
                 log.warning(f"the diagram '{diagram.title}' could not be drawn: {result.error}")
+        if out_of_time:
+            log.warning(
+                f"Graphviz used up its {self.settings.dot_deadline} seconds for this build, so {out_of_time} "
+                "diagram(s) are shown as their source: check that `dot` works (`dot -V`), or raise the "
+                "journeysite option `dot_deadline`"
+            )
         self.renderer.prune()
         log.debug(f"diagrams: {len(diagram_set.diagrams)}, dot runs: {self.renderer.runs}")
 
@@ -250,7 +282,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         draws on the other core while MkDocs renders the pages."""
         found = diagrams.all_diagrams(context.handbook, context.relations)
         cache = Path(config.config_file_path or config.docs_dir).parent / ".cache" / "plugin" / "journeysite"
-        renderer = DotRenderer(cache)
+        renderer = DotRenderer(cache, deadline=self.settings.dot_deadline)
         self.renderer = renderer
         if not renderer.available:
             log.warning(
@@ -269,7 +301,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             elif d.severity == INFO:
                 log.info(log_line(d))
         if errors:
-            listing = "\n".join(f"  {log_line(d)}" for d in errors)
+            listing = "\n".join(f"  {neutral.log(log_line(d))}" for d in errors)
             raise PluginError(
                 f"journeysite found {len(errors)} error(s) in the handbook; fix them and build again:\n{listing}"
             )
@@ -300,13 +332,22 @@ def _prune_navigation(config: MkDocsConfig, pages: int) -> None:
 
 
 def _escape_meta(page: Page) -> None:
-    """Escape the front-matter values MkDocs' and mkdocs-material's templates (and the search index)
-    print without escaping: the title, and the tags of material's tags plugin."""
+    """Escape every front-matter text of every page, entity or not: MkDocs' and mkdocs-material's
+    templates (and the search index) print ``title``, ``description``, ``author``, tags and the rest
+    without escaping."""
+    page.meta = _escaped(page.meta)
     if isinstance(page.meta.get("title"), str):
-        page.meta["title"] = page.title = markup.text(page.meta["title"])
-    tags = page.meta.get("tags")
-    if isinstance(tags, list):
-        page.meta["tags"] = [markup.text(tag) if isinstance(tag, str) else tag for tag in tags]
+        page.title = page.meta["title"]
+
+
+def _escaped(value):
+    if isinstance(value, str):
+        return markup.text(value)
+    if isinstance(value, dict):
+        return {key: _escaped(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_escaped(item) for item in value]
+    return value
 
 
 def _body_link(context: Context, kind: str, entity_id: str) -> str | None:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from itertools import groupby
 from pathlib import Path
 
+from . import neutral
 from .diagnostics import Diagnostic, counts
 from .model import Handbook
 from .schema import KINDS
@@ -35,12 +36,13 @@ def text(diagnostics: list[Diagnostic], pages: int, docs_dir: Path, style: Calla
     """Group by file; each line ``path:line: severity: message [code]``, paths relative to the current folder."""
     lines: list[str] = []
     for file, group in groupby(sorted(diagnostics, key=Diagnostic.sort_key), key=lambda d: d.file):
-        shown = display_path(docs_dir, file)
+        shown = neutral.line(display_path(docs_dir, file))
         lines.append(style(shown, "file"))
         for d in group:
             where = f"{shown}:{d.line}"
             segments = f" (segments: {', '.join(d.segments)})" if d.segments else ""
-            lines.append(f"  {where}: {style(d.severity, d.severity)}: {d.message}{segments} [{d.code}]")
+            message = neutral.line(d.message)
+            lines.append(f"  {where}: {style(d.severity, d.severity)}: {message}{segments} [{d.code}]")
         lines.append("")
     lines.append(summary_line(diagnostics, pages))
     return "\n".join(lines)
@@ -84,7 +86,8 @@ def display_path(docs_dir: Path, file: str) -> str:
 
 
 def _escape_data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    escaped = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return neutral.line(escaped)  # no terminal escapes or other breaks either
 
 
 def _escape_property(value: str) -> str:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import subprocess
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from . import dates
+from .diagnostics import WARNING, Diagnostic, error
 from .gitrepo import git_toplevel
 from .model import Handbook
 from .settings import Settings
@@ -143,3 +144,56 @@ def git_commit_dates(docs_dir: Path) -> dict[str, date]:
         elif line.strip() and current is not None:
             found.setdefault(line.strip(), current)
     return found
+
+
+EARLIEST_REVIEW = date(1970, 1, 1)
+
+
+def implausible_dates(handbook: Handbook, today: date) -> list[Diagnostic]:
+    """On every page that sets ``reviewed``: a date before 1970 (``0000-01-01``) is an error; one after
+    today is a warning (a page cannot be confirmed in the future, and the date would keep it out of every
+    reminder; a warning, so a build dated in the past with SOURCE_DATE_EPOCH still builds)."""
+    problems = []
+    for page in handbook.pages:
+        written = page.meta.get("reviewed")
+        day = dates.parse_date(written)
+        if not isinstance(written, str) or page.front is None:
+            continue
+        line = page.front.line_of(("reviewed",))
+        entity = handbook.entity_of(page.file)
+        key = entity.key if entity else None
+        if day is None and written[:4] == "0000":
+            problems.append(
+                error(
+                    "schema",
+                    page.file,
+                    line,
+                    f"`reviewed` is {written}, which is not a date: "
+                    "write the day the owner last confirmed the page, as YYYY-MM-DD",
+                    key,
+                )
+            )
+        elif day is not None and day < EARLIEST_REVIEW:
+            problems.append(
+                error(
+                    "schema",
+                    page.file,
+                    line,
+                    f"`reviewed` is {written}, long before any review "
+                    "could have happened: write the day the owner last confirmed the page",
+                    key,
+                )
+            )
+        elif day is not None and day > today + timedelta(days=1):  # a day's grace for time zones
+            problems.append(
+                Diagnostic(
+                    "reviewed-in-future",
+                    WARNING,
+                    page.file,
+                    line,
+                    f"`reviewed` is {written}, after today ({today.isoformat()}), which keeps the page out of "
+                    "every review reminder: write the day the owner last confirmed the page",
+                    key,
+                )
+            )
+    return problems

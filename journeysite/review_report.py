@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import posixpath
-import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,7 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from urllib.parse import quote
 
-from . import pipeline, review
+from . import neutral, pipeline, review
 from .gitrepo import git_toplevel
 from .links import page_url
 from .model import Handbook
@@ -23,8 +22,8 @@ from .review import DUE_SOON, NEVER, OVERDUE, ReviewItem
 from .settings import Project
 
 FORMATS = ("text", "markdown", "json")
-_HANDLE_RE = re.compile(r"^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9._-]+)?$")
-_MD_SPECIAL_RE = re.compile(r"([\\`*_\[\]<>|~@&])")
+# GitHub refuses an issue body over 65,536 characters; what does not fit is counted, not listed.
+MAX_MARKDOWN = 60_000
 
 
 @dataclass
@@ -48,7 +47,7 @@ class Review:
 
 def run(project: Project, today: date, within: int) -> Review:
     """Load the handbook and compute the review state of its pages; errors in it do not stop the review."""
-    result = pipeline.run(project.docs_dir, project.settings)
+    result = pipeline.run_project(project)
     found = review.items(
         result.handbook, project.settings, today, within, review.git_commit_dates(project.docs_dir)
     )
@@ -89,7 +88,8 @@ def groups(handbook: Handbook, listed: list[ReviewItem]) -> list[Group]:
     for owner, items in by_owner.items():
         team = handbook.get("team", owner) if owner else None
         if team is not None:
-            found.append(Group(owner, team.title, team.texts("github"), items, True))
+            handles = tuple(h for h in team.texts("github") if neutral.is_handle(h))
+            found.append(Group(owner, team.title, handles, items, True))
         elif owner:
             found.append(Group(owner, f"{owner} (no team has this id)", (), items, False))
         else:
@@ -128,12 +128,12 @@ def text(result: Review, docs_dir: Path, style: Callable[[str, str], str] = lamb
     """Per owner team, one line per page: ``path  status  reviewed → due  (N days overdue)``."""
     listed = result.listed
     lines: list[str] = []
-    paths = {item.file: display_path(docs_dir, item.file) for item in listed}
+    paths = {item.file: neutral.line(display_path(docs_dir, item.file)) for item in listed}
     width = max((len(p) for p in paths.values()), default=0)
     status_width = max((len(item.status) for item in listed), default=0)
     for group in groups(result.handbook, listed):
         handles = " ".join(group.handles) if group.handles else "no GitHub handles"
-        lines.append(style(f"{group.title} ({handles})", "team"))
+        lines.append(style(f"{neutral.line(group.title)} ({handles})", "team"))
         for item in group.items:
             due = item.due.isoformat() if item.due else "—"
             lines.append(
@@ -178,6 +178,12 @@ class Links:
         path = quote(posixpath.normpath(path), safe="/~")
         return f"{self.repo_url.rstrip('/')}/blob/HEAD/{path}" if self.repo_url else path
 
+    def review_page(self) -> str | None:
+        """The published review status page, where the site has a URL."""
+        if not self.site_url:
+            return None
+        return self.site_url.rstrip("/") + "/" + page_url("journey/review.md", self.use_directory_urls)
+
 
 def links_for(project: Project) -> Links:
     """The link targets for ``project``: ``site_url`` and ``use_directory_urls``, ``repo_url`` and the repo root."""
@@ -190,13 +196,9 @@ def links_for(project: Project) -> Links:
     )
 
 
-def md_escape(value: str) -> str:
-    """Text from front matter, safe inside a Markdown table cell or link text (no mentions, no markup)."""
-    return _MD_SPECIAL_RE.sub(r"\\\1", " ".join(value.split()))
-
-
 def _md_handles(handles: tuple[str, ...]) -> str:
-    return " ".join(h if _HANDLE_RE.match(h) else f"`{h.replace('`', '')}`" for h in handles)
+    """The handles we mention on purpose: only valid ones reach ``groups``."""
+    return " ".join(h for h in handles if neutral.is_handle(h))
 
 
 def markdown(result: Review, links: Links) -> str:
@@ -225,25 +227,81 @@ def markdown(result: Review, links: Links) -> str:
         "Each owner team confirms its pages are still true, or fixes them.",
         "",
     ]
+    footer = _markdown_footer(result, links)
+    budget = MAX_MARKDOWN - _size(footer) - 4_000  # room for the lines that count what is left out
+    left_out: list[tuple[Group, list[ReviewItem]]] = []
     for group in groups(result.handbook, listed):
-        heading = f"### {md_escape(group.title)}"
+        heading, rows = _markdown_group(group, links)
+        fitting = 0
+        if not left_out and _size(parts) + _size(heading) + len(rows[0]) < budget:
+            parts += heading
+            while fitting < len(rows) and _size(parts) + len(rows[fitting]) + 1 < budget:
+                parts.append(rows[fitting])
+                fitting += 1
+            parts.append("")
+        if fitting < len(group.items):
+            left_out.append((group, group.items[fitting:]))
+    if left_out:
+        parts += _markdown_left_out(
+            left_out, links, MAX_MARKDOWN - _size(footer) - _size(parts), result.within
+        )
+    return "\n".join(parts + footer)
+
+
+def _size(lines: list[str]) -> int:
+    return sum(len(line) + 1 for line in lines)
+
+
+def _markdown_group(group: Group, links: Links) -> tuple[list[str], list[str]]:
+    """One owner team's heading (mentioning its handles) and table header, and a table row per page."""
+    heading = f"### {neutral.markdown(group.title)}"
+    if group.handles:
+        heading += f" ({_md_handles(group.handles)})"
+    lines = [heading, ""]
+    if not group.known:
+        lines += ["These pages name no existing team as `owner`: set one so that someone reviews them.", ""]
+    lines += ["| Page | Status | Last reviewed | Due |", "|---|---|---|---|"]
+    rows = []
+    for item in group.items:
+        page = f"[{neutral.markdown(item.title)}]({_md_url(links.href(item.file))})"
+        due = item.due.isoformat() if item.due else "—"
+        status = "Never reviewed" if item.days is None else _days_phrase(item).capitalize()
+        rows.append(f"| {page} | {status} | {_reviewed_phrase(item)} | {due} |")
+    return lines, rows
+
+
+def _markdown_left_out(
+    left_out: list[tuple[Group, list[ReviewItem]]], links: Links, room: int, within: int
+) -> list[str]:
+    """The teams whose pages did not fit in one issue, counted (and still mentioned), with a link to
+    the full list."""
+    pages = sum(len(items) for _, items in left_out)
+    where = links.review_page()
+    see = f"[the review status page]({_md_url(where)})" if where else "`journeysite review`"
+    lines = [
+        f"### {plural(pages, 'more page')} to review",
+        "",
+        f"One issue cannot list them all: see {see} for every page.",
+        "",
+    ]
+    used = sum(len(line) + 1 for line in lines)
+    for shown, (group, items) in enumerate(left_out):
+        entry = f"- {neutral.markdown(group.title)}"
         if group.handles:
-            heading += f" ({_md_handles(group.handles)})"
-        parts += [heading, ""]
-        if not group.known:
-            parts += [
-                "These pages name no existing team as `owner`: set one so that someone reviews them.",
-                "",
-            ]
-        parts += ["| Page | Status | Last reviewed | Due |", "|---|---|---|---|"]
-        for item in group.items:
-            page = f"[{md_escape(item.title)}]({links.href(item.file)})"
-            due = item.due.isoformat() if item.due else "—"
-            status = "Never reviewed" if item.days is None else _days_phrase(item).capitalize()
-            parts.append(f"| {page} | {status} | {_reviewed_phrase(item)} | {due} |")
-        parts.append("")
-    example = display_path(links.docs_dir, listed[0].file)
-    parts += [
+            entry += f" ({_md_handles(group.handles)})"
+        entry += f": {plural(len(items), 'page')} ({_counts(items, within)})"
+        if used + len(entry) + 1 > room:
+            lines.append(f"- and {plural(len(left_out) - shown, 'more team')}")
+            break
+        lines.append(entry)
+        used += len(entry) + 1
+    return [*lines, ""]
+
+
+def _markdown_footer(result: Review, links: Links) -> list[str]:
+    example = neutral.line(display_path(links.docs_dir, result.listed[0].file)).replace("`", "'")
+    day = result.today.isoformat()
+    return [
         "---",
         "",
         f"**To record a review**, check the page with its owner team, then run "
@@ -252,7 +310,17 @@ def markdown(result: Review, links: Links) -> str:
         "Pages without `reviewed:` count from their last git commit.",
         "",
     ]
-    return "\n".join(parts)
+
+
+def _md_url(url: str) -> str:
+    """A link target that cannot end the link early: spaces, parentheses and angle brackets encoded."""
+    return (
+        url.replace(" ", "%20")
+        .replace("(", "%28")
+        .replace(")", "%29")
+        .replace("<", "%3C")
+        .replace(">", "%3E")
+    )
 
 
 # ---- json -------------------------------------------------------------------------------------------------

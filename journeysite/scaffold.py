@@ -13,9 +13,10 @@ from typing import Any
 
 import yaml
 
-from . import schema
+from . import neutral, schema
 from .diagnostics import did_you_mean
 from .model import SLUG_RE, Entity, Handbook
+from .writing import new_file_mode
 
 # Exit statuses the command line uses for each refusal (SPEC §5).
 EXISTS, USAGE = 1, 2
@@ -114,13 +115,13 @@ def check_arguments(kind: str, entity_id: str, owner: str | None) -> None:
         )
     if not SLUG_RE.match(entity_id):
         raise ScaffoldError(
-            f"`{entity_id}` cannot be an id: use lower-case letters and digits, words joined by single "
+            f"`{neutral.line(entity_id)}` cannot be an id: use lower-case letters and digits, words joined by single "
             "hyphens, e.g. go-live",
             USAGE,
         )
     if owner is not None and not SLUG_RE.match(owner):
         raise ScaffoldError(
-            f"`--owner {owner}` must be the id of a team page (lower-case letters and digits, words joined "
+            f"`--owner {neutral.line(owner)}` must be the id of a team page (lower-case letters and digits, words joined "
             "by single hyphens), e.g. customer-success, not its title",
             USAGE,
         )
@@ -369,6 +370,7 @@ def write_new(docs_dir: Path, page: NewPage) -> Path:
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
             out.write(page.text)
+        os.chmod(temp, new_file_mode())
         _place(Path(temp), path)
     finally:
         if os.path.lexists(temp):

@@ -215,7 +215,38 @@ def validate(kind: str, front: FrontMatter, file: str, entity: str | None) -> li
                 found.append(error("schema", file, front.line_of(path), message, entity))
             continue
         found.extend(_diagnostics_for(err, kind, front, file, entity))
+    found.extend(_control_characters(front, file, entity))
     return found
+
+
+# Control characters YAML lets through in escapes ("\e", "\x01"): they end up in terminals, logs and
+# diagrams, where Graphviz refuses them. Tab and line breaks are text.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _control_characters(front: FrontMatter, file: str, entity: str | None) -> Iterator[Diagnostic]:
+    """A ``schema`` error for each text that holds a control character."""
+
+    def walk(value: object, path: FieldPath) -> Iterator[Diagnostic]:
+        if isinstance(value, str):
+            found = CONTROL_RE.search(value)
+            if found:
+                yield error(
+                    "schema",
+                    file,
+                    front.line_of(path),
+                    f"`{field_name(path)}` contains the control character U+{ord(found.group()):04X}, which "
+                    "cannot be shown or drawn: remove it",
+                    entity,
+                )
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                yield from walk(item, (*path, str(key)))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                yield from walk(item, (*path, index))
+
+    yield from walk(front.data, ())
 
 
 def _cut_message(path: FieldPath, written: str, options: list | None) -> str:

@@ -28,6 +28,9 @@ class Settings:
     diagrams: bool = True
     gaps: str = "warn"
     start_here_team: str = "customer-success"
+    allow_raw_html: bool = False  # raw HTML in page bodies is sanitised unless this is true
+    codeowners_default: str = ""  # the team that owns every other path (default: the mission's owner)
+    dot_deadline: int = 60  # seconds of Graphviz per build; the diagrams left show their source
 
     @classmethod
     def from_mapping(cls, options: dict[str, Any] | None) -> Settings:
@@ -43,11 +46,14 @@ class Settings:
             )
         for name, value in options.items():
             expected = type(getattr(cls, name))
-            if not isinstance(value, expected) or (expected is str and not value.strip()):
-                raise ConfigError(
-                    f"journeysite option `{name}` must be {'true or false' if expected is bool else 'text'},"
-                    f" not {value!r}"
-                )
+            wrong = (
+                not isinstance(value, expected)
+                or (expected is str and not value.strip() and name != "codeowners_default")
+                or (expected is int and (isinstance(value, bool) or value < 1))
+            )
+            if wrong:
+                words = {bool: "true or false", int: "a whole number of 1 or more"}.get(expected, "text")
+                raise ConfigError(f"journeysite option `{name}` must be {words}, not {value!r}")
         if options.get("gaps", "warn") not in GAP_MODES:
             raise ConfigError(
                 f"journeysite option `gaps` must be one of {', '.join(GAP_MODES)}, not {options['gaps']!r}"
@@ -72,6 +78,7 @@ class Project:
     use_directory_urls: bool = True
     settings: Settings = field(default_factory=Settings)
     plugin_listed: bool = True
+    exclude_docs: str = ""  # MkDocs' gitignore-style patterns of files left out of the site
 
 
 class _ConfigLoader(yaml.SafeLoader):
@@ -123,6 +130,7 @@ def read_config(config_file: str | os.PathLike[str] | None = None) -> Project:
         use_directory_urls=config.get("use_directory_urls", True) is not False,
         settings=settings,
         plugin_listed=listed,
+        exclude_docs=_string(config.get("exclude_docs")) or "",
     )
 
 

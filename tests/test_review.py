@@ -396,7 +396,7 @@ def test_markdown_escapes_titles_so_a_table_and_mentions_stay_intact(project):
     hb.write("stages/a.md", stage('"Plan | execute [fast] @ceo"', 1, extra="reviewed: 2025-01-01\n"))
     body = invoke(hb.root, "--today", TODAY, "--format", "markdown").stdout
     row = next(line for line in body.splitlines() if "stages/a.md" in line)
-    assert row.startswith(r"| [Plan \| execute \[fast\] \@ceo](docs/stages/a.md) | ")
+    assert row.startswith("| [Plan \\| execute \\[fast\\] @\u200bceo](docs/stages/a.md) | ")
     assert row.count(" | ") == 3
 
 

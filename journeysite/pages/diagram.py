@@ -8,6 +8,7 @@ import secrets
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
+from .. import sanitise
 from ..diagrams import LINK_SCHEME, Diagram, team_colours
 from ..dot_render import Rendered, prepare_svg
 from ..links import Linker
@@ -69,7 +70,7 @@ class DiagramSet:
                 f"</summary><pre><code>{text(diagram.dot)}</code></pre></details>"
             )
         svg = prepare_svg(result.svg, f"jsite-{diagram.name}", diagram.title)
-        svg = _fit(_LINK.sub(lambda m: _href(linker, m.group(1)), svg))
+        svg = _fit(sanitise.diagram_svg(_LINK.sub(lambda m: _href(linker, m.group(1)), svg)))
         return (
             f'<figure class="jsite-diagram" aria-label="{text(diagram.title)}">'
             f'<div class="jsite-scroll jsite-diagram-canvas">{svg}</div>'

@@ -1,0 +1,60 @@
+"""Text from a pull request, neutralised for the medium it is printed into.
+
+A title, a file name or a handle can hold line breaks, terminal escapes, GitHub workflow commands
+(``::add-mask::``), Markdown that opens a heading or a link, or an ``@``-mention. Each medium gets the
+text it needs: one visible line for a terminal or a log, inert inline Markdown for an issue or a
+comment, a validated handle for CODEOWNERS and mentions.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Line breaks as YAML, terminals and GitHub's log reader see them.
+_BREAKS = re.compile(r"\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
+# C0 and C1 controls (ESC starts terminal escapes), DEL, and the bidirectional overrides that make text
+# read differently than it is stored. Tabs are kept.
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069]")
+# A GitHub handle as CODEOWNERS and mentions take it: @user or @org/team.
+HANDLE_RE = re.compile(r"@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[A-Za-z0-9][A-Za-z0-9._-]{0,99})?")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~=-])")
+
+
+def line(text: object) -> str:
+    """One terminal line: line breaks shown as ``\\n``, control characters as ``\\xNN`` or ``\\uNNNN``."""
+    value = _BREAKS.sub(lambda m: "\\r\\n" if m.group(0) == "\r\n" else _visible(m.group(0)), str(text))
+    return _CONTROLS.sub(lambda m: _visible(m.group(0)), value)
+
+
+def log(text: object) -> str:
+    """One log line that no CI runner reads as a command: ``::`` is split by a zero-width space."""
+    return line(text).replace("::", ":\u200b:")
+
+
+def log_block(text: object) -> str:
+    """Several log lines (a listing we wrote on purpose): each line neutralised as ``log`` is."""
+    return "\n".join(log(part) for part in str(text).split("\n"))
+
+
+def markdown(text: object) -> str:
+    """Inline Markdown that shows the text as written: no heading, link, emphasis, HTML, table cell
+    break, issue reference or ``@``-mention can come from it."""
+    value = " ".join(line(text).split())
+    value = value.replace("&", "&amp;")
+    value = _MARKDOWN_SPECIAL.sub(r"\\\1", value)
+    # A zero-width space after @ and # keeps GitHub from mentioning anyone or linking an issue.
+    return value.replace("@", "@\u200b").replace("#", "#\u200b")
+
+
+def is_handle(value: object) -> bool:
+    """True for a GitHub handle (``@user`` or ``@org/team``) and nothing else."""
+    return isinstance(value, str) and HANDLE_RE.fullmatch(value) is not None
+
+
+def _visible(char: str) -> str:
+    code = ord(char)
+    if char == "\n":
+        return "\\n"
+    if char == "\r":
+        return "\\r"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
