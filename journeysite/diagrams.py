@@ -155,16 +155,18 @@ def _journey_graph(
     shown: Journey,
     name: str,
     title: str,
+    flagged: frozenset[str],
     highlight: str | None = None,
 ) -> Diagram:
-    """Stages left to right as clusters, milestones inside, transitions with their handoffs or gaps."""
+    """Stages left to right as clusters, milestones inside, transitions with their handoffs or the gaps
+    the analysis reports (``flagged``: the entities after which it reports a missing handoff)."""
     colours = team_colours(handbook)
     graph = _graph(name, title)
     gaps = {
         (t.before.key, t.after.key): t
         for j in journeys
         for t in transitions(handbook, j)
-        if t.missing_handoff
+        if t.missing_handoff and t.before.key in flagged
     }
     gap_pairs = set(gaps)
     drawn: set[tuple[str, str]] = set()
@@ -335,19 +337,19 @@ def _transition_style(t, gap: bool) -> dict[str, str]:
     return {}
 
 
-def whole_journey(handbook: Handbook) -> Diagram:
+def whole_journey(handbook: Handbook, flagged: frozenset[str]) -> Diagram:
     """Every active stage and milestone, whatever the segment; gaps from any segment's journey."""
     return _journey_graph(
-        handbook, handbook.journeys, journey_of(handbook, None), "journey", "The customer journey"
+        handbook, handbook.journeys, journey_of(handbook, None), "journey", "The customer journey", flagged
     )
 
 
-def segment_journey(handbook: Handbook, journey: Journey) -> Diagram:
+def segment_journey(handbook: Handbook, journey: Journey, flagged: frozenset[str]) -> Diagram:
     name = f"segment-{journey.segment_id or 'all'}"
-    return _journey_graph(handbook, [journey], journey, name, f"The {journey.label} journey")
+    return _journey_graph(handbook, [journey], journey, name, f"The {journey.label} journey", flagged)
 
 
-def team_journey(handbook: Handbook, team: Entity) -> Diagram:
+def team_journey(handbook: Handbook, team: Entity, flagged: frozenset[str]) -> Diagram:
     """The whole journey with the team's stages and milestones in colour and the rest greyed out."""
     return _journey_graph(
         handbook,
@@ -355,11 +357,14 @@ def team_journey(handbook: Handbook, team: Entity) -> Diagram:
         journey_of(handbook, None),
         f"team-{team.id}",
         f"{team.title}'s moments in the journey",
+        flagged,
         highlight=team.id,
     )
 
 
-def stage_diagram(handbook: Handbook, relations: Relations, stage: Entity) -> Diagram:
+def stage_diagram(
+    handbook: Handbook, relations: Relations, stage: Entity, flagged: frozenset[str]
+) -> Diagram:
     """A stage's milestones in order, the playbooks they trigger, and the handoffs in and out."""
     colours = team_colours(handbook)
     title = f"The {stage.title} stage"
@@ -388,7 +393,7 @@ def stage_diagram(handbook: Handbook, relations: Relations, stage: Entity) -> Di
                 "empty", label=_label(("no milestones", False)), style="rounded,dashed", color=NEUTRAL[1]
             )
     ids = [_node_id(m) for m in milestones] or ["empty"]
-    gap_pairs = set(gap_transitions(handbook))
+    gap_pairs = {pair for pair, t in gap_transitions(handbook).items() if t.before.key in flagged}
     inside = {(t.before.key, t.after.key): t for t in transitions(handbook, whole) if t.stage is stage}
     for a, b in zip(milestones, milestones[1:], strict=False):
         t = inside.get((a.key, b.key))
@@ -400,11 +405,11 @@ def stage_diagram(handbook: Handbook, relations: Relations, stage: Entity) -> Di
     if previous is not None:
         _entity_node(graph, handbook, previous, colours, shape="cds")
         handoff = next((h for h in handoffs_in if h.text("from_stage") == previous.id and h.active), None)
-        graph.edge(_node_id(previous), ids[0], **_stage_edge(handoff, previous, stage))
+        graph.edge(_node_id(previous), ids[0], **_stage_edge(handoff, previous, stage, flagged))
     if following is not None:
         _entity_node(graph, handbook, following, colours, shape="cds")
         handoff = next((h for h in handoffs_out if h.text("to_stage") == following.id and h.active), None)
-        graph.edge(ids[-1], _node_id(following), **_stage_edge(handoff, stage, following))
+        graph.edge(ids[-1], _node_id(following), **_stage_edge(handoff, stage, following, flagged))
     for milestone in milestones:
         for playbook in relations.to(milestone, "trigger.milestone", kind="playbook"):
             if not playbook.active:
@@ -420,7 +425,9 @@ def stage_diagram(handbook: Handbook, relations: Relations, stage: Entity) -> Di
     return Diagram(f"stage-{stage.id}", title, graph.source)
 
 
-def _stage_edge(handoff: Entity | None, before: Entity, after: Entity) -> dict[str, str]:
+def _stage_edge(
+    handoff: Entity | None, before: Entity, after: Entity, flagged: frozenset[str]
+) -> dict[str, str]:
     if handoff is not None:
         return {
             "label": _label((handoff.title, False)),
@@ -428,7 +435,7 @@ def _stage_edge(handoff: Entity | None, before: Entity, after: Entity) -> dict[s
             "target": "_top",
             "penwidth": "1.4",
         }
-    if before.owner and after.owner and before.owner != after.owner:
+    if before.owner and after.owner and before.owner != after.owner and before.key in flagged:
         return {
             "color": GAP_COLOUR,
             "fontcolor": GAP_COLOUR,
@@ -438,19 +445,22 @@ def _stage_edge(handoff: Entity | None, before: Entity, after: Entity) -> dict[s
     return {}
 
 
-def all_diagrams(handbook: Handbook, relations: Relations) -> dict[tuple[str, str | None], Diagram]:
-    """Every diagram of the site, keyed by (kind, subject id): what the renderers ask for."""
+def all_diagrams(
+    handbook: Handbook, relations: Relations, flagged: frozenset[str]
+) -> dict[tuple[str, str | None], Diagram]:
+    """Every diagram of the site, keyed by (kind, subject id): what the renderers ask for. Gaps are
+    drawn where the analysis reports them (``flagged``), so ``gaps: off`` draws none."""
     diagrams: dict[tuple[str, str | None], Diagram] = {}
     if not any(s.stage for s in journey_of(handbook, None).stages):
         return diagrams
-    diagrams[("journey", None)] = whole_journey(handbook)
+    diagrams[("journey", None)] = whole_journey(handbook, flagged)
     for journey in handbook.journeys:
         if journey.segment is not None:
-            diagrams[("segment", journey.segment.id)] = segment_journey(handbook, journey)
+            diagrams[("segment", journey.segment.id)] = segment_journey(handbook, journey, flagged)
     for stage in handbook.stages:
         if stage.active:
-            diagrams[("stage", stage.id)] = stage_diagram(handbook, relations, stage)
+            diagrams[("stage", stage.id)] = stage_diagram(handbook, relations, stage, flagged)
     for team in handbook.of_kind("team"):
         if team.active:
-            diagrams[("team", team.id)] = team_journey(handbook, team)
+            diagrams[("team", team.id)] = team_journey(handbook, team, flagged)
     return diagrams

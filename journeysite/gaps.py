@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from .diagnostics import INFO, WARNING, Diagnostic
@@ -132,6 +133,12 @@ def transitions(handbook: Handbook, journey: Journey) -> list[Transition]:
     ]
     handbook.derived[key] = found
     return found
+
+
+def missing_handoffs(diagnostics: Iterable[Diagnostic]) -> frozenset[str]:
+    """The entities (``kind:id``) of the reported ``missing-handoff`` findings: where diagrams and the
+    overview may flag a gap (with ``gaps: off`` there are no findings, so nowhere)."""
+    return frozenset(d.entity for d in diagnostics if d.code == "missing-handoff" and d.entity)
 
 
 def gap_transitions(handbook: Handbook) -> dict[tuple[str, str], Transition]:

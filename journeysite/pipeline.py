@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path, PurePosixPath
 
 from . import gaps, journeys, loading, model, references, review
-from .diagnostics import ERROR, WARNING, Diagnostic, counts
+from .diagnostics import ERROR, WARNING, Diagnostic
 from .settings import Project, Settings
 
 
@@ -25,8 +25,10 @@ class Result:
         return [d for d in self.diagnostics if d.severity == ERROR]
 
     @property
-    def counts(self) -> dict[str, int]:
-        return counts(self.diagnostics)
+    def gap_entities(self) -> frozenset[str]:
+        """The stages and milestones (``kind:id``) after which a missing handoff is reported: the only
+        ones a diagram or the overview may flag (with ``gaps: off``, none)."""
+        return gaps.missing_handoffs(self.diagnostics)
 
 
 def run(

@@ -280,7 +280,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
     def _diagrams(self, context: Context, config: MkDocsConfig) -> DiagramSet:
         """Build every diagram's DOT and start rendering what the cache does not already hold: ``dot``
         draws on the other core while MkDocs renders the pages."""
-        found = diagrams.all_diagrams(context.handbook, context.relations)
+        found = diagrams.all_diagrams(context.handbook, context.relations, context.gap_entities)
         cache = Path(config.config_file_path or config.docs_dir).parent / ".cache" / "plugin" / "journeysite"
         renderer = DotRenderer(cache, deadline=self.settings.dot_deadline)
         self.renderer = renderer

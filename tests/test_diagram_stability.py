@@ -12,7 +12,7 @@ import sys
 from journeysite import diagrams, pipeline, relations
 diagrams.MAX_MILESTONES = 3
 result = pipeline.run(sys.argv[1])
-for key, diagram in sorted(diagrams.all_diagrams(result.handbook, relations.build(result.handbook)).items(),
+for key, diagram in sorted(diagrams.all_diagrams(result.handbook, relations.build(result.handbook), result.gap_entities).items(),
                            key=lambda item: str(item[0])):
     print(diagram.dot)
 """

@@ -36,8 +36,9 @@ from browser_support import (
     write_tree,
 )
 
-from journeysite import diagrams, pipeline, relations
+from journeysite import diagrams, gaps, pipeline, relations
 from journeysite.dot_render import DotRenderer
+from journeysite.settings import Settings
 
 REAL_DOT = shutil.which("dot")
 GAP_COLOUR = "#d32f2f"
@@ -160,9 +161,14 @@ def handbook_of(tmp_path: Path, files: dict[str, str]):
     return result.handbook, relations.build(result.handbook)
 
 
+def reported_gaps(handbook) -> frozenset[str]:
+    """What the gap analysis reports at the default settings (``gaps: warn``)."""
+    return gaps.missing_handoffs(pipeline.gap_findings(handbook, Settings()))
+
+
 def diagrams_of(tmp_path: Path, files: dict[str, str]) -> dict[tuple[str, str | None], diagrams.Diagram]:
     handbook, rel = handbook_of(tmp_path, files)
-    return diagrams.all_diagrams(handbook, rel)
+    return diagrams.all_diagrams(handbook, rel, reported_gaps(handbook))
 
 
 # ---- reading DOT: the subset the graphviz package writes --------------------------------------------------------
@@ -382,7 +388,7 @@ def test_nodes_are_filled_with_their_owner_teams_colour(tmp_path):
     handbook, rel = handbook_of(tmp_path, JOURNEY)
     colours = diagrams.team_colours(handbook)
     assert len({fill for fill, _ in colours.values()}) == 3, "three teams, three colours"
-    parsed = parse_dot(diagrams.all_diagrams(handbook, rel)[("journey", None)].dot)
+    parsed = parse_dot(diagrams.all_diagrams(handbook, rel, reported_gaps(handbook))[("journey", None)].dot)
     for stage_id, milestones in JOURNEY_MILESTONES.items():
         for milestone_id in milestones:
             owner = handbook.get("milestone", milestone_id).owner
@@ -467,7 +473,7 @@ def test_the_whole_journey_shows_a_gap_that_only_a_segment_journey_has(tmp_path)
     # handoff: a missing-handoff finding. The whole journey promises "gaps from any segment's journey".
     files = {k: v for k, v in CLEAN.items() if k != "handoffs/buy-to-grow.md"}
     handbook, rel = handbook_of(tmp_path, files)
-    found = diagrams.all_diagrams(handbook, rel)
+    found = diagrams.all_diagrams(handbook, rel, reported_gaps(handbook))
     small = parse_dot(found[("segment", "small")].dot)
     assert {e.between() for e in small.edges if e.is_gap} == {(cluster("buy"), cluster("grow"))}
     whole = parse_dot(found[("journey", None)].dot)
@@ -537,7 +543,7 @@ def test_every_diagram_of_the_shipped_handbook_renders_with_the_real_dot(tmp_pat
     result = pipeline.run(ROOT / "content")
     assert result.errors == []
     handbook = result.handbook
-    found = diagrams.all_diagrams(handbook, relations.build(handbook))
+    found = diagrams.all_diagrams(handbook, relations.build(handbook), result.gap_entities)
     segments = [s for s in handbook.of_kind("segment") if s.active]
     expected = 1 + len(segments) + len([s for s in handbook.stages if s.active]) + len(
         [t for t in handbook.of_kind("team") if t.active])
@@ -832,7 +838,7 @@ def hostile(tmp_path_factory) -> dict:
     write_tree(docs, HOSTILE)
     result = pipeline.run(docs)
     assert result.errors == []
-    found = diagrams.all_diagrams(result.handbook, relations.build(result.handbook))
+    found = diagrams.all_diagrams(result.handbook, relations.build(result.handbook), result.gap_entities)
     rendered = DotRenderer(base / "cache", dot=dot).render_all({d.name: d.dot for d in found.values()})
     return {"diagrams": found, "rendered": rendered}
 
@@ -1021,3 +1027,39 @@ def test_a_build_without_dot_keeps_the_diagram_cache(tmp_path):
     done = mkdocs_build(root, env=build_env(PATH=str(empty)))
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in cache.glob("*.svg")) == before
+
+
+# ---- gaps: off draws no gap (issue: one analysis) -----------------------------------------------------------
+
+GAP_HANDBOOK = {
+    "teams/sales.md": "---\nkind: team\ntitle: Sales\n---\n",
+    "teams/customer-success.md": "---\nkind: team\ntitle: Customer Success\n---\n",
+    "stages/buy.md": "---\nkind: stage\ntitle: Buy\nowner: sales\norder: 1\n---\n",
+    "stages/grow.md": "---\nkind: stage\ntitle: Grow\nowner: customer-success\norder: 2\n---\n",
+    "milestones/signed.md": "---\nkind: milestone\ntitle: Signed\nowner: sales\nstage: buy\norder: 1\n---\n",
+    "milestones/live.md": "---\nkind: milestone\ntitle: Live\nowner: customer-success\nstage: grow\norder: 1\n---\n",
+}
+
+
+@pytest.mark.parametrize(("gaps_setting", "drawn"), [("warn", True), ("off", False)])
+def test_gaps_off_draws_no_gap_anywhere(project, gaps_setting, drawn):
+    """Buy (Sales) → Grow (Customer Success) has no handoff. With `gaps: warn` the journey, stage and team
+    diagrams and the overview flag it; with `gaps: off` the analysis reports nothing, and nothing is drawn
+    or listed: no red edge, no legend swatch, no flag on the overview."""
+    hb = project(f"gaps: {gaps_setting}")
+    for path, text in GAP_HANDBOOK.items():
+        hb.write(path, text)
+    done = hb.build()
+    assert done.returncode == 0, done.stderr
+    site = hb.root / "site"
+    pages = {p.relative_to(site).as_posix(): p.read_text(encoding="utf-8") for p in site.rglob("*.html")}
+    with_gap = sorted(name for name, html in pages.items() if "gap: no handoff" in html)
+    swatch = sorted(name for name, html in pages.items() if "jsite-swatch-gap" in html)
+    overview = pages["journey/index.html"]
+    if drawn:
+        assert {"journey/index.html", "stages/buy/index.html", "teams/sales/index.html"} <= set(with_gap)
+        assert "journey/index.html" in swatch
+        assert "jsite-handoff-missing" in overview
+    else:
+        assert with_gap == [] and swatch == []
+        assert "jsite-handoff-missing" not in overview

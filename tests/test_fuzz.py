@@ -767,7 +767,7 @@ def test_every_renderer_renders_a_fuzzed_valid_handbook(scratch, files, director
                       site_url=None)
     from journeysite import diagrams
 
-    context.diagrams = DiagramSet(handbook, diagrams.all_diagrams(handbook, context.relations), {}, missing_dot=True)
+    context.diagrams = DiagramSet(handbook, diagrams.all_diagrams(handbook, context.relations, context.gap_entities), {}, missing_dot=True)
 
     def page_markdown(src_uri: str, markdown: str, entity=None) -> str:
         """What plugin.on_page_markdown makes of an authored page: body links replaced, then an entity's

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from ..diagnostics import Diagnostic
+from ..gaps import missing_handoffs
 from ..links import Linker
 from ..model import Entity, Handbook
 from ..relations import Relations
@@ -38,6 +39,11 @@ class Context:
     def at(self, src_uri: str) -> Context:
         """The same context, rendering the page at ``src_uri``."""
         return replace(self, linker=self.linker.at(src_uri))
+
+    @property
+    def gap_entities(self) -> frozenset[str]:
+        """The stages and milestones after which the analysis reports a missing handoff."""
+        return missing_handoffs(self.diagnostics)
 
     def team(self, team_id: str | None) -> Entity | None:
         return self.handbook.get("team", team_id) if team_id else None

@@ -161,9 +161,8 @@ def _journey_list(context: Context, journey: Journey) -> str:
     if not journey.stages:
         return '<p class="jsite-empty">No stage applies to this segment yet.</p>'
     handoffs = [h for h in context.handbook.of_kind("handoff") if h.active]
-    missing = set()
-    if context.settings.gaps != "off":
-        missing = {t.before.key for t in transitions(context.handbook, journey) if t.missing_handoff}
+    flagged = context.gap_entities
+    missing = {t.before.key for t in transitions(context.handbook, journey) if t.missing_handoff} & flagged
     applying = [h for h in handoffs if h.applies_to(journey.segment_id)]
     items = []
     steps = list(journey.stages)
