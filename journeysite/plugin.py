@@ -14,16 +14,16 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
-from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from . import diagrams, loading, markup, neutral, pipeline, relations, review, sanitise, site
+from . import diagrams, loading, markup, neutral, pipeline, sanitise, site
+from .assemble import assemble
 from .config import JourneysiteConfig
 from .diagnostics import ERROR, INFO, WARNING, Diagnostic
 from .dot_render import INSTALL_HELP, DotRenderer
-from .export import journey_json
-from .links import Linker
-from .pages import Context, generated
+from .nav import navigation
+from .pages import Context
 from .pages import entity as entity_page
 from .pages.diagram import DiagramSet
 from .settings import ConfigError, Settings
@@ -58,12 +58,6 @@ def build_date() -> date:
     if epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), tz=UTC).date()
     return date.today()
-
-
-def theme_dir() -> Path:
-    """The CSS and overrides: inside the installed wheel, else the source checkout's ``theme/``."""
-    here = Path(__file__).resolve().parent
-    return here / "theme" if (here / "theme").is_dir() else here.parent / "theme"
 
 
 class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
@@ -111,94 +105,30 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
                 files.remove(file)
         self._report(result.diagnostics)
 
-        today = build_date()
-        handbook = result.handbook
-        items = review.items(handbook, self.settings, today, git_dates=review.git_commit_dates(docs_dir))
-        linker = Linker(config.use_directory_urls, {e.key: e.file for e in handbook.all()})
-        for page in site.GENERATED:
-            linker.src_of[page.name] = page.src_uri
-        self.context = context = Context(
-            handbook=handbook,
-            relations=relations.build(handbook),
-            diagnostics=result.diagnostics,
-            settings=self.settings,
-            review={item.file: item for item in items},
-            today=today,
-            linker=linker,
+        built = assemble(
+            result,
+            use_directory_urls=config.use_directory_urls,
             site_url=config.site_url,
+            authored={f.src_uri for f in files},
+            diagrams=lambda context: self._diagrams(context, config),
         )
-        if self.settings.diagrams:
-            context.diagrams = self._diagrams(context, config)
-        for page in site.GENERATED:
-            if files.get_file_from_path(page.src_uri) is not None:
-                log.warning(
-                    f"{page.src_uri} already exists in the docs folder, so journeysite does not "
-                    f"generate its {page.title} page there: rename or remove that file"
-                )
-                linker.src_of.pop(page.name)
-        for page in site.GENERATED:
-            if page.name in linker.src_of:
-                markdown = generated.render(page, context.at(page.src_uri))
-                files.append(File.generated(config, page.src_uri, content=markdown))
-        stylesheet = (theme_dir() / "journeysite.css").read_text(encoding="utf-8")
-        files.append(File.generated(config, site.STYLESHEET, content=stylesheet))
-        urls = {key: linker.url(key) or "" for key in linker.src_of}
-        files.append(
-            File.generated(
-                config,
-                site.JOURNEY_JSON,
-                content=journey_json(handbook, result.diagnostics, context.review, urls, today),
+        self.context = built.context
+        for page in built.displaced:
+            log.warning(
+                f"{page.src_uri} already exists in the docs folder, so journeysite does not "
+                f"generate its {page.title} page there: rename or remove that file"
             )
-        )
+        for src_uri, text in built.files.items():
+            files.append(File.generated(config, src_uri, content=text))
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
         if self.context is None:
             return nav
-        handbook = self.context.handbook
-
-        def page_of(src_uri: str) -> Page | None:
-            file = files.get_file_from_path(src_uri)
-            return file.page if file is not None and isinstance(file.page, Page) else None
-
-        def build(plan: list) -> list:
-            built: list[Page | Section] = []
-            for title, target in plan:
-                if isinstance(target, list):
-                    children = build(target)
-                    if children:
-                        built.append(Section(markup.text(title), children))
-                elif (page := page_of(target)) is not None:
-                    built.append(page)
-            return built
-
-        plan: list[site.NavItem]
-        generated_pages: list[site.NavItem] = [
+        generated: list[site.NavItem] = [
             (p.title, p.src_uri) for p in site.GENERATED if p.name in self.context.linker.src_of
         ]
-        if config.nav is None:
-            placed = {e.file for e in handbook.all()} | {str(src) for _, src in generated_pages}
-            rest = [
-                item for item in nav.items if not (isinstance(item, Page) and item.file.src_uri in placed)
-            ]
-            rest = [item for item in rest if not _only_entity_pages(item, placed)]
-            start = [item for item in generated_pages if item[1] == "start-here.md"]
-            plan = start + [("Journey", [g for g in generated_pages if g[1] != "start-here.md"])]
-            plan += site.entity_sections(handbook, self.context.relations)
-            items = _leading_pages(rest) + build(plan) + _trailing(rest)
-        else:
-            in_nav = {p.file.src_uri for p in nav.pages}
-            plan = [
-                (
-                    "Customer journey",
-                    generated_pages + site.entity_sections(handbook, self.context.relations, exclude=in_nav),
-                )
-            ]
-            items = list(nav.items) + build(plan)
-        navigation = _navigation(items)
-        if len(navigation.pages) > site.PRUNE_ABOVE:
-            _prune_navigation(config, len(navigation.pages))
-        return navigation
+        return navigation(nav, config, files, self.context.handbook, self.context.relations, generated)
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
@@ -307,30 +237,6 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             )
 
 
-def _prune_navigation(config: MkDocsConfig, pages: int) -> None:
-    """Turn on mkdocs-material's ``navigation.prune``: each page then renders only the navigation on
-    its own path, which the sections journeysite plans are sized for. Without it every page renders
-    the whole navigation, and a large handbook's build grows with the square of its pages."""
-    theme = config.theme
-    if theme.name != "material":
-        return
-    features = theme["features"] if "features" in theme and theme["features"] else []
-    features = [features] if isinstance(features, str) else list(features)
-    if "navigation.prune" in features:
-        return
-    if "navigation.expand" in features:  # the two do not work together: the user's choice stands
-        log.info(
-            f"navigation.expand is on, so journeysite leaves navigation.prune off: each of the {pages} pages "
-            "renders the whole navigation, which makes a large handbook slow to build"
-        )
-        return
-    theme["features"] = [*features, "navigation.prune"]
-    log.info(
-        f"{pages} pages: journeysite turns on mkdocs-material's navigation.prune, so each page renders "
-        "only the navigation on its path"
-    )
-
-
 def _escape_meta(page: Page) -> None:
     """Escape every front-matter text of every page, entity or not: MkDocs' and mkdocs-material's
     templates (and the search index) print ``title``, ``description``, ``author``, tags and the rest
@@ -354,41 +260,3 @@ def _body_link(context: Context, kind: str, entity_id: str) -> str | None:
     entity = context.handbook.get(kind, entity_id)
     path = context.linker.md_path(entity) if entity else None
     return f"[{markup.md(entity.title)}]({path})" if entity and path else None
-
-
-def _only_entity_pages(item, placed: set[str]) -> bool:
-    """True for an auto-nav section that holds nothing but entity pages (now placed by kind)."""
-    if isinstance(item, Page):
-        return item.file.src_uri in placed
-    children = getattr(item, "children", None) or []
-    return bool(children) and all(_only_entity_pages(c, placed) for c in children)
-
-
-def _leading_pages(items: list) -> list:
-    """The plain pages at the top of the auto nav (the home page first)."""
-    return [item for item in items if isinstance(item, Page)]
-
-
-def _trailing(items: list) -> list:
-    return [item for item in items if not isinstance(item, Page)]
-
-
-def _navigation(items: list) -> Navigation:
-    """A Navigation with parents and previous/next links set, as MkDocs sets them for its own."""
-    pages: list[Page] = []
-
-    def visit(children: list, parent) -> None:
-        for child in children:
-            child.parent = parent
-            if isinstance(child, Page):
-                pages.append(child)
-            elif getattr(child, "children", None):
-                visit(child.children, child)
-
-    visit(items, None)
-    for before, after in zip([None, *pages], [*pages, None], strict=False):
-        if before is not None:
-            before.next_page = after
-        if after is not None:
-            after.previous_page = before
-    return Navigation(items, pages)

@@ -47,10 +47,8 @@ class Review:
 
 def run(project: Project, today: date, within: int) -> Review:
     """Load the handbook and compute the review state of its pages; errors in it do not stop the review."""
-    result = pipeline.run_project(project)
-    found = review.items(
-        result.handbook, project.settings, today, within, review.git_commit_dates(project.docs_dir)
-    )
+    result = pipeline.run_project(project, today, within)
+    found = list(result.review.values())
     notes = [
         f"{display_path(project.docs_dir, d.file)}:{d.line}: skipped, its front matter cannot be read: {d.message}"
         for d in result.errors

@@ -33,19 +33,17 @@ from hypothesis import strategies as st
 
 from journeysite import (
     codeowners,
+    diagrams,
     frontmatter,
     loading,
     pipeline,
-    relations,
     report,
     review,
     review_report,
     schema,
 )
+from journeysite.assemble import assemble
 from journeysite.diagnostics import SEVERITIES
-from journeysite.export import journey_json
-from journeysite.links import Linker
-from journeysite.pages import Context, generated
 from journeysite.pages import entity as entity_page
 from journeysite.pages.diagram import DiagramSet
 from journeysite.plugin import _body_link  # the replacement on_page_markdown makes
@@ -750,24 +748,22 @@ def valid_handbooks(draw) -> dict[str, bytes]:
 @settings(max_examples=min(50 if EXAMPLES < 1000 else 300, EXAMPLES))
 @given(files=valid_handbooks(), directory_urls=st.booleans())
 def test_every_renderer_renders_a_fuzzed_valid_handbook(scratch, files, directory_urls):
-    """The renderers, given a Context built as plugin.on_files builds it, render every page without an
+    """The renderers, given the site the plugin assembles (``assemble``), render every page without an
     exception, and no front-matter text reaches their output unescaped."""
     docs = write_docs(scratch, files)
     settings_ = Settings()
-    result = pipeline.run(docs, settings_)
+    result = pipeline.run(docs, settings_, today=TODAY, git_dates=False)
     assert result.errors == [], [f"{d.file}:{d.line}: {d.message}" for d in result.errors]
     assert_sound(result, files)
     handbook = result.handbook
-    items = review.items(handbook, settings_, TODAY, git_dates={})
-    linker = Linker(directory_urls, {e.key: e.file for e in handbook.all()})
-    for generated_page in GENERATED:
-        linker.src_of[generated_page.name] = generated_page.src_uri
-    context = Context(handbook=handbook, relations=relations.build(handbook), diagnostics=result.diagnostics,
-                      settings=settings_, review={item.file: item for item in items}, today=TODAY, linker=linker,
-                      site_url=None)
-    from journeysite import diagrams
-
-    context.diagrams = DiagramSet(handbook, diagrams.all_diagrams(handbook, context.relations, context.gap_entities), {}, missing_dot=True)
+    built = assemble(
+        result,
+        use_directory_urls=directory_urls,
+        diagrams=lambda context: DiagramSet(
+            handbook, diagrams.all_diagrams(handbook, context.relations, context.gap_entities), {}, missing_dot=True
+        ),
+    )
+    context = built.context
 
     def page_markdown(src_uri: str, markdown: str, entity=None) -> str:
         """What plugin.on_page_markdown makes of an authored page: body links replaced, then an entity's
@@ -776,12 +772,11 @@ def test_every_renderer_renders_a_fuzzed_valid_handbook(scratch, files, director
         markdown = loading.replace_body_refs(markdown, lambda kind, id_: _body_link(at, kind, id_))
         return entity_page.render(at, entity, markdown) if entity is not None else markdown
 
-    outputs = {page.src_uri: generated.render(page, context.at(page.src_uri)) for page in GENERATED}
+    outputs = {page.src_uri: built.files[page.src_uri] for page in GENERATED}
     for entity in handbook.all():
         page = next(p for p in handbook.pages if p.file == entity.file)
         outputs[entity.file] = page_markdown(entity.file, page.body, entity)
-    urls = {key: linker.url(key) or "" for key in linker.src_of}
-    exported = journey_json(handbook, result.diagnostics, context.review, urls, TODAY)
+    exported = built.files["journey.json"]
     assert "<" not in exported
     json.loads(exported)
     for where, output in outputs.items():

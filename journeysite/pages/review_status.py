@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 from collections import Counter
 
 from .. import markup, review
@@ -10,8 +9,8 @@ from ..review import DUE_SOON, NEVER, OK, OVERDUE, STATUS_LABELS, ReviewItem
 from . import Context
 from .parts import admonition, page_link, pill, team_link
 
-# The plugin computes review status with review.items' default window; say the same number here.
-DUE_SOON_DAYS = inspect.signature(review.items).parameters["within"].default
+# The build computes review status with the default window; say the same number here.
+DUE_SOON_DAYS = review.DEFAULT_WITHIN
 _RANK = {OVERDUE: 0, NEVER: 1, DUE_SOON: 2, OK: 3}
 
 
