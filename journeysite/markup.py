@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import html
 import re
-import secrets
 from collections.abc import Iterable
 
+from . import stash
 from .links import Linker
 from .model import Entity
 
@@ -54,14 +54,8 @@ def tag(name: str, content: str, css: str | None = None, **attrs: str) -> str:
     return f"<{name}{cls}{attributes}>{content}</{name}>"
 
 
-# The markers carry a token drawn when journeysite is imported: a page body (a code block showing our
-# markup, say) cannot write one, so only what the renderers generated is stashed.
-_TOKEN = secrets.token_hex(8)
-HTML_OPEN, HTML_CLOSE = f"<!--jsite:html:{_TOKEN}-->", f"<!--/jsite:html:{_TOKEN}-->"
-LISTING_OPEN, LISTING_CLOSE = f"<!--jsite:listing:{_TOKEN}-->", f"<!--/jsite:listing:{_TOKEN}-->"
-STASHED_HTML = re.compile(
-    rf"<!--jsite:(html|listing):{_TOKEN}-->\n(.*?)\n<!--/jsite:\1:{_TOKEN}-->", re.DOTALL
-)
+HTML_OPEN, HTML_CLOSE = stash.MARKERS[stash.HTML]
+LISTING_OPEN, LISTING_CLOSE = stash.MARKERS[stash.LISTING]
 _SENTINELS = (HTML_OPEN, HTML_CLOSE, LISTING_OPEN, LISTING_CLOSE)
 
 

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import itertools
 import logging
 import os
-import re
-import secrets
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -27,6 +24,7 @@ from .pages import Context
 from .pages import entity as entity_page
 from .pages.diagram import DiagramSet
 from .settings import ConfigError, Settings
+from .stash import HTML, LISTING, Stash
 
 log = get_plugin_logger("journeysite")
 
@@ -41,10 +39,6 @@ class _OneLine(logging.Filter):
 
 
 log.logger.addFilter(_OneLine())
-# Placeholders for stashed HTML: "html" blocks return right after Markdown, "listing" blocks only once
-# the search plugin has indexed the page. A token drawn per build keeps authored HTML from matching.
-_PLACEHOLDER = re.compile(r'<div data-jsite-html="([0-9a-f]+-\d+)"></div>')
-_LISTING = re.compile(r'<div data-jsite-listing="([0-9a-f]+-\d+)"></div>')
 
 
 def log_line(d: Diagnostic) -> str:
@@ -73,9 +67,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         self.context: Context | None = None
         self.settings = Settings()
         self.renderer: DotRenderer | None = None
-        self.html: dict[str, str] = {}  # generated HTML kept out of Markdown, by placeholder
-        self.keys = itertools.count()  # placeholders are unique in a build: listings wait for on_page_context
-        self.token = secrets.token_hex(4)
+        self.stash = Stash()  # generated HTML kept out of Markdown, until its phase puts it back
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         # State is reset on every build so `mkdocs serve` rebuilds start clean.
@@ -144,32 +136,21 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         entity = context.handbook.entity_of(page.file.src_uri) if page.file.abs_src_path else None
         if entity is not None:
             markdown = entity_page.render(context, entity, markdown)
-        return markup.STASHED_HTML.sub(self._stash, markdown)
-
-    def _stash(self, match: re.Match[str]) -> str:
-        key = f"{self.token}-{next(self.keys)}"
-        self.html[key] = match.group(2)
-        return f'<div data-jsite-{match.group(1)}="{key}"></div>'
+        return self.stash.stash_marked(markdown)
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if self.context is not None and page.file.abs_src_path and not self.settings.allow_raw_html:
             # What people wrote (raw HTML included) is sanitised; what journeysite generated is still
             # behind its placeholders, and comes back after.
             html = sanitise.page_html(html)
-        if "data-jsite-html" not in html:
-            return html
-        return _PLACEHOLDER.sub(lambda m: self.html.pop(m.group(1), ""), html)
+        return self.stash.restore(HTML, html)
 
     @event_priority(-100)  # after the search plugin indexed the page; before the theme renders it
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav: Navigation):
         content = page.content
         if self.context is None or not content:
             return context
-        if "data-jsite-listing" in content:
-            content = _LISTING.sub(lambda m: self.html.pop(m.group(1), ""), content)
-        if self.context.diagrams is not None:
-            content = self.context.diagrams.fill_slots(content)
-        page.content = content
+        page.content = self.stash.restore(LISTING, content)
         return context
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -219,9 +200,9 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
                 f"Graphviz's `dot` program was not found, so diagrams are shown as their source: "
                 f"{INSTALL_HELP}"
             )
-            return DiagramSet(context.handbook, found, {}, missing_dot=True)
+            return DiagramSet(context.handbook, self.stash, found, {}, missing_dot=True)
         rendered = renderer.start_all({d.name: d.dot for d in found.values()})
-        return DiagramSet(context.handbook, found, rendered)
+        return DiagramSet(context.handbook, self.stash, found, rendered)
 
     def _report(self, diagnostics: list[Diagnostic]) -> None:
         errors = [d for d in diagnostics if d.severity == ERROR]

@@ -49,6 +49,7 @@ from journeysite.pages.diagram import DiagramSet
 from journeysite.plugin import _body_link  # the replacement on_page_markdown makes
 from journeysite.settings import Settings
 from journeysite.site import GENERATED
+from journeysite.stash import Stash
 
 # ---- profiles --------------------------------------------------------------------------------------
 
@@ -760,7 +761,7 @@ def test_every_renderer_renders_a_fuzzed_valid_handbook(scratch, files, director
         result,
         use_directory_urls=directory_urls,
         diagrams=lambda context: DiagramSet(
-            handbook, diagrams.all_diagrams(handbook, context.relations, context.gap_entities), {}, missing_dot=True
+            handbook, Stash(), diagrams.all_diagrams(handbook, context.relations, context.gap_entities), {}, missing_dot=True
         ),
     )
     context = built.context

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import itertools
 import re
-import secrets
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
@@ -14,8 +12,8 @@ from ..dot_render import Rendered, prepare_svg
 from ..links import Linker
 from ..markup import link, listing, text
 from ..model import Entity, Handbook
+from ..stash import LISTING, Stash
 
-_SLOT = re.compile(r'<div class="jsite-diagram-slot" data-jsite-svg="([0-9a-f]+-\d+)"></div>')
 _LINK = re.compile(r'xlink:href="' + re.escape(LINK_SCHEME) + r'([a-z]+:[a-z0-9-]+)"')
 
 
@@ -25,33 +23,19 @@ class DiagramSet:
     reason it has none."""
 
     handbook: Handbook
+    stash: Stash
     diagrams: dict[tuple[str, str | None], Diagram] = field(default_factory=dict)
     rendered: dict[str, Future[Rendered]] = field(default_factory=dict)  # by diagram name
     missing_dot: bool = False
-    slots: dict[str, tuple[Diagram, Linker]] = field(default_factory=dict)  # until the page is written
-    keys: itertools.count = field(default_factory=itertools.count)
-    token: str = field(default_factory=lambda: secrets.token_hex(4))  # authored HTML cannot take a slot
 
     def html(self, kind: str, subject: Entity | None, linker: Linker) -> str:
-        """A slot for the diagram, filled once the search plugin has indexed the page (``fill_slots``):
-        by then ``dot`` has had most of the build to draw it, and Markdown and the search index never
-        parse the SVG."""
+        """A placeholder for the diagram, put back once the search plugin has indexed the page: by then
+        ``dot`` has had most of the build to draw it, and Markdown and the search index never parse the
+        SVG."""
         diagram = self.diagrams.get((kind, subject.id if subject else None))
         if diagram is None:
             return ""
-        slot = f"{self.token}-{next(self.keys)}"
-        self.slots[slot] = (diagram, linker)
-        return listing(f'<div class="jsite-diagram-slot" data-jsite-svg="{slot}"></div>')
-
-    def fill_slots(self, html: str) -> str:
-        """Put each diagram into its slot in a page's HTML, waiting for ``dot`` if it is still drawing."""
-        if "data-jsite-svg" not in html:
-            return html
-        return _SLOT.sub(self._fill, html)
-
-    def _fill(self, match: re.Match[str]) -> str:
-        slot = self.slots.pop(match.group(1), None)
-        return self._figure(*slot) if slot is not None else ""
+        return listing(self.stash.put(LISTING, lambda: self._figure(diagram, linker)))
 
     def result(self, diagram: Diagram) -> Rendered | None:
         future = self.rendered.get(diagram.name)

@@ -1,0 +1,59 @@
+"""Generated HTML kept out of Markdown's way: one placeholder mechanism with one token.
+
+Renderers mark the HTML they generate (``markup.block``); the plugin swaps each marked block for a
+placeholder before Markdown runs, so Python-Markdown and MkDocs do not parse it again, and puts it back
+after. Two phases: ``html`` comes back right after Markdown (it is the page's own text, and indexed);
+``listing`` comes back only once the search plugin has indexed the page (lists of other pages, and
+diagrams, which are drawn by then). The token, drawn when journeysite is imported, appears in every
+marker and placeholder: a page body cannot write one, so only what journeysite generated is replaced.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import secrets
+from collections.abc import Callable
+
+TOKEN = secrets.token_hex(8)
+HTML, LISTING = "html", "listing"
+
+MARKERS = {
+    phase: (f"<!--jsite:{phase}:{TOKEN}-->", f"<!--/jsite:{phase}:{TOKEN}-->") for phase in (HTML, LISTING)
+}
+_MARKED = re.compile(rf"<!--jsite:(html|listing):{TOKEN}-->\n(.*?)\n<!--/jsite:\1:{TOKEN}-->", re.DOTALL)
+_PLACEHOLDER = {
+    phase: re.compile(rf'<div data-jsite-{phase}="{TOKEN}-(\d+)"></div>') for phase in (HTML, LISTING)
+}
+
+Content = str | Callable[[], str]
+
+
+class Stash:
+    """The HTML behind each placeholder of a build, until its phase puts it back."""
+
+    def __init__(self) -> None:
+        self._items: dict[str, Content] = {}
+        self._keys = itertools.count()
+
+    def put(self, phase: str, content: Content) -> str:
+        """A placeholder for ``content`` (or for what a callable returns when it is put back: a diagram
+        that ``dot`` may still be drawing)."""
+        key = str(next(self._keys))
+        self._items[key] = content
+        return f'<div data-jsite-{phase}="{TOKEN}-{key}"></div>'
+
+    def stash_marked(self, markdown: str) -> str:
+        """Markdown with every block ``markup.block`` marked replaced by a placeholder of its phase."""
+        return _MARKED.sub(lambda m: self.put(m.group(1), m.group(2)), markdown)
+
+    def restore(self, phase: str, html: str) -> str:
+        """The HTML with each placeholder of ``phase`` replaced by its content (placeholders inside a
+        content too: a diagram inside a listing)."""
+        if f"data-jsite-{phase}=" not in html:
+            return html
+        return _PLACEHOLDER[phase].sub(lambda m: self.restore(phase, self._take(m.group(1))), html)
+
+    def _take(self, key: str) -> str:
+        content = self._items.pop(key, "")
+        return content() if callable(content) else content
