@@ -334,7 +334,7 @@ def diff_command(config_file: str | None, base: str, head: str) -> None:
     pull-request comment marked with <!-- journeysite-diff --> so a workflow can update it in place.
     """
     from . import model_diff
-    from .gitrepo import git_toplevel
+    from .gitrepo import GitError, git_toplevel
 
     project = _project(config_file)
     root = git_toplevel(project.config_file.parent)
@@ -343,7 +343,7 @@ def diff_command(config_file: str | None, base: str, head: str) -> None:
         sys.exit(EXIT_USAGE)
     try:
         text = model_diff.run(root, project.docs_dir, base, head, project.settings)
-    except model_diff.GitError as exc:
+    except GitError as exc:
         click.echo(f"journeysite: {exc}", err=True)
         sys.exit(EXIT_USAGE)
     click.echo(text, nl=False)

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import os
 import re
-import stat
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import neutral
 from .gitrepo import git_toplevel
 from .model import Entity, Handbook
-from .writing import new_file_mode
+from .writing import replace_file
 
 DEFAULT_PATH = ".github/CODEOWNERS"
 HEADER = (
@@ -119,15 +117,5 @@ def is_current(path: Path, text: str) -> bool | None:
 
 
 def write(path: Path, text: str) -> None:
-    """Write the file atomically (a temporary file, then one rename), creating its folder."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.chmod(temp, stat.S_IMODE(path.stat().st_mode) if path.exists() else new_file_mode())
-        os.replace(temp, path)
-    finally:
-        if os.path.lexists(temp):
-            os.unlink(temp)
+    """Write the file in one step (a temporary file, then one rename), creating its folder."""
+    replace_file(Path(path), text.encode("utf-8"))

@@ -13,6 +13,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .writing import replace_file
+
 ARGS = ("-Tsvg",)
 TIMEOUT = 30.0  # one diagram
 DEADLINE = 60.0  # all of a build's diagrams (the plugin's `dot_deadline`)
@@ -73,13 +75,6 @@ class DotRenderer:
             version = "unknown"
         self._write(record, json.dumps({"identity": identity, "version": version}))
         return version
-
-    def render_all(self, sources: dict[str, str]) -> dict[str, Rendered]:
-        """Render every DOT source (name → DOT) and wait for them all."""
-        try:
-            return {name: future.result() for name, future in self.start_all(sources).items()}
-        finally:
-            self.close()
 
     def start_all(self, sources: dict[str, str]) -> dict[str, Future[Rendered]]:
         """Start rendering every DOT source (name → DOT): cache hits are done at once, misses run in the
@@ -179,10 +174,7 @@ class DotRenderer:
 
     def _write(self, path: Path, content: str) -> None:
         try:
-            self.cache_dir.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_text(content, encoding="utf-8")
-            temporary.replace(path)
+            replace_file(path, content.encode("utf-8"))
         except OSError:
             pass  # a read-only cache only costs speed
 

@@ -1,23 +1,34 @@
-"""Git: where the repository that holds the handbook starts."""
+"""Git: the one way journeysite runs it (where the repository starts, commit dates, revisions)."""
 
 from __future__ import annotations
 
 import subprocess
 from pathlib import Path
 
+TIMEOUT = 60  # seconds; git answers these in milliseconds on any real handbook
+
+
+class GitError(Exception):
+    """git is missing, could not run, or refused; the message says which."""
+
+
+def git(args: list[str], cwd: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    """Run ``git ARGS`` in ``cwd`` (bytes in and out); raise GitError when it cannot run at all."""
+    try:
+        return subprocess.run(
+            ["git", *args], cwd=cwd, input=stdin, capture_output=True, timeout=TIMEOUT, check=False
+        )
+    except FileNotFoundError:
+        raise GitError("git is not installed, or not on PATH") from None
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise GitError(f"git could not run: {exc}") from None
+
 
 def git_toplevel(folder: Path) -> Path | None:
     """The root of the git working tree that holds ``folder``; None outside git (or without git)."""
     try:
-        top = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"],
-            cwd=folder,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-            timeout=30,
-        )
-    except (OSError, subprocess.SubprocessError):
+        top = git(["rev-parse", "--show-toplevel"], folder)
+    except GitError:
         return None
-    return Path(top.stdout.strip()).resolve() if top.returncode == 0 and top.stdout.strip() else None
+    path = top.stdout.decode("utf-8", "replace").strip()
+    return Path(path).resolve() if top.returncode == 0 and path else None

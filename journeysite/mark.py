@@ -5,8 +5,6 @@ from __future__ import annotations
 import bisect
 import os
 import re
-import stat
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -14,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from . import frontmatter
+from .writing import Changed, replace_file
 
 BOM = b"\xef\xbb\xbf"
 _LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r|$)")
@@ -47,7 +46,12 @@ def mark(path: Path, docs_dir: Path, today: date) -> Marked:
         raise NotMarkable("is not UTF-8 text: save it with UTF-8 encoding") from None
     new_text, previous = set_reviewed(text, today.isoformat())
     if new_text != text:
-        _write_atomically(target, (BOM if bom else b"") + new_text.encode("utf-8"), expected=data)
+        try:
+            replace_file(target, (BOM if bom else b"") + new_text.encode("utf-8"), expected=data)
+        except Changed:
+            raise NotMarkable(
+                "changed while it was being marked (someone saved it): run the command again"
+            ) from None
     return Marked(path, None if previous is None else " ".join(previous.split()))
 
 
@@ -160,22 +164,3 @@ def _check_edit(new_text: str, meta: dict, value: str) -> None:
         raise NotMarkable(
             f"has front matter written in a way this command cannot edit safely: set `reviewed: {value}` by hand"
         )
-
-
-def _write_atomically(target: Path, data: bytes, expected: bytes) -> None:
-    """Replace ``target`` with ``data`` in one step, keeping its permissions (a temporary file + rename),
-    unless the file no longer holds ``expected`` (what was read): an edit saved meanwhile is never lost."""
-    mode = stat.S_IMODE(target.stat().st_mode)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, mode)
-        if target.read_bytes() != expected:
-            raise NotMarkable("changed while it was being marked (someone saved it): run the command again")
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -13,6 +12,7 @@ from typing import Any
 from . import pipeline, schema
 from .diagnostics import ERROR, Diagnostic
 from .gaps import GAP_CODES
+from .gitrepo import GitError, git
 from .markup import md as _markup_md
 from .model import SLUG_RE, Entity, Handbook
 from .report import plural
@@ -23,7 +23,6 @@ MISSING: Any = object()  # a field the page does not set
 _SEPARATE = {"owner", "raci"}  # reported in their own sections, not among field changes
 RACI_ROLES = ("responsible", "consulted", "informed")
 _LONG = 80
-_GIT_TIMEOUT = 60
 
 
 def md(value: object) -> str:
@@ -31,29 +30,11 @@ def md(value: object) -> str:
     return _markup_md(value).replace("~", "\\~")
 
 
-class GitError(Exception):
-    """git cannot give what is needed: not a repository, an unknown revision, git missing."""
-
-
-# --- git ------------------------------------------------------------------------------------------
-
-
-def _git(args: list[str], cwd: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    try:
-        return subprocess.run(
-            ["git", *args], cwd=cwd, input=stdin, capture_output=True, timeout=_GIT_TIMEOUT, check=False
-        )
-    except FileNotFoundError:
-        raise GitError("git is not installed, or not on PATH") from None
-    except (OSError, subprocess.SubprocessError) as exc:
-        raise GitError(f"git could not run: {exc}") from None
-
-
 def resolve_revision(root: Path, revision: str) -> str:
     """The commit id ``revision`` names; raise GitError when it names none."""
     if not revision or revision.startswith("-"):
         raise GitError(f"`{revision}` is not a git revision")
-    done = _git(["rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"], root)
+    done = git(["rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"], root)
     commit = done.stdout.decode("ascii", "replace").strip()
     if done.returncode != 0 or not commit:
         raise GitError(f"`{revision}` is not a commit of the repository at {root}")
@@ -62,7 +43,7 @@ def resolve_revision(root: Path, revision: str) -> str:
 
 def extract(root: Path, commit: str, folder: str, dest: Path) -> int:
     """Write the Markdown files under ``folder`` (relative to ``root``) at ``commit`` into ``dest``; return how many."""
-    listing = _git(["ls-tree", "-r", "-z", commit, "--", folder], root)
+    listing = git(["ls-tree", "-r", "-z", commit, "--", folder], root)
     if listing.returncode != 0:
         raise GitError(f"git ls-tree failed: {listing.stderr.decode('utf-8', 'replace').strip()}")
     prefix = "" if folder in ("", ".") else folder.rstrip("/") + "/"
@@ -83,7 +64,7 @@ def extract(root: Path, commit: str, folder: str, dest: Path) -> int:
             wanted.append((oid, path[len(prefix) :]))
     if not wanted:
         return 0
-    batch = _git(["cat-file", "--batch"], root, stdin="".join(f"{oid}\n" for oid, _ in wanted).encode())
+    batch = git(["cat-file", "--batch"], root, stdin="".join(f"{oid}\n" for oid, _ in wanted).encode())
     if batch.returncode != 0:
         raise GitError(f"git cat-file failed: {batch.stderr.decode('utf-8', 'replace').strip()}")
     data, offset = batch.stdout, 0

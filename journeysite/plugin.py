@@ -63,7 +63,6 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         self._reset()
 
     def _reset(self) -> None:
-        self.result: pipeline.Result | None = None
         self.context: Context | None = None
         self.settings = Settings()
         self.renderer: DotRenderer | None = None
@@ -89,7 +88,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         docs_dir = Path(config.docs_dir)
         pages = [f for f in files.documentation_pages() if f.abs_src_path]
         others = [f for f in files if f.abs_src_path and not f.is_documentation_page()]
-        self.result = result = pipeline.run(
+        result = pipeline.run(
             docs_dir, self.settings, [f.src_uri for f in pages], [f.src_uri for f in others], build_date()
         )
         for file in [*pages, *others]:  # never published, even by a `mkdocs serve` that goes on

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 from . import dates
 from .diagnostics import WARNING, Diagnostic, error
-from .gitrepo import git_toplevel
+from .gitrepo import GitError, git, git_toplevel
 from .model import Handbook
 from .settings import Settings
 
@@ -113,32 +112,18 @@ def git_commit_dates(docs_dir: Path) -> dict[str, date]:
         return {}
     try:
         # quotePath off: git would otherwise print non-ASCII file names as "caf\303\251.md"
-        log = subprocess.run(
-            [
-                "git",
-                "-c",
-                "core.quotePath=false",
-                "log",
-                "--format=%x00%cs",
-                "--name-only",
-                "--relative",
-                "--",
-                ".",
-            ],
-            cwd=docs_dir,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-            timeout=60,
+        done = git(
+            ["-c", "core.quotePath=false", "log", "--format=%x00%cs", "--name-only", "--relative", "--", "."],
+            docs_dir,
         )
-    except (OSError, subprocess.SubprocessError):
+    except GitError:
         return {}
-    if log.returncode != 0:
+    log = done.stdout.decode("utf-8", "replace")
+    if done.returncode != 0:
         return {}
     found: dict[str, date] = {}
     current: date | None = None
-    for line in log.stdout.splitlines():
+    for line in log.splitlines():
         if line.startswith("\x00"):
             current = dates.parse_date(line[1:].strip())
         elif line.strip() and current is not None:

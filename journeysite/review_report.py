@@ -21,7 +21,6 @@ from .report import display_path, plural
 from .review import DUE_SOON, NEVER, OVERDUE, ReviewItem
 from .settings import Project
 
-FORMATS = ("text", "markdown", "json")
 # GitHub refuses an issue body over 65,536 characters; what does not fit is counted, not listed.
 MAX_MARKDOWN = 60_000
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 import textwrap
 from collections import Counter
 from dataclasses import dataclass, field
@@ -16,7 +14,7 @@ import yaml
 from . import neutral, schema
 from .diagnostics import did_you_mean
 from .model import SLUG_RE, Entity, Handbook
-from .writing import new_file_mode
+from .writing import Exists, create_file
 
 # Exit statuses the command line uses for each refusal (SPEC §5).
 EXISTS, USAGE = 1, 2
@@ -366,33 +364,14 @@ def write_new(docs_dir: Path, page: NewPage) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     if not _inside(path.parent, root):
         raise ScaffoldError(f"{page.file} would be written outside the docs folder {root}", EXISTS)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(page.text)
-        os.chmod(temp, new_file_mode())
-        _place(Path(temp), path)
-    finally:
-        if os.path.lexists(temp):
-            os.unlink(temp)
+        create_file(path, page.text.encode("utf-8"))
+    except Exists:
+        raise ScaffoldError(
+            f"{path} already exists; journeysite new never overwrites a page", EXISTS
+        ) from None
     return path
 
 
 def _inside(folder: Path, root: Path) -> bool:
     return folder.resolve().is_relative_to(root)
-
-
-def _place(temp: Path, path: Path) -> None:
-    """Move ``temp`` to ``path`` in one step, failing (not replacing) when ``path`` appeared meanwhile."""
-    try:
-        os.link(temp, path)  # atomic and refuses an existing target
-    except FileExistsError:
-        raise ScaffoldError(
-            f"{path} already exists; journeysite new never overwrites a page", EXISTS
-        ) from None
-    except OSError:  # a file system without hard links
-        if path.exists():
-            raise ScaffoldError(
-                f"{path} already exists; journeysite new never overwrites a page", EXISTS
-            ) from None
-        os.replace(temp, path)

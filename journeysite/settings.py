@@ -74,7 +74,6 @@ class Project:
     docs_dir: Path
     site_url: str | None = None
     repo_url: str | None = None
-    edit_uri: str | None = None
     use_directory_urls: bool = True
     settings: Settings = field(default_factory=Settings)
     plugin_listed: bool = True
@@ -126,7 +125,6 @@ def read_config(config_file: str | os.PathLike[str] | None = None) -> Project:
         docs_dir=docs_path,
         site_url=_string(config.get("site_url")),
         repo_url=_string(config.get("repo_url")),
-        edit_uri=_string(config.get("edit_uri")),
         use_directory_urls=config.get("use_directory_urls", True) is not False,
         settings=settings,
         plugin_listed=listed,

@@ -1,13 +1,72 @@
-"""Writing files the way a person's editor would: the mode a new file gets from the umask."""
+"""Writing files without losing anything: a temporary file beside the target, then one rename.
+
+Nothing journeysite writes is ever half-written, a new file gets the mode the umask gives (not
+``mkstemp``'s 0600), a replaced file keeps its mode, and an edit saved meanwhile is never overwritten.
+"""
 
 from __future__ import annotations
 
 import os
+import stat
+import tempfile
+from pathlib import Path
+
+
+class Changed(Exception):
+    """The file no longer holds what was read from it: someone saved it meanwhile."""
+
+
+class Exists(Exception):
+    """The file appeared meanwhile, and a new file never replaces one."""
 
 
 def new_file_mode() -> int:
-    """The mode ``open()`` gives a new file here (0644 under the usual umask). ``tempfile.mkstemp``
-    makes 0600, which would hide a new page or CODEOWNERS from the web server, CI or colleagues."""
+    """The mode ``open()`` gives a new file here (0644 under the usual umask)."""
     mask = os.umask(0o022)
     os.umask(mask)
     return 0o666 & ~mask
+
+
+def replace_file(path: Path, data: bytes, expected: bytes | None = None) -> None:
+    """Write ``data`` to ``path`` in one step, creating its folder; with ``expected``, only if the file
+    still holds exactly that (else raise Changed, writing nothing)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else new_file_mode()
+    temporary = _temporary(path, data, mode)
+    try:
+        if expected is not None and path.read_bytes() != expected:
+            raise Changed(f"{path} changed while journeysite was writing it")
+        os.replace(temporary, path)
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+
+
+def create_file(path: Path, data: bytes) -> None:
+    """Write a new file at ``path`` in one step; raise Exists (writing nothing) when there is one."""
+    temporary = _temporary(path, data, new_file_mode())
+    try:
+        try:
+            os.link(temporary, path)  # atomic, and refuses an existing target
+        except FileExistsError:
+            raise Exists(str(path)) from None
+        except OSError:  # a file system without hard links
+            if path.exists():
+                raise Exists(str(path)) from None
+            os.replace(temporary, path)
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+
+
+def _temporary(path: Path, data: bytes, mode: int) -> str:
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, mode)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return temporary

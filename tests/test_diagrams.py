@@ -161,6 +161,14 @@ def handbook_of(tmp_path: Path, files: dict[str, str]):
     return result.handbook, relations.build(result.handbook)
 
 
+def render_all(renderer: DotRenderer, sources: dict[str, str]):
+    """Render every DOT source as a build does (start them all, then wait), by name."""
+    try:
+        return {name: future.result() for name, future in renderer.start_all(sources).items()}
+    finally:
+        renderer.close()
+
+
 def reported_gaps(handbook) -> frozenset[str]:
     """What the gap analysis reports at the default settings (``gaps: warn``)."""
     return gaps.missing_handoffs(pipeline.gap_findings(handbook, Settings()))
@@ -549,7 +557,7 @@ def test_every_diagram_of_the_shipped_handbook_renders_with_the_real_dot(tmp_pat
         [t for t in handbook.of_kind("team") if t.active])
     assert len(found) == expected
     renderer = DotRenderer(tmp_path / "cache", dot=dot)
-    rendered = renderer.render_all({d.name: d.dot for d in found.values()})
+    rendered = render_all(renderer, {d.name: d.dot for d in found.values()})
     failures = {name: r.error for name, r in rendered.items() if r.svg is None}
     assert failures == {}
     assert renderer.runs == len(found) + 1  # each diagram in its own process, plus `dot -V`
@@ -562,7 +570,7 @@ def test_every_diagram_of_the_shipped_handbook_renders_with_the_real_dot(tmp_pat
         assert {n.find(f"{SVG_NS}title").text for n in nodes} == declared, diagram.name
     # Rendered again from the cache: no dot at all.
     again = DotRenderer(tmp_path / "cache", dot=dot)
-    assert all(r.from_cache for r in again.render_all({d.name: d.dot for d in found.values()}).values())
+    assert all(r.from_cache for r in render_all(again, {d.name: d.dot for d in found.values()}).values())
     assert again.runs == 0
 
 
@@ -788,7 +796,7 @@ def test_a_hanging_dot_times_out_with_an_error(tmp_path):
     sleeper = executable(tmp_path / "bin" / "dot", "#!/bin/sh\nexec sleep 60\n")
     renderer = DotRenderer(tmp_path / "cache", dot=str(sleeper), timeout=1)
     start = time.monotonic()
-    rendered = renderer.render_all({"journey": "digraph journey { a -> b }"})
+    rendered = render_all(renderer, {"journey": "digraph journey { a -> b }"})
     elapsed = time.monotonic() - start
     error = rendered["journey"].error
     assert rendered["journey"].svg is None and error, rendered
@@ -799,7 +807,7 @@ def test_a_hanging_dot_times_out_with_an_error(tmp_path):
 
 def test_dot_output_that_is_not_svg_is_an_error(tmp_path):
     liar = executable(tmp_path / "bin" / "dot", "#!/bin/sh\ncat > /dev/null\necho 'not a picture'\n")
-    rendered = DotRenderer(tmp_path / "cache", dot=str(liar)).render_all({"journey": "digraph journey { a }"})
+    rendered = render_all(DotRenderer(tmp_path / "cache", dot=str(liar)), {"journey": "digraph journey { a }"})
     assert rendered["journey"].svg is None and "dot failed" in (rendered["journey"].error or "")
 
 
@@ -839,7 +847,7 @@ def hostile(tmp_path_factory) -> dict:
     result = pipeline.run(docs)
     assert result.errors == []
     found = diagrams.all_diagrams(result.handbook, relations.build(result.handbook), result.gap_entities)
-    rendered = DotRenderer(base / "cache", dot=dot).render_all({d.name: d.dot for d in found.values()})
+    rendered = render_all(DotRenderer(base / "cache", dot=dot), {d.name: d.dot for d in found.values()})
     return {"diagrams": found, "rendered": rendered}
 
 

@@ -613,14 +613,14 @@ def test_mark_accepts_a_tab_after_a_colon(project):
 def test_mark_never_overwrites_an_edit_saved_while_it_worked(project):
     """`review --mark` reads the page, edits it, and replaces it with a rename: if someone saved the page
     in between, the rename would lose their edit. The write checks the file still holds what was read."""
-    from journeysite import mark
+    from journeysite import writing
 
     hb = project()
     page = hb.write("teams/support.md", "---\nkind: team\ntitle: Support\n---\n")
     read = page.read_bytes()
     page.write_text("---\nkind: team\ntitle: Support desk\n---\n", encoding="utf-8")  # saved meanwhile
-    with pytest.raises(mark.NotMarkable, match="changed while it was being marked"):
-        mark._write_atomically(page, read.replace(b"---\n\n", b"reviewed: 2026-12-01\n---\n"), expected=read)
+    with pytest.raises(writing.Changed):
+        writing.replace_file(page, read.replace(b"---\n", b"reviewed: 2026-12-01\n---\n"), expected=read)
     assert "Support desk" in page.read_text(encoding="utf-8")
     assert [p.name for p in page.parent.iterdir()] == ["support.md"]  # no temporary file left
 
