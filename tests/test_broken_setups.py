@@ -263,14 +263,14 @@ def test_a_config_file_option_naming_a_folder_is_a_usage_error(tmp_path):
 
 def test_new_in_a_docs_folder_it_cannot_write_to_explains_in_one_line(tmp_path, monkeypatch):
     """A read-only or full docs folder (simulated: root can write anywhere) is reported, not a traceback."""
-    import journeysite.scaffold as scaffold
+    import journeysite.writing as writing
 
     root = make(tmp_path / "p", SETUPS["plain-pages-only"])
 
     def refuse(*_args, **_kwargs):
         raise PermissionError(13, "Permission denied", str(root / "docs" / "teams"))
 
-    monkeypatch.setattr(scaffold.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(writing.tempfile, "mkstemp", refuse)
     run = journeysite(root, "new", "team", "ops")
     assert run.exit_code in (1, 2)
     lines = run.stderr.strip().splitlines()
@@ -280,7 +280,7 @@ def test_new_in_a_docs_folder_it_cannot_write_to_explains_in_one_line(tmp_path, 
 
 
 def test_mark_in_a_docs_folder_it_cannot_write_to_explains_in_one_line(tmp_path, monkeypatch):
-    import journeysite.mark as marking
+    import journeysite.writing as writing
 
     root = make(tmp_path / "p", SETUPS["valid-handbook"])
     page = root / "docs" / "stages" / "use.md"
@@ -289,7 +289,7 @@ def test_mark_in_a_docs_folder_it_cannot_write_to_explains_in_one_line(tmp_path,
     def refuse(*_args, **_kwargs):
         raise PermissionError(13, "Permission denied", str(page.parent))
 
-    monkeypatch.setattr(marking.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(writing.tempfile, "mkstemp", refuse)
     run = journeysite(root, "review", "--mark", "docs/stages/use.md", "--today", "2026-11-22")
     assert run.exit_code == 1
     lines = run.stderr.strip().splitlines()
