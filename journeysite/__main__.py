@@ -1,5 +1,5 @@
 """``python -m journeysite``: the same as the ``journeysite`` command."""
 
-from .cli import main
+from journeysite.cli import main
 
 main(prog_name="journeysite")

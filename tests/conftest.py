@@ -15,8 +15,8 @@ import yaml
 from browser_support import CHROMIUM, require_chromium
 from click.testing import CliRunner
 
-from journeysite import frontmatter
 from journeysite.cli import main as cli_main
+from journeysite.core.reading import frontmatter
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

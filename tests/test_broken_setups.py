@@ -263,7 +263,7 @@ def test_a_config_file_option_naming_a_folder_is_a_usage_error(tmp_path):
 
 def test_new_in_a_docs_folder_it_cannot_write_to_explains_in_one_line(tmp_path, monkeypatch):
     """A read-only or full docs folder (simulated: root can write anywhere) is reported, not a traceback."""
-    import journeysite.writing as writing
+    import journeysite.core.writing as writing
 
     root = make(tmp_path / "p", SETUPS["plain-pages-only"])
 
@@ -280,7 +280,7 @@ def test_new_in_a_docs_folder_it_cannot_write_to_explains_in_one_line(tmp_path, 
 
 
 def test_mark_in_a_docs_folder_it_cannot_write_to_explains_in_one_line(tmp_path, monkeypatch):
-    import journeysite.writing as writing
+    import journeysite.core.writing as writing
 
     root = make(tmp_path / "p", SETUPS["valid-handbook"])
     page = root / "docs" / "stages" / "use.md"

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 from conftest import invoke_cli
 
-from journeysite import codeowners
+from journeysite.cli import codeowners
 
 HEADER = codeowners.HEADER
 

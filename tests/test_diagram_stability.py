@@ -9,7 +9,8 @@ import sys
 
 SCRIPT = """
 import sys
-from journeysite import diagrams, pipeline, relations
+from journeysite.core import pipeline, relations
+from journeysite.render.diagrams import dot as diagrams
 diagrams.MAX_MILESTONES = 3
 result = pipeline.run(sys.argv[1])
 for key, diagram in sorted(diagrams.all_diagrams(result.handbook, relations.build(result.handbook), result.gap_entities).items(),

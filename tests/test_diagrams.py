@@ -36,9 +36,11 @@ from browser_support import (
     write_tree,
 )
 
-from journeysite import diagrams, gaps, pipeline, relations
-from journeysite.dot_render import DotRenderer
-from journeysite.settings import Settings
+from journeysite.core import pipeline, relations
+from journeysite.core.analysis import gaps
+from journeysite.core.settings import Settings
+from journeysite.render.diagrams import dot as diagrams
+from journeysite.render.diagrams.drawing import DotRenderer
 
 REAL_DOT = shutil.which("dot")
 GAP_COLOUR = "#d32f2f"

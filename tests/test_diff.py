@@ -8,7 +8,7 @@ import subprocess
 import pytest
 from conftest import invoke_cli
 
-from journeysite.gitrepo import git_toplevel
+from journeysite.core.gitrepo import git_toplevel
 
 TEAMS = {
     "teams/customer-success.md": "---\nkind: team\ntitle: Customer Success\n---\n",

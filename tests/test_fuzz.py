@@ -31,25 +31,19 @@ import yaml
 from hypothesis import HealthCheck, Phase, assume, given, note, settings
 from hypothesis import strategies as st
 
-from journeysite import (
-    codeowners,
-    diagrams,
-    frontmatter,
-    loading,
-    pipeline,
-    report,
-    review,
-    review_report,
-    schema,
-)
-from journeysite.assemble import assemble
-from journeysite.diagnostics import SEVERITIES
-from journeysite.pages import entity as entity_page
-from journeysite.pages.diagram import DiagramSet
-from journeysite.plugin import _body_link  # the replacement on_page_markdown makes
-from journeysite.settings import Settings
-from journeysite.site import GENERATED
-from journeysite.stash import Stash
+from journeysite.cli import codeowners, report, review_report
+from journeysite.core import pipeline, schema
+from journeysite.core.analysis import review
+from journeysite.core.diagnostics import SEVERITIES
+from journeysite.core.reading import frontmatter, loading
+from journeysite.core.settings import Settings
+from journeysite.plugin import _body_link
+from journeysite.render.assemble import assemble
+from journeysite.render.diagrams import dot as diagrams
+from journeysite.render.diagrams.inline import DiagramSet
+from journeysite.render.pages import entity as entity_page
+from journeysite.render.site import GENERATED
+from journeysite.render.stash import Stash
 
 # ---- profiles --------------------------------------------------------------------------------------
 

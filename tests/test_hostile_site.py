@@ -45,8 +45,9 @@ from browser_support import (
 )
 from conftest import cli_runner
 
-from journeysite import frontmatter, pipeline
 from journeysite.cli import main as cli_main
+from journeysite.core import pipeline
+from journeysite.core.reading import frontmatter
 
 BIN = Path(sys.executable).parent
 JOURNEYSITE = str(BIN / "journeysite")

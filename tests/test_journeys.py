@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from journeysite import pipeline
+from journeysite.core import pipeline
 
 
 def entity(project, kind: str, id: str, **fields) -> Path:

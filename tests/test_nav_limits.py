@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from journeysite import pipeline, relations, site
+from journeysite.core import pipeline, relations
+from journeysite.render import site
 
 
 def _largest_list(plan) -> int:

@@ -8,8 +8,10 @@ import pytest
 import yaml
 from conftest import cli_runner, invoke_cli
 
-from journeysite import frontmatter, scaffold, schema
 from journeysite.cli import main as cli_main
+from journeysite.cli import new as scaffold
+from journeysite.core import schema
+from journeysite.core.reading import frontmatter
 
 TEAMS = {
     "teams/customer-success.md": "---\nkind: team\ntitle: Customer Success\ngithub: ['@acme/cs']\n---\n",

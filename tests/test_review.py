@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import CheckRun, invoke_cli
 
-from journeysite.dates import Duration, parse_duration
+from journeysite.core.analysis.dates import Duration, parse_duration
 
 TODAY = "2026-06-15"
 

@@ -17,7 +17,7 @@ from browser_support import (
     write_handbook,
 )
 
-from journeysite import site
+from journeysite.render import site
 
 GENERATED_TITLES = ["Journey overview", "Playbook grid", "RACI matrix", "Handoff gaps", "Review status"]
 STAGE_TITLES = ["Purchase", "Onboarding & implementation", "Adoption"]
@@ -229,7 +229,7 @@ def test_a_small_handbook_keeps_the_whole_navigation_on_every_page(auto_site):
 def test_pruning_keeps_the_users_own_features(tmp_path, features, expected):
     from mkdocs.config import load_config
 
-    from journeysite.nav import _prune_navigation
+    from journeysite.plugin.nav import _prune_navigation
 
     (tmp_path / "docs").mkdir()
     (tmp_path / "mkdocs.yml").write_text(f"site_name: t\ntheme:\n  name: material\n  features: {features}\n")

@@ -613,7 +613,7 @@ def test_mark_accepts_a_tab_after_a_colon(project):
 def test_mark_never_overwrites_an_edit_saved_while_it_worked(project):
     """`review --mark` reads the page, edits it, and replaces it with a rename: if someone saved the page
     in between, the rename would lose their edit. The write checks the file still holds what was read."""
-    from journeysite import writing
+    from journeysite.core import writing
 
     hb = project()
     page = hb.write("teams/support.md", "---\nkind: team\ntitle: Support\n---\n")

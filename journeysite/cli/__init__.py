@@ -1,0 +1,352 @@
+"""The command line: ``journeysite check``, ``schema`` … — a thin door onto the pipeline."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from journeysite.cli import report
+from journeysite.core import neutral, pipeline, schema
+from journeysite.core.diagnostics import ERROR, WARNING
+from journeysite.core.settings import ConfigError, Project, read_config
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+_COLOURS = {"error": "red", "warning": "yellow", "info": "cyan", "file": None}
+
+config_option = click.option(
+    "-f",
+    "--config-file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="The MkDocs configuration file (default: mkdocs.yml in the current folder).",
+)
+
+
+def _project(config_file: str | None) -> Project:
+    try:
+        project = read_config(config_file)
+    except ConfigError as exc:
+        click.echo(f"journeysite: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    if not project.plugin_listed:
+        click.echo(
+            f"journeysite: note: {project.config_file.name} does not list the journeysite plugin; "
+            "using its default settings",
+            err=True,
+        )
+    return project
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="journeysite")
+def main() -> None:
+    """Check, review and scaffold a journeysite customer-success handbook."""
+
+
+@main.command()
+@config_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools, github for PR annotations.",
+)
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too, like `mkdocs build --strict`.")
+def check(config_file: str | None, fmt: str, strict: bool) -> None:
+    """Validate every page and report problems, without building the site."""
+    project = _project(config_file)
+    result = pipeline.run_project(project)
+    diagnostics = result.diagnostics
+    if fmt == "json":
+        click.echo(report.as_json(diagnostics, result.handbook))
+    elif fmt == "github":
+        output = report.github(diagnostics, project.docs_dir)
+        if output:
+            click.echo(output)
+    else:
+        colour = sys.stdout.isatty()
+
+        def style(text: str, kind: str) -> str:
+            if not colour:
+                return text
+            return click.style(text, fg=_COLOURS.get(kind), bold=kind == "file")
+
+        click.echo(report.text(diagnostics, len(result.handbook.pages), project.docs_dir, style))
+    failing = {ERROR, WARNING} if strict else {ERROR}
+    sys.exit(EXIT_PROBLEMS if any(d.severity in failing for d in diagnostics) else EXIT_OK)
+
+
+@main.command("schema")
+@click.argument("kind", required=False, type=click.Choice(schema.KINDS))
+def schema_command(kind: str | None) -> None:
+    """Print the JSON Schema of a page KIND (or of every kind) for editors."""
+    document = schema.bundled(kind) if kind else schema.bundled_all()
+    click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+
+
+_REVIEW_COLOURS = {"overdue": "red", "never": "magenta", "due-soon": "yellow"}
+
+
+@main.command("review")
+@config_option
+@click.option("--today", "today_text", metavar="YYYY-MM-DD", help="Review as of this day (default: today).")
+@click.option(
+    "--within",
+    type=click.IntRange(min=0),
+    default=30,
+    show_default=True,
+    metavar="DAYS",
+    help="Also list pages whose review falls due within DAYS.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, markdown for an issue opened by scheduled CI, json for tools.",
+)
+@click.option("--fail-on-overdue", is_flag=True, help="Exit 1 when any page is overdue.")
+@click.option("--mark", is_flag=True, help="Record a review: set `reviewed:` to today in each PATH.")
+@click.argument("paths", nargs=-1, metavar="[PATH]...", type=click.Path())
+@click.pass_context
+def review_command(
+    ctx: click.Context,
+    config_file: str | None,
+    today_text: str | None,
+    within: int,
+    fmt: str,
+    fail_on_overdue: bool,
+    mark: bool,
+    paths: tuple[str, ...],
+) -> None:
+    """List the pages due for review, by owner team; or, with --mark, record that PATH pages were reviewed."""
+    # imported here, not at the top: only this command needs them
+    from datetime import date
+    from pathlib import Path
+
+    from click.core import ParameterSource
+
+    from journeysite.cli import mark as marking
+    from journeysite.cli import review_report
+    from journeysite.core.analysis import dates
+
+    today = dates.parse_date(today_text) if today_text is not None else date.today()
+    if today is None:
+        raise click.BadParameter(
+            f"{today_text!r} is not a date: write it as YYYY-MM-DD", param_hint="'--today'"
+        )
+    if mark:
+        options = {"within": "--within", "fmt": "--format", "fail_on_overdue": "--fail-on-overdue"}
+        given = [
+            flag
+            for name, flag in options.items()
+            if ctx.get_parameter_source(name) is not ParameterSource.DEFAULT
+        ]
+        if given:
+            raise click.UsageError(f"--mark takes only PATHs, --today and -f, not {', '.join(given)}")
+        if not paths:
+            raise click.UsageError(
+                "--mark needs the path of at least one page, e.g. review --mark content/x.md"
+            )
+        project = _project(config_file)
+        failed = False
+        for path in paths:
+            try:
+                marked = marking.mark(Path(path), project.docs_dir, today)
+            except (marking.NotMarkable, OSError) as exc:
+                reason = exc if isinstance(exc, marking.NotMarkable) else f"cannot be written: {exc}"
+                click.echo(f"journeysite: {path}: {reason}", err=True)
+                failed = True
+                continue
+            was = (
+                "added `reviewed:`"
+                if marked.previous is None
+                else f"was {marked.previous.strip() or 'empty'}"
+            )
+            click.echo(f"{path}: reviewed {today.isoformat()} ({was})")
+        sys.exit(EXIT_PROBLEMS if failed else EXIT_OK)
+    if paths:
+        raise click.UsageError(f"got {paths[0]!r}: PATH arguments are only for --mark (review --mark PATH…)")
+    project = _project(config_file)
+    result = review_report.run(project, today, within)
+    for note in result.notes:
+        click.echo(f"journeysite: note: {note}", err=True)
+    if fmt == "json":
+        click.echo(review_report.as_json(result))
+    elif fmt == "markdown":
+        try:
+            links = review_report.links_for(project)
+        except ConfigError as exc:
+            click.echo(f"journeysite: {exc}", err=True)
+            sys.exit(EXIT_USAGE)
+        click.echo(review_report.markdown(result, links).rstrip("\n"))
+    else:
+        colour = sys.stdout.isatty()
+
+        def style(text: str, kind: str) -> str:
+            if not colour:
+                return text
+            return click.style(text, fg=_REVIEW_COLOURS.get(kind), bold=kind == "team")
+
+        click.echo(review_report.text(result, project.docs_dir, style))
+    sys.exit(EXIT_PROBLEMS if fail_on_overdue and result.overdue else EXIT_OK)
+
+
+@main.command("new")
+@config_option
+@click.argument("kind")
+@click.argument("entity_id", metavar="ID")
+@click.option(
+    "--title", default=None, help="The page title (default: the id made readable, go-live → Go live)."
+)
+@click.option(
+    "--owner", default=None, help="The id of the owning team (default: a placeholder check reports)."
+)
+def new_command(
+    config_file: str | None, kind: str, entity_id: str, title: str | None, owner: str | None
+) -> None:
+    """Write a new page of KIND with id ID where that kind's pages live; never overwrites.
+
+    KIND is one of: mission, team, segment, stage, milestone, playbook, handoff, metric. The page
+    has the kind's required fields (placeholders marked TODO), its optional fields as comments and
+    an outline to write in. The path written is printed.
+    """
+    from journeysite.cli import new as scaffold
+
+    try:
+        scaffold.check_arguments(kind, entity_id, owner)
+    except scaffold.ScaffoldError as exc:
+        click.echo(f"journeysite: {exc}", err=True)
+        sys.exit(exc.status)
+    project = _project(config_file)
+    result = pipeline.run_project(project)
+    try:
+        page = scaffold.plan(
+            result.handbook, kind, entity_id, title, owner, review_every=project.settings.review_every
+        )
+        path = scaffold.write_new(project.docs_dir, page)
+    except scaffold.ScaffoldError as exc:
+        click.echo(f"journeysite: {exc}", err=True)
+        sys.exit(exc.status)
+    except OSError as exc:
+        click.echo(
+            f"journeysite: cannot write {page.file} in {project.docs_dir}: {exc.strerror or exc}", err=True
+        )
+        sys.exit(EXIT_PROBLEMS)
+    click.echo(report.display_path(project.docs_dir, page.file))
+    for note in page.notes:
+        click.echo(f"journeysite: note: {note}", err=True)
+    if "TODO" in page.text:
+        click.echo(f"journeysite: replace the TODOs in {path.name}, then run `journeysite check`", err=True)
+    sys.exit(EXIT_OK)
+
+
+@main.command("codeowners")
+@config_option
+@click.option(
+    "--check",
+    "check_only",
+    is_flag=True,
+    help="Exit 1 when the committed CODEOWNERS file is missing or out of date.",
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the file there (with --check: the file to compare; default .github/CODEOWNERS).",
+)
+def codeowners_command(config_file: str | None, check_only: bool, output: str | None) -> None:
+    """Print a CODEOWNERS file: every path owned by the default team (the `codeowners_default`
+    setting, else the mission's owner), each entity page by its owner team's GitHub handles.
+
+    Paths start at the git top level (outside git: the folder of mkdocs.yml). Pages whose owner
+    team has no `github` handles fall back to the default team and are named on stderr. With
+    --check, exit 1 also when some path would have no owner.
+    """
+    from pathlib import Path
+
+    from journeysite.cli import codeowners
+
+    project = _project(config_file)
+    result = pipeline.run_project(project)
+    root = codeowners.repository_root(project.config_file)
+    generated = codeowners.generate(
+        result.handbook, project.docs_dir, root, project.settings.codeowners_default
+    )
+    ownerless = not generated.default_handles
+    if ownerless:
+        team = f"the team `{neutral.line(generated.default_team)}`" if generated.default_team else "no team"
+        click.echo(
+            f"journeysite: every path outside the entity pages (workflows, mkdocs.yml, plain pages) needs "
+            f"an owner, but {team} with GitHub handles is the default: set the journeysite option "
+            f"`codeowners_default` to a team with `github:` handles (it defaults to the mission's owner)",
+            err=True,
+        )
+    if generated.unnamed:
+        click.echo(
+            f"journeysite: left out, their names hold a line break: {', '.join(generated.unnamed)}", err=True
+        )
+    if generated.without_handles:
+        teams = ", ".join(
+            f"{team} ({report.plural(len(pages), 'page')})"
+            for team, pages in generated.without_handles.items()
+        )
+        click.echo(
+            f"journeysite: teams without handles: {teams}; their pages fall back to the default owner; "
+            "add `github:` to their team pages",
+            err=True,
+        )
+    if generated.unowned:
+        click.echo(
+            f"journeysite: pages whose owner is not a team page (they fall back to the default owner): {', '.join(generated.unowned)}",
+            err=True,
+        )
+    if check_only:
+        target = Path(output) if output else root / codeowners.DEFAULT_PATH
+        shown = report.display_path(target.parent, target.name)
+        current = codeowners.is_current(target, generated.text)
+        if current and ownerless:
+            sys.exit(EXIT_PROBLEMS)
+        if current:
+            click.echo(f"journeysite: {shown} is up to date")
+            sys.exit(EXIT_OK)
+        state = "is missing" if current is None else "is out of date"
+        click.echo(f"journeysite: {shown} {state}: run `journeysite codeowners --output {shown}`", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    if output:
+        codeowners.write(Path(output), generated.text)
+    else:
+        click.echo(generated.text, nl=False)
+    sys.exit(EXIT_OK)
+
+
+@main.command("diff")
+@config_option
+@click.argument("base")
+@click.argument("head", default="HEAD")
+def diff_command(config_file: str | None, base: str, head: str) -> None:
+    """Describe how the journey model changed from git revision BASE to HEAD (default: HEAD), in Markdown.
+
+    Both sides are read from commits, never from the working tree: commit first. The output is a
+    pull-request comment marked with <!-- journeysite-diff --> so a workflow can update it in place.
+    """
+    from journeysite.cli import diff as model_diff
+    from journeysite.core.gitrepo import GitError, git_toplevel
+
+    project = _project(config_file)
+    root = git_toplevel(project.config_file.parent)
+    if root is None:
+        click.echo(f"journeysite: {project.config_file.parent} is not inside a git repository", err=True)
+        sys.exit(EXIT_USAGE)
+    try:
+        text = model_diff.run(root, project.docs_dir, base, head, project.settings)
+    except GitError as exc:
+        click.echo(f"journeysite: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(text, nl=False)
+    sys.exit(EXIT_OK)

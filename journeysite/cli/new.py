@@ -1,0 +1,377 @@
+"""Scaffolding for ``journeysite new``: a new page of a kind, with its required fields and commented options."""
+
+from __future__ import annotations
+
+import textwrap
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import yaml
+
+from journeysite.core import neutral, schema
+from journeysite.core.diagnostics import did_you_mean
+from journeysite.core.model import SLUG_RE, Entity, Handbook
+from journeysite.core.writing import Exists, create_file
+
+# Exit statuses the command line uses for each refusal (SPEC §5).
+EXISTS, USAGE = 1, 2
+# Slug placeholders: `journeysite check` reports each as an unknown reference until it is replaced.
+OWNER_PLACEHOLDER = "choose-a-team"
+STAGE_PLACEHOLDER = "choose-a-stage"
+TEAM_PLACEHOLDER = "choose-a-team"
+_COMMENT_WIDTH = 96
+_NOT_FIELDS = {"kind", "id", "title"}  # written first, or not at all (the file name is the id)
+
+# A Markdown outline per kind: (heading, the prompt under it). The prompts are for the author to replace.
+OUTLINES: dict[str, tuple[tuple[str, str], ...]] = {
+    "mission": (
+        ("Why this mission", "Say what customers buy us for, and why this mission serves them."),
+        ("How to use the mission when nobody tells you what to do", "Give the questions to ask, in order."),
+        ("What the values mean in practice", "One example of each value in action."),
+        ("How we know it is working", "Name the metrics that show the mission is alive."),
+    ),
+    "team": (
+        ("What we do in the journey", "The moments this team owns and the work it does for customers."),
+        ("Roles", "Who is in the team and what each role is responsible for."),
+        ("Working with us", "How other teams reach us, what we need from them, and what they can expect."),
+    ),
+    "segment": (
+        ("Who is in this segment", "The accounts that belong here and why they are served this way."),
+        ("Touch model", "How we reach these customers: people, programmes, automation."),
+        ("How a customer in this segment experiences the journey", "What differs from other segments."),
+        ("What good looks like", "The signs that this segment is well served."),
+        ("Pitfalls", "Mistakes to avoid with these customers."),
+    ),
+    "stage": (
+        ("Goal", "What the customer achieves in this stage, in their words."),
+        (
+            "Entry and exit",
+            "How a customer arrives in this stage and how we know they are ready to leave it.",
+        ),
+        ("What happens in this stage", "The milestones, playbooks and handoffs, in order."),
+        ("What good looks like", "The signs that a customer is doing well here."),
+        ("Pitfalls", "Mistakes that slow customers down in this stage."),
+    ),
+    "milestone": (
+        ("Why this moment matters", "What reaching this milestone means for the customer."),
+        ("How we know it is reached", "The evidence, and who confirms it."),
+        ("What happens next", "The playbook or handoff that follows."),
+        ("Pitfalls", "Ways this milestone is reached on paper but not in reality."),
+    ),
+    "playbook": (
+        ("Purpose", "The customer problem this playbook solves, and the outcome it aims for."),
+        ("When to run it", "The trigger in detail, and when not to run it."),
+        ("Steps in detail", "What each step involves: templates, talking points, systems."),
+        ("What good looks like", "How you know the playbook has done its job."),
+    ),
+    "handoff": (
+        ("Why this handoff matters", "What the customer loses if this handoff goes wrong."),
+        ("How it runs", "Who does what, in order, and within what time."),
+        ("What travels", "The information the receiving team needs, and where it lives."),
+        ("Pitfalls", "How this handoff usually fails."),
+    ),
+    "metric": (
+        ("What it tells us", "The question this metric answers, and who acts on it."),
+        ("How it is measured", "Data sources, frequency and caveats."),
+        ("How to move it", "The playbooks and habits that improve it."),
+    ),
+}
+
+
+class ScaffoldError(Exception):
+    """``new`` cannot write the page; ``status`` is the exit status (1: it exists, 2: bad arguments)."""
+
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass
+class NewPage:
+    """A page to write: where (relative to docs_dir), its text, and notes for the author."""
+
+    file: str
+    text: str
+    notes: list[str] = field(default_factory=list)
+
+
+def humanise(entity_id: str) -> str:
+    """Return an id as a title: ``go-live`` → ``Go live``."""
+    words = entity_id.replace("-", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def check_arguments(kind: str, entity_id: str, owner: str | None) -> None:
+    """Raise ScaffoldError (status 2) unless ``kind`` is a kind and the ids are slugs."""
+    if kind not in schema.KINDS:
+        raise ScaffoldError(
+            f"`{kind}` is not a kind of page.{did_you_mean(kind, schema.KINDS)} Kinds: {', '.join(schema.KINDS)}",
+            USAGE,
+        )
+    if not SLUG_RE.match(entity_id):
+        raise ScaffoldError(
+            f"`{neutral.line(entity_id)}` cannot be an id: use lower-case letters and digits, words joined by single "
+            "hyphens, e.g. go-live",
+            USAGE,
+        )
+    if owner is not None and not SLUG_RE.match(owner):
+        raise ScaffoldError(
+            f"`--owner {neutral.line(owner)}` must be the id of a team page (lower-case letters and digits, words joined "
+            "by single hyphens), e.g. customer-success, not its title",
+            USAGE,
+        )
+
+
+def folder_for(handbook: Handbook, kind: str) -> str:
+    """Where pages of ``kind`` live: the folder (relative to docs_dir) holding most of them.
+
+    With none yet, ``<kind>s/``; the one mission defaults to the top of docs_dir.
+    """
+    folders = Counter(PurePosixPath(e.file).parent.as_posix() for e in handbook.of_kind(kind))
+    if folders:
+        # Most pages first; on a tie the shortest, then alphabetical, so the choice is stable.
+        best = min(folders, key=lambda f: (-folders[f], f.count("/"), f))
+        return "" if best == "." else best
+    return "" if kind == "mission" else f"{kind}s"
+
+
+def plan(
+    handbook: Handbook,
+    kind: str,
+    entity_id: str,
+    title: str | None = None,
+    owner: str | None = None,
+    today: date | None = None,
+    review_every: str = "6 months",
+) -> NewPage:
+    """Return the new page for ``kind:entity_id``; raise ScaffoldError when it cannot or must not be written."""
+    check_arguments(kind, entity_id, owner)
+    existing = handbook.get(kind, entity_id)
+    if existing is not None:
+        raise ScaffoldError(f"there is already a {kind} `{entity_id}`: {existing.file}", EXISTS)
+    if kind == "mission" and handbook.mission is not None:
+        raise ScaffoldError(
+            f"the handbook already has a mission ({handbook.mission.file}); there can be only one", EXISTS
+        )
+    if title is not None:
+        title = " ".join(title.split())
+        if not title:
+            raise ScaffoldError("`--title` must not be empty", USAGE)
+    folder = folder_for(handbook, kind)
+    file = f"{folder}/{entity_id}.md" if folder else f"{entity_id}.md"
+    notes: list[str] = []
+    writer = _FrontMatterWriter(handbook, kind, review_every)
+    writer.field("kind", kind, describe=False)
+    writer.field("title", title or humanise(entity_id), describe=False)
+    team_ids = sorted(handbook.entities.get("team", {}))
+    if kind != "team" or owner:
+        if owner is None:
+            owner = OWNER_PLACEHOLDER
+            choices = f" (teams: {', '.join(team_ids)})" if team_ids else ""
+            notes.append(f"set `owner:` to the id of the team that owns this page{choices}")
+        elif handbook.get("team", owner) is None:
+            notes.append(
+                f"there is no team `{owner}` yet: add its page (journeysite new team {owner}) "
+                "before `journeysite check` passes"
+            )
+        writer.field("owner", owner)
+    for name, value in _own_required(handbook, kind, owner, notes).items():
+        writer.field(name, value)
+    # Unquoted, like every shipped page, so `review --mark` and people see the usual form.
+    writer.field("reviewed", (today or date.today()).isoformat(), raw=True)
+    writer.optional_fields()
+    body = "\n".join(f"## {heading}\n\n_{prompt}_\n" for heading, prompt in OUTLINES[kind])
+    return NewPage(file, f"---\n{writer.text()}---\n\n{body}", notes)
+
+
+def _own_required(handbook: Handbook, kind: str, owner: str | None, notes: list[str]) -> dict[str, Any]:
+    """Placeholder values that pass the schema for the kind's own required fields."""
+    stages = [s for s in handbook.stages if s.active]
+    # The owner's first stage, if it leads one: a new milestone or playbook there opens no handoff gap.
+    owned = [s for s in stages if s.owner == owner] or stages
+    first_stage = owned[0].id if owned else STAGE_PLACEHOLDER
+    if not stages and kind in ("milestone", "playbook", "handoff"):
+        notes.append("the handbook has no stage yet: replace `choose-a-stage` with a stage id")
+    if kind == "mission":
+        return {"statement": "TODO: say in one or two sentences what we do for every customer."}
+    if kind == "segment":
+        return {"touch": "medium"}
+    if kind == "stage":
+        orders = [s.order for s in handbook.of_kind("stage")]
+        return {"order": max(orders, default=0) + 1}
+    if kind == "milestone":
+        orders = [m.order for m in handbook.milestones_of(first_stage)]
+        return {"stage": first_stage, "order": max(orders, default=0) + 1}
+    if kind == "playbook":
+        return {
+            "type": "lifecycle",
+            "stages": [first_stage],
+            "trigger": {
+                "manual": "TODO: say who decides to run this playbook, or use milestone, schedule or signal."
+            },
+        }
+    if kind == "handoff":
+        return _handoff_sides(handbook, stages, owner, notes)
+    if kind == "metric":
+        return {"definition": "TODO: say what this metric measures, in plain words."}
+    return {}
+
+
+def _handoff_sides(
+    handbook: Handbook, stages: list[Entity], owner: str | None, notes: list[str]
+) -> dict[str, Any]:
+    """From, to and the stages of a new handoff: the first stage change of owner that no handoff covers yet.
+
+    Failing that, the first two stages; the teams are those stages' owners, so the page starts consistent.
+    """
+    covered = {(h.text("from_stage"), h.text("to_stage")) for h in handbook.of_kind("handoff") if h.active}
+    pairs = list(zip(stages, stages[1:], strict=False))
+    uncovered = [
+        (a, b) for a, b in pairs if a.owner and b.owner and a.owner != b.owner and (a.id, b.id) not in covered
+    ]
+    preferred = [(a, b) for a, b in uncovered if a.owner == owner]
+    candidates: list[tuple[Entity, Entity]] = preferred or uncovered or pairs
+    before, after = candidates[0] if candidates else (None, None)
+    if before is None or after is None:
+        notes.append(
+            "choose the stages this handoff connects (`from_stage`, `to_stage`), or use `milestone:`"
+        )
+    fallback = owner if owner and owner != OWNER_PLACEHOLDER else TEAM_PLACEHOLDER
+    return {
+        "from": (before.owner if before else None) or fallback,
+        "to": (after.owner if after else None) or fallback,
+        "from_stage": before.id if before else STAGE_PLACEHOLDER,
+        "to_stage": after.id if after else STAGE_PLACEHOLDER,
+    }
+
+
+def _flow(value: Any) -> str:
+    """A value as one line of YAML (quoted where YAML would misread it)."""
+    dumped = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10**9, sort_keys=False)
+    if dumped.endswith("\n...\n"):
+        dumped = dumped[: -len("\n...\n")]
+    return dumped.strip()
+
+
+class _FrontMatterWriter:
+    """Writes the front matter: required fields with their descriptions, then every optional field commented."""
+
+    def __init__(self, handbook: Handbook, kind: str, review_every: str):
+        self.handbook = handbook
+        self.kind = kind
+        self.schema = schema.raw(kind)
+        self.review_every = review_every
+        self.lines: list[str] = []
+        self.written: set[str] = set()
+
+    def field(self, name: str, value: Any, describe: bool = True, raw: bool = False) -> None:
+        if describe:
+            self._describe(name)
+        self.lines.append(f"{name}: {value if raw else _flow(value)}")
+        self.written.add(name)
+
+    def optional_fields(self) -> None:
+        optional = [n for n in self.schema.get("properties", {}) if n not in self.written | _NOT_FIELDS]
+        if not optional:
+            return
+        self.lines += ["", "# Optional fields: remove the `# ` before the ones you need and fill them in."]
+        for name in optional:
+            self.lines.append("#")
+            self._describe(name)
+            self.lines += [f"# {line}" for line in self._example(name)]
+
+    def text(self) -> str:
+        return "\n".join(self.lines) + "\n"
+
+    def _describe(self, name: str) -> None:
+        help_text = schema.property_help(self.schema, name)
+        if help_text:
+            self.lines += [
+                f"# {line}" for line in textwrap.wrap(help_text, _COMMENT_WIDTH - 2, break_on_hyphens=False)
+            ]
+
+    def _example(self, name: str) -> list[str]:
+        value = self._example_value(name)
+        if name == "steps":
+            dumped = yaml.safe_dump(
+                {name: value}, default_flow_style=False, allow_unicode=True, sort_keys=False
+            )
+            return dumped.rstrip("\n").split("\n")
+        return [f"{name}: {_flow(value)}"]
+
+    def _first(self, kind: str, fallback: str) -> str:
+        ids = sorted(self.handbook.entities.get(kind, {}))
+        return ids[0] if ids else fallback
+
+    def _example_value(self, name: str) -> Any:
+        team = self._first("team", "customer-success")
+        examples: dict[str, Any] = {
+            "summary": f"One line on what this {self.kind} is.",
+            "owner": team,
+            "raci": {"responsible": [], "consulted": [], "informed": []},
+            "segments": [self._first("segment", "enterprise")],
+            "review_every": self.review_every,
+            "status": "draft",
+            "tags": [self.kind],
+            "values": ["Outcomes over activity"],
+            "lead": "The team lead's name",
+            "contact": "#channel or team@example.com",
+            "github": ["@org/team-name"],
+            "roles": ["CSM"],
+            "criteria": ["What puts an account in this segment"],
+            "accounts_per_csm": 25,
+            "goal": "What the customer achieves in this stage.",
+            "entry": ["What must be true to enter this stage"],
+            "exit": ["What must be true to leave this stage"],
+            "duration": "first 90 days",
+            "metrics": [self._first("metric", "time-to-value")],
+            "success": ["How the customer and the team know it is reached"],
+            "due": "day 30",
+            "celebrate": "How we celebrate it with the customer.",
+            "steps": [{"do": "The first action", "owner": team, "when": "day 0", "channel": "email"}],
+            "milestones": [self._first("milestone", "go-live")],
+            "outcome": "What is true when the playbook has done its job.",
+            "systems": ["CRM", "CS platform"],
+            "milestone": self._first("milestone", "go-live"),
+            "artifacts": ["Success criteria", "Stakeholder map"],
+            "sla": "2 business days",
+            "formula": "How it is calculated",
+            "target": "110%",
+            "direction": "up",
+        }
+        if name in examples:
+            return examples[name]
+        kind = schema._resolve(self.schema.get("properties", {}).get(name, {})).get("type")
+        return {"array": [], "object": {}, "integer": 1, "number": 1}.get(
+            kind if isinstance(kind, str) else "", ""
+        )
+
+
+def write_new(docs_dir: Path, page: NewPage) -> Path:
+    """Write the page under ``docs_dir`` atomically, never replacing a file; return its path."""
+    root = Path(docs_dir).resolve()
+    path = root / page.file
+    nearest = path.parent
+    while not nearest.exists() and nearest != root:
+        nearest = nearest.parent
+    if not _inside(nearest, root):
+        raise ScaffoldError(f"{page.file} would be written outside the docs folder {root}", EXISTS)
+    if path.exists() or path.is_symlink():
+        raise ScaffoldError(f"{path} already exists; journeysite new never overwrites a page", EXISTS)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not _inside(path.parent, root):
+        raise ScaffoldError(f"{page.file} would be written outside the docs folder {root}", EXISTS)
+    try:
+        create_file(path, page.text.encode("utf-8"))
+    except Exists:
+        raise ScaffoldError(
+            f"{path} already exists; journeysite new never overwrites a page", EXISTS
+        ) from None
+    return path
+
+
+def _inside(folder: Path, root: Path) -> bool:
+    return folder.resolve().is_relative_to(root)

@@ -1,0 +1,94 @@
+"""Report: diagnostics printed for people (text), tools (json) and GitHub Actions (annotations)."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from itertools import groupby
+from pathlib import Path
+
+from journeysite.core import neutral
+from journeysite.core.diagnostics import Diagnostic, counts
+from journeysite.core.model import Handbook
+from journeysite.core.schema import KINDS
+
+_GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def summary_line(diagnostics: list[Diagnostic], pages: int) -> str:
+    """One line: how many errors, warnings and infos in how many files."""
+    if not diagnostics:
+        return f"No problems in {plural(pages, 'page')}."
+    n = counts(diagnostics)
+    files = len({d.file for d in diagnostics})
+    return (
+        f"{plural(n['error'], 'error')}, {plural(n['warning'], 'warning')}, {n['info']} info "
+        f"in {plural(files, 'file')} ({plural(pages, 'page')} checked)."
+    )
+
+
+def text(diagnostics: list[Diagnostic], pages: int, docs_dir: Path, style: Callable[[str, str], str]) -> str:
+    """Group by file; each line ``path:line: severity: message [code]``, paths relative to the current folder."""
+    lines: list[str] = []
+    for file, group in groupby(sorted(diagnostics, key=Diagnostic.sort_key), key=lambda d: d.file):
+        shown = neutral.line(display_path(docs_dir, file))
+        lines.append(style(shown, "file"))
+        for d in group:
+            where = f"{shown}:{d.line}"
+            segments = f" (segments: {', '.join(d.segments)})" if d.segments else ""
+            message = neutral.line(d.message)
+            lines.append(f"  {where}: {style(d.severity, d.severity)}: {message}{segments} [{d.code}]")
+        lines.append("")
+    lines.append(summary_line(diagnostics, pages))
+    return "\n".join(lines)
+
+
+def as_json(diagnostics: list[Diagnostic], handbook: Handbook) -> str:
+    """The ``check --format json`` object of SPEC §5."""
+    return json.dumps(
+        {
+            "diagnostics": [d.as_dict() for d in sorted(diagnostics, key=Diagnostic.sort_key)],
+            "counts": counts(diagnostics),
+            "entities": {kind: len(handbook.of_kind(kind)) for kind in KINDS},
+        },
+        indent=2,
+        ensure_ascii=False,
+    )
+
+
+def github(diagnostics: list[Diagnostic], docs_dir: Path) -> str:
+    """GitHub Actions workflow commands, one annotation per diagnostic."""
+    lines = []
+    for d in sorted(diagnostics, key=Diagnostic.sort_key):
+        props = ",".join(
+            [
+                f"file={_escape_property(display_path(docs_dir, d.file))}",
+                f"line={d.line}",
+                f"title={_escape_property('journeysite ' + d.code)}",
+            ]
+        )
+        lines.append(f"::{_GITHUB_LEVEL[d.severity]} {props}::{_escape_data(d.message)}")
+    return "\n".join(lines)
+
+
+def display_path(docs_dir: Path, file: str) -> str:
+    """A page's path relative to the current folder, as editors and GitHub want it."""
+    full = Path(docs_dir) / file
+    try:
+        return Path(os.path.relpath(full)).as_posix()
+    except ValueError:  # another drive on Windows
+        return full.as_posix()
+
+
+def _escape_data(value: str) -> str:
+    escaped = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return neutral.line(escaped)  # no terminal escapes or other breaks either
+
+
+def _escape_property(value: str) -> str:
+    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")

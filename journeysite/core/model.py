@@ -1,0 +1,313 @@
+"""The handbook model: entities read from pages, indexed by kind and id, with typed accessors."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import PurePosixPath
+from typing import Any
+
+from journeysite.core import neutral, schema
+from journeysite.core.diagnostics import Diagnostic, did_you_mean, error
+from journeysite.core.reading.frontmatter import FrontMatter
+from journeysite.core.reading.loading import Page
+
+SLUG_RE = re.compile(r"\A[a-z0-9]+(-[a-z0-9]+)*\Z")  # \Z: `$` would take a trailing line break
+ACTIVE, DRAFT, RETIRED = "active", "draft", "retired"
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _texts(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list):
+        return tuple(v for v in value if isinstance(v, str))
+    return ()
+
+
+@dataclass(eq=False, slots=False)
+class Entity:
+    """A page whose front matter has a ``kind``: a stage, a team, a playbook, …"""
+
+    kind: str
+    id: str
+    page: Page
+    valid: bool = True  # False when its front matter broke the schema: kept for references only
+    # Looked up millions of times on a large handbook, so kept rather than derived.
+    key: str = field(init=False)
+    data: dict[str, Any] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.key = f"{self.kind}:{self.id}"
+        self.data = self.page.meta
+
+    @property
+    def file(self) -> str:
+        return self.page.file
+
+    @property
+    def front(self) -> FrontMatter:
+        assert self.page.front is not None
+        return self.page.front
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.data.get(name, default)
+
+    def text(self, name: str) -> str | None:
+        return _text(self.data.get(name))
+
+    def texts(self, name: str) -> tuple[str, ...]:
+        return _texts(self.data.get(name))
+
+    def line_of(self, *path: str | int) -> int:
+        return self.front.line_of(path)
+
+    @property
+    def title(self) -> str:
+        title = self.data.get("title")
+        return title if isinstance(title, str) and title.strip() else self.id
+
+    @property
+    def summary(self) -> str:
+        return self.text("summary") or ""
+
+    @property
+    def owner(self) -> str | None:
+        """The owning team's id: the Accountable. A team owns itself."""
+        return self.id if self.kind == "team" else self.text("owner")
+
+    @property
+    def status(self) -> str:
+        status = self.data.get("status")
+        return status if status in (ACTIVE, DRAFT, RETIRED) else ACTIVE
+
+    @property
+    def active(self) -> bool:
+        """True for entities that take part in journeys and analysis (drafts do; retired ones do not)."""
+        return self.status != RETIRED
+
+    @property
+    def segments(self) -> tuple[str, ...] | None:
+        """The segments this applies to, or None for every segment."""
+        return _texts(self.data["segments"]) if "segments" in self.data else None
+
+    def applies_to(self, segment: str | None) -> bool:
+        return segment is None or self.segments is None or segment in self.segments
+
+    def raci(self, role: str) -> tuple[str, ...]:
+        raci = self.data.get("raci")
+        return _texts(raci.get(role)) if isinstance(raci, dict) else ()
+
+    @property
+    def order(self) -> int:
+        order = self.data.get("order")
+        return order if isinstance(order, int) and not isinstance(order, bool) else 0
+
+    def references(self) -> list[tuple[tuple[str | int, ...], str, str]]:
+        """Return (field path, target kind, target id) for every reference in the front matter."""
+        found = []
+        for pattern, target in schema.reference_fields(self.kind):
+            for path, value in schema.iter_values(self.data, pattern):
+                if isinstance(value, str):
+                    found.append((path, target, value))
+        return found
+
+
+@dataclass
+class Handbook:
+    """Every page and entity of a handbook, indexed for the analysis and the renderers."""
+
+    pages: list[Page]
+    entities: dict[str, dict[str, Entity]] = field(default_factory=dict)
+    journeys: list = field(default_factory=list)  # list[journeys.Journey], filled in by the pipeline
+    derived: dict = field(default_factory=dict)  # results computed once from the model (gaps.transitions…)
+
+    def get(self, kind: str, id: str) -> Entity | None:
+        return self.entities.get(kind, {}).get(id)
+
+    def of_kind(self, kind: str) -> list[Entity]:
+        return list(self.entities.get(kind, {}).values())
+
+    def all(self) -> list[Entity]:
+        return [e for kind in schema.KINDS for e in self.of_kind(kind)]
+
+    @cached_property
+    def _by_file(self) -> dict[str, Entity]:
+        return {e.file: e for e in self.all()}
+
+    def entity_of(self, file: str) -> Entity | None:
+        """The entity defined by the page ``file`` (relative to docs_dir), if any."""
+        return self._by_file.get(file)
+
+    @property
+    def mission(self) -> Entity | None:
+        missions = self.of_kind("mission")
+        return missions[0] if missions else None
+
+    @cached_property
+    def stages(self) -> list[Entity]:
+        """Every stage, in journey order."""
+        return sorted(self.of_kind("stage"), key=lambda e: (e.order, e.id))
+
+    @cached_property
+    def _milestones_by_stage(self) -> dict[str, list[Entity]]:
+        grouped: dict[str, list[Entity]] = defaultdict(list)
+        for milestone in self.of_kind("milestone"):
+            grouped[milestone.text("stage") or ""].append(milestone)
+        return {k: sorted(v, key=lambda e: (e.order, e.id)) for k, v in grouped.items()}
+
+    def milestones_of(self, stage_id: str) -> list[Entity]:
+        """The milestones of a stage, in order."""
+        return self._milestones_by_stage.get(stage_id, [])
+
+
+def build(pages: list[Page]) -> tuple[Handbook, list[Diagnostic]]:
+    """Make entities of the pages that have a ``kind``; report kinds, schema errors and duplicates."""
+    handbook = Handbook(pages)
+    problems: list[Diagnostic] = []
+    registered: dict[str, dict[str, Entity]] = {kind: {} for kind in schema.KINDS}
+    for page in pages:
+        if page.front is None or page.front.data is None:
+            continue
+        meta = page.front.data
+        if not isinstance(meta, dict):
+            problems.append(
+                error(
+                    "schema",
+                    page.file,
+                    page.front.first_line,
+                    f"the front matter is {schema.describe(meta)}, not a set of fields: "
+                    "write one `key: value` per line",
+                )
+            )
+            continue
+        if "kind" not in meta:
+            problems.extend(_kind_misspelt(page, meta))
+            continue
+        entity = _entity(page, meta, problems)
+        if entity is None:
+            continue
+        first = registered[entity.kind].get(entity.id)
+        if first is not None:
+            problems.append(
+                error(
+                    "duplicate-id",
+                    page.file,
+                    entity.line_of("id") if "id" in meta else 1,
+                    f"another {entity.kind} already has the id `{entity.id}` ({first.file}); ids must be unique "
+                    f"within a kind: rename this file or set a different `id:`",
+                    entity.key,
+                )
+            )
+            continue
+        registered[entity.kind][entity.id] = entity
+    handbook.entities = registered
+    problems.extend(_multiple_missions(handbook))
+    problems.extend(_duplicate_orders(handbook))
+    return handbook, problems
+
+
+def _kind_misspelt(page: Page, meta: dict[str, Any]) -> list[Diagnostic]:
+    """A page that writes ``Kind:`` (or ``KIND``, `` kind``) means to be an entity; said once, it is not
+    left silently out of the model."""
+    assert page.front is not None
+    for key in meta:
+        if isinstance(key, str) and key != "kind" and key.strip().lower() == "kind":
+            return [
+                error(
+                    "unknown-kind",
+                    page.file,
+                    page.front.line_of((key,)),
+                    f"`{neutral.line(key)}` is not `kind`: front-matter keys are lower case, so this page is "
+                    f"not part of the model; write `kind:`",
+                )
+            ]
+    return []
+
+
+def _entity(page: Page, meta: dict[str, Any], problems: list[Diagnostic]) -> Entity | None:
+    front = page.front
+    assert front is not None
+    kind = meta["kind"]
+    if not isinstance(kind, str) or kind not in schema.KINDS:
+        problems.append(
+            error(
+                "unknown-kind",
+                page.file,
+                front.line_of(("kind",)),
+                f"`kind` is {schema.describe(kind)}, which is not a kind of page."
+                f"{did_you_mean(str(kind), schema.KINDS)} Kinds: {', '.join(schema.KINDS)}; "
+                "remove `kind` for a page that is not part of the model",
+            )
+        )
+        return None
+    explicit = meta.get("id")
+    stem = PurePosixPath(page.file).stem
+    entity_id = explicit if isinstance(explicit, str) and SLUG_RE.match(explicit) else stem
+    key = f"{kind}:{entity_id}"
+    found = schema.validate(kind, front, page.file, key)
+    if explicit is None and not SLUG_RE.match(stem):
+        suggestion = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "my-page"
+        found.append(
+            error(
+                "schema",
+                page.file,
+                front.line_of(("kind",)),
+                f"the file name `{stem}` cannot be used as an id (ids use lower-case letters, "
+                f"digits and hyphens): rename the file to `{suggestion}.md` or add `id: {suggestion}`",
+                key,
+            )
+        )
+        if not SLUG_RE.match(entity_id):
+            problems.extend(found)
+            return None
+    problems.extend(found)
+    return Entity(kind, entity_id, page, valid=not found)
+
+
+def _multiple_missions(handbook: Handbook) -> list[Diagnostic]:
+    missions = handbook.of_kind("mission")
+    return [
+        error(
+            "multiple-missions",
+            extra.file,
+            extra.line_of("kind"),
+            f"the handbook already has a mission ({missions[0].file}); there can be only one: "
+            "merge the two pages or remove `kind: mission` from this one",
+            extra.key,
+        )
+        for extra in missions[1:]
+    ]
+
+
+def _duplicate_orders(handbook: Handbook) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
+    groups: dict[tuple[str, ...], dict[int, Entity]] = defaultdict(dict)
+    for entity in handbook.of_kind("stage") + handbook.of_kind("milestone"):
+        order = entity.get("order")
+        if not isinstance(order, int) or isinstance(order, bool):
+            continue
+        scope: tuple[str, ...] = (
+            ("stage",) if entity.kind == "stage" else ("milestone", entity.text("stage") or "")
+        )
+        first = groups[scope].get(order)
+        if first is None:
+            groups[scope][order] = entity
+            continue
+        where = "another stage" if entity.kind == "stage" else f"another milestone of stage `{scope[1]}`"
+        problems.append(
+            error(
+                "duplicate-order",
+                entity.file,
+                entity.line_of("order"),
+                f"{where} already has `order: {order}` ({first.title}, {first.file}); "
+                "give each a different order",
+                entity.key,
+            )
+        )
+    return problems

@@ -1,0 +1,85 @@
+"""The pipeline both doors share: load pages, validate, resolve references, build the model, analyse."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path, PurePosixPath
+
+from journeysite.core import model, references
+from journeysite.core.analysis import gaps, journeys, review
+from journeysite.core.diagnostics import ERROR, WARNING, Diagnostic
+from journeysite.core.reading import loading
+from journeysite.core.settings import Project, Settings
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything known about the handbook, computed once per build or command: the model with its
+    journeys, every finding at the level the ``gaps`` setting gives it (in file and line order), and
+    each page's review status on ``today``. Renderers, exports and commands only read it."""
+
+    handbook: model.Handbook
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    settings: Settings = field(default_factory=Settings)
+    today: date = field(default_factory=date.today)
+    review: dict[str, review.ReviewItem] = field(default_factory=dict)  # by file, relative to docs_dir
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == ERROR]
+
+    @property
+    def gap_entities(self) -> frozenset[str]:
+        """The stages and milestones (``kind:id``) after which a missing handoff is reported: the only
+        ones a diagram or the overview may flag (with ``gaps: off``, none)."""
+        return gaps.missing_handoffs(self.diagnostics)
+
+
+def run(
+    docs_dir: Path,
+    settings: Settings | None = None,
+    files: Iterable[str] | None = None,
+    others: Iterable[str] | None = None,
+    today: date | None = None,
+    exclude_docs: str = "",
+    within: int = review.DEFAULT_WITHIN,
+    git_dates: bool = True,
+) -> Result:
+    """Check the handbook in ``docs_dir`` (all its pages, or the given relative ``files`` and the
+    ``others`` files besides pages, which are checked only for safety) as of ``today``: a review falls
+    due soon ``within`` days; ``git_dates`` false leaves git out (pages without ``reviewed`` are then
+    never reviewed)."""
+    settings = settings or Settings()
+    today = today or date.today()
+    pages, diagnostics = loading.load(Path(docs_dir), files, others, exclude_docs)
+    handbook, problems = model.build(pages)
+    diagnostics.extend(problems)
+    # A page whose front matter cannot be read still exists: links to it are not also unknown-ref errors.
+    unreadable = {PurePosixPath(d.file).stem for d in diagnostics if d.code == "yaml-syntax"}
+    diagnostics.extend(references.check(handbook, unreadable))
+    diagnostics.extend(review.implausible_dates(handbook, today))
+    handbook.journeys = journeys.build(handbook)
+    diagnostics.extend(gap_findings(handbook, settings))
+    diagnostics.sort(key=Diagnostic.sort_key)
+    commits = review.git_commit_dates(Path(docs_dir)) if git_dates else {}
+    items = review.items(handbook, settings, today, within, commits)
+    return Result(handbook, diagnostics, settings, today, {item.file: item for item in items})
+
+
+def run_project(project: Project, today: date | None = None, within: int = review.DEFAULT_WITHIN) -> Result:
+    """Check the handbook of a ``mkdocs.yml`` as the command line finds it: the same pages MkDocs builds."""
+    return run(
+        project.docs_dir, project.settings, today=today, exclude_docs=project.exclude_docs, within=within
+    )
+
+
+def gap_findings(handbook: model.Handbook, settings: Settings) -> list[Diagnostic]:
+    """The gap analysis, at the severity the ``gaps`` setting asks for (warn, error or off)."""
+    if settings.gaps == "off":
+        return []
+    findings = gaps.analyse(handbook, handbook.journeys)
+    if settings.gaps == "error":
+        findings = [replace(d, severity=ERROR) if d.severity == WARNING else d for d in findings]
+    return findings

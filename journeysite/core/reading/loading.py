@@ -1,0 +1,228 @@
+"""Loading: read every Markdown page under the docs folder into a Page with its front matter and body links."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pathspec
+
+from journeysite.core.diagnostics import Diagnostic, error
+from journeysite.core.reading import frontmatter
+
+# [[kind:id]]: a link to an entity's page, written in a page body.
+BODY_REF_RE = re.compile(r"\[\[([A-Za-z][\w-]*):([^\[\]\s|]+)\]\]")
+# Any indentation: fences inside list items are code too.
+_FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})")
+_INLINE_CODE_RE = re.compile(r"(`+)(?:(?!\1).)+?\1")
+
+
+@dataclass(frozen=True, slots=True)
+class BodyRef:
+    """A ``[[kind:id]]`` written in a page body, with its line in the file."""
+
+    kind: str
+    id: str
+    line: int
+
+
+@dataclass(slots=True)
+class Page:
+    """One Markdown file of the handbook, entity or not."""
+
+    file: str  # relative to docs_dir, with forward slashes
+    path: Path
+    front: frontmatter.FrontMatter | None
+    body: str
+    body_line: int
+    body_refs: list[BodyRef] = field(default_factory=list)
+
+    @property
+    def meta(self) -> dict:
+        data = self.front.data if self.front else None
+        return data if isinstance(data, dict) else {}
+
+
+def all_files(docs_dir: Path, exclude_docs: str = "") -> list[str]:
+    """Every file under ``docs_dir`` (relative, sorted) that MkDocs would publish: hidden files and
+    folders, ``templates/`` and what ``exclude_docs`` names are left out as MkDocs leaves them out.
+
+    Symlinked folders are followed as MkDocs follows them while they stay inside the docs folder (but
+    never into a folder they sit in, which would loop); one that leads outside is listed as an entry and
+    not entered, for ``unsafe_file`` to refuse."""
+    excluded = pathspec.GitIgnoreSpec.from_lines([".*", "/templates/", *exclude_docs.splitlines()])
+    root_real = os.path.realpath(docs_dir)
+    found: list[str] = []
+    for root, dirs, files in os.walk(docs_dir, followlinks=True):
+        rel_root = Path(root).relative_to(docs_dir)
+        here = os.path.realpath(root)
+        entered, refused = [], []
+        for name in sorted(dirs):
+            real = os.path.realpath(os.path.join(root, name))
+            if os.path.commonpath([root_real, real]) != root_real:
+                refused.append(name)
+            elif os.path.commonpath([real, here]) != real:  # not a folder this one is inside
+                entered.append(name)
+        dirs[:] = entered
+        for name in [*files, *refused]:
+            relative = (rel_root / name).as_posix()
+            if not excluded.match_file(relative):
+                found.append(relative)
+    return sorted(found)
+
+
+# Characters a file name must not hold: they split lines in logs, CI annotations and CODEOWNERS.
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def unsafe_file(docs_dir: Path, file: str) -> tuple[str, str] | None:
+    """Why ``file`` (relative to ``docs_dir``) must not be read or published, as (the path to blame,
+    reason), or None when it is safe.
+
+    A pull request can add a symlink: one that leaves the docs folder would publish any file of the build
+    machine (``/proc/self/environ``, ``.git/config`` with CI's credentials), so links are followed only
+    while they stay inside the docs folder and out of any ``.git`` folder. The path to blame is the link
+    itself, so a linked folder is one problem, not one per file MkDocs found through it."""
+    if _UNSAFE_NAME.search(file):
+        return file, "its name contains a line break or a control character: rename the file"
+    parts = Path(file).parts
+    root = os.path.realpath(docs_dir)
+    for depth in range(1, len(parts) + 1):
+        path = docs_dir.joinpath(*parts[:depth])
+        if not os.path.islink(path):
+            continue
+        what = "folder" if os.path.isdir(path) else "file"
+        target = os.path.realpath(path)
+        if os.path.commonpath([root, target]) != root:
+            return "/".join(parts[:depth]), (
+                f"it is a symbolic link to a {what} outside the docs folder, which would publish that "
+                f"{what}: replace the link with the {what} itself"
+            )
+        if ".git" in Path(target).relative_to(root).parts:
+            return "/".join(parts[:depth]), "it is a symbolic link into a .git folder: remove the link"
+    return None
+
+
+def unsafe_files(docs_dir: Path, files: Iterable[str]) -> dict[str, Diagnostic]:
+    """The files that must not be read or published, each with its ``unsafe-file`` error (one error for
+    all the files behind one link)."""
+    refused: dict[str, Diagnostic] = {}
+    blamed: dict[str, Diagnostic] = {}
+    for file in files:
+        found = unsafe_file(docs_dir, file)
+        if found is not None:
+            link, reason = found
+            shown = _UNSAFE_NAME.sub("?", link)
+            refused[file] = blamed.setdefault(
+                link, error("unsafe-file", shown, 1, f"this file is refused: {reason}")
+            )
+    return refused
+
+
+def _prose_lines(body: str) -> Iterator[tuple[int, str, str]]:
+    """Yield (index, line, line with inline code blanked) for each line outside fenced code blocks."""
+    fence: str | None = None
+    for index, line in enumerate(body.split("\n")):
+        opening = _FENCE_RE.match(line)
+        if fence:
+            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
+                fence = None
+            continue
+        if opening:
+            fence = opening.group(1)
+            continue
+        if "[[" in line:
+            yield index, line, _INLINE_CODE_RE.sub(_blank, line)
+
+
+def find_body_refs(body: str, first_line: int = 1) -> list[BodyRef]:
+    """Return the ``[[kind:id]]`` links in a Markdown body, outside code, with their file lines."""
+    return [
+        BodyRef(match.group(1), match.group(2), first_line + index)
+        for index, _, prose in _prose_lines(body)
+        for match in BODY_REF_RE.finditer(prose)
+    ]
+
+
+def replace_body_refs(body: str, replacement: Callable[[str, str], str | None]) -> str:
+    """Replace each ``[[kind:id]]`` outside code by ``replacement(kind, id)`` (None keeps it as written)."""
+    lines = body.split("\n")
+    for index, line, prose in _prose_lines(body):
+        pieces, last = [], 0
+        for match in BODY_REF_RE.finditer(prose):
+            new = replacement(match.group(1), match.group(2))
+            if new is not None:
+                pieces += [line[last : match.start()], new]
+                last = match.end()
+        lines[index] = "".join(pieces) + line[last:]
+    return "\n".join(lines)
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * len(match.group(0))
+
+
+def read_text(path: Path) -> str:
+    """Read a page as MkDocs does (UTF-8, optional BOM), with line endings made ``\\n``."""
+    with open(path, "rb") as handle:
+        data = handle.read()
+    text = data.decode("utf-8-sig")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def load_page(docs_dir: Path, file: str) -> tuple[Page | None, list[Diagnostic]]:
+    """Read one page; return it (None when unreadable) and the problems found reading it."""
+    path = docs_dir / file
+    try:
+        text = read_text(path)
+    except UnicodeDecodeError as exc:
+        with open(path, "rb") as handle:
+            line = handle.read()[: exc.start].count(b"\n") + 1
+        return None, [
+            error(
+                "yaml-syntax",
+                file,
+                line,
+                f"the file is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} on line {line}): "
+                "save it with UTF-8 encoding",
+            )
+        ]
+    except OSError as exc:
+        return None, [error("yaml-syntax", file, 1, f"the file cannot be read: {exc.strerror or exc}")]
+    try:
+        source, body, body_line = frontmatter.split(text)
+        front = frontmatter.parse(source) if source is not None else None
+    except frontmatter.FrontMatterError as exc:
+        where = f" (line {exc.line}, column {exc.column})" if exc.column else ""
+        return Page(file, path, None, text, 1), [error("yaml-syntax", file, exc.line, exc.message + where)]
+    return Page(file, path, front, body, body_line, find_body_refs(body, body_line)), []
+
+
+def load(
+    docs_dir: Path,
+    files: Iterable[str] | None = None,
+    others: Iterable[str] | None = None,
+    exclude_docs: str = "",
+) -> tuple[list[Page], list[Diagnostic]]:
+    """Read the pages of a handbook (all ``.md`` files but those ``exclude_docs`` leaves out, or the
+    given relative ones), refusing every file that must not be read or published (``others``: the
+    files besides pages; all of them by default)."""
+    if files is None:
+        everything = all_files(docs_dir, exclude_docs)
+        files = [f for f in everything if f.endswith(".md")]
+        others = [f for f in everything if not f.endswith(".md")]
+    files = sorted(files)
+    refused = unsafe_files(docs_dir, [*files, *(others or [])])
+    problems = list(dict.fromkeys(refused.values()))
+    pages: list[Page] = []
+    for file in files:
+        if file in refused:
+            continue
+        page, found = load_page(docs_dir, file)
+        problems.extend(found)
+        if page is not None:
+            pages.append(page)
+    return pages, problems

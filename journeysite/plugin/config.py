@@ -1,0 +1,32 @@
+"""The MkDocs plugin's options, as mkdocs.yml writes them (SPEC §6)."""
+
+from __future__ import annotations
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+
+from journeysite.core.settings import GAP_MODES, Settings
+
+_DEFAULTS = Settings()
+
+
+class _GapMode(c.Choice):
+    """``gaps: off`` as written in mkdocs.yml: YAML reads a bare ``off`` as false."""
+
+    def run_validation(self, value: object) -> str:
+        return super().run_validation("off" if value is False else value)
+
+
+class JourneysiteConfig(Config):
+    enabled = c.Type(bool, default=True)
+    review_every = c.Type(str, default=_DEFAULTS.review_every)
+    diagrams = c.Type(bool, default=_DEFAULTS.diagrams)
+    gaps = _GapMode(GAP_MODES, default=_DEFAULTS.gaps)
+    start_here_team = c.Type(str, default=_DEFAULTS.start_here_team)
+    allow_raw_html = c.Type(bool, default=_DEFAULTS.allow_raw_html)
+    codeowners_default = c.Type(str, default=_DEFAULTS.codeowners_default)
+    dot_deadline = c.Type(int, default=_DEFAULTS.dot_deadline)
+
+    def settings(self) -> Settings:
+        """The same validated settings the command line reads (raises ConfigError on a bad value)."""
+        return Settings.from_mapping({name: self[name] for name in self})

@@ -1,0 +1,466 @@
+"""Journey diagrams as DOT: the whole journey, each segment's, each stage's, and each team's moments.
+
+Every text from front matter reaches DOT only through ``_label`` (an HTML-like label, HTML-escaped)
+or ``_quoted`` (a quoted string with backslashes and quotes escaped), so no title can alter a diagram.
+Links are written as ``jsite:<kind>:<id>`` and replaced per page when the SVG is inlined.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import textwrap
+from dataclasses import dataclass
+
+import graphviz
+
+from journeysite.core.analysis.gaps import gap_transitions, transitions
+from journeysite.core.analysis.journeys import Journey, journey_of
+from journeysite.core.model import Entity, Handbook
+from journeysite.core.relations import Relations
+
+LINK_SCHEME = "jsite:"
+# Fills readable with dark text, and a darker stroke of each; assigned to teams in id order.
+PALETTE = (
+    ("#cfe2ff", "#3d6fb6"),
+    ("#d1f0d8", "#3c8a52"),
+    ("#ffe3c2", "#b86e12"),
+    ("#e6d9f7", "#7550a8"),
+    ("#fbd3d8", "#b0394b"),
+    ("#cdeff2", "#2f8791"),
+    ("#f4eab0", "#8e7a10"),
+    ("#e2e2e2", "#666666"),
+    ("#f7d6ee", "#a2418a"),
+    ("#d8e9c4", "#5b7f2a"),
+    ("#c9d6f2", "#3f4f9a"),
+    ("#f2dccb", "#92562f"),
+)
+NEUTRAL = ("#ffffff", "#9e9e9e")
+GAP_COLOUR = "#d32f2f"
+# Journey diagrams show at most this many milestones per stage (plus any at a change of owner):
+# the picture stays readable, and dot's time stays bounded on a large handbook.
+MAX_MILESTONES = 10
+_FONT = "Helvetica,Arial,sans-serif"
+
+
+@dataclass(frozen=True)
+class Diagram:
+    """A diagram to render: its name (unique in the site, used for SVG ids), accessible title and DOT."""
+
+    name: str
+    title: str
+    dot: str
+
+
+def team_colours(handbook: Handbook) -> dict[str, tuple[str, str]]:
+    """A (fill, stroke) colour per team, stable for a given set of team ids."""
+    return {
+        team.id: PALETTE[i % len(PALETTE)]
+        for i, team in enumerate(sorted(handbook.of_kind("team"), key=lambda t: t.id))
+    }
+
+
+def _quoted(value: object) -> str:
+    """Text for a DOT attribute: backslash escapes such as \\N made literal; the graphviz package quotes it."""
+    # dot expands \N, \G, \L… even after graphviz.escape; doubling first keeps them literal (measured, 2.43).
+    return graphviz.escape(" ".join(str(value).split()).replace("\\", "\\\\"))
+
+
+def _label(*lines: tuple[str, bool], width: int = 22) -> str:
+    """An HTML-like label: each (text, bold) wrapped to ``width`` characters, escaped."""
+    parts = []
+    for text, bold in lines:
+        for line in textwrap.wrap(" ".join(str(text).split()), width) or [""]:
+            # In labels too dot expands \N and friends; a doubled backslash shows as one.
+            escaped = html.escape(line.replace("\\", "\\\\"), quote=True)
+            parts.append(f"<b>{escaped}</b>" if bold else escaped)
+    return "<" + "<br/>".join(parts) + ">"
+
+
+def _node_id(entity: Entity) -> str:
+    return re.sub(r"[^a-z0-9]", "_", f"{entity.kind}_{entity.id}")
+
+
+def _link(entity: Entity) -> str:
+    return _quoted(f"{LINK_SCHEME}{entity.key}")
+
+
+def _tooltip(entity: Entity, handbook: Handbook | None) -> str:
+    """The entity's summary (or title) and, given the handbook, its owner's name."""
+    owner = handbook.get("team", entity.owner) if handbook and entity.owner else None
+    words = entity.summary or entity.title
+    return _quoted(f"{words} (owner: {owner.title})" if owner else words)
+
+
+def _graph(name: str, title: str) -> graphviz.Digraph:
+    graph = graphviz.Digraph(name=re.sub(r"[^A-Za-z0-9_]", "_", name))
+    # newrank: Graphviz 2.43 aborts on some clustered graphs without it (FACTS.md).
+    graph.attr(
+        "graph",
+        rankdir="LR",
+        newrank="true",
+        compound="true",
+        nodesep="0.25",
+        ranksep="0.45",
+        fontname=_FONT,
+        fontsize="12",
+        bgcolor="transparent",
+        tooltip=_quoted(title),
+        label="",
+    )
+    graph.attr(
+        "node",
+        shape="box",
+        style="rounded,filled",
+        fontname=_FONT,
+        fontsize="11",
+        margin="0.14,0.07",
+        penwidth="1.2",
+        fontcolor="#1a1a1a",
+    )
+    graph.attr("edge", color="#5f6368", fontname=_FONT, fontsize="9", fontcolor="#333333", arrowsize="0.7")
+    return graph
+
+
+def _entity_node(
+    graph: graphviz.Digraph,
+    handbook: Handbook,
+    entity: Entity,
+    colours: dict[str, tuple[str, str]],
+    dim: bool = False,
+    shape: str | None = None,
+    bold: bool = False,
+) -> None:
+    fill, stroke = NEUTRAL if dim else colours.get(entity.owner or "", NEUTRAL)
+    attrs = {
+        "label": _label((entity.title, bold)),
+        "fillcolor": fill,
+        "color": stroke,
+        "URL": _link(entity),
+        "tooltip": _tooltip(entity, handbook),
+        "target": "_top",
+    }
+    if dim:
+        attrs["fontcolor"] = "#8a8a8a"
+    if shape:
+        attrs["shape"] = shape
+    if entity.status == "draft":
+        attrs["style"] = "rounded,filled,dashed"
+    graph.node(_node_id(entity), **attrs)
+
+
+def _journey_graph(
+    handbook: Handbook,
+    journeys: list[Journey],
+    shown: Journey,
+    name: str,
+    title: str,
+    flagged: frozenset[str],
+    highlight: str | None = None,
+) -> Diagram:
+    """Stages left to right as clusters, milestones inside, transitions with their handoffs or the gaps
+    the analysis reports (``flagged``: the entities after which it reports a missing handoff)."""
+    colours = team_colours(handbook)
+    graph = _graph(name, title)
+    gaps = {
+        (t.before.key, t.after.key): t
+        for j in journeys
+        for t in transitions(handbook, j)
+        if t.missing_handoff and t.before.key in flagged
+    }
+    gap_pairs = set(gaps)
+    drawn: set[tuple[str, str]] = set()
+    nodes: set[str] = set()
+    anchors: dict[str, tuple[str, str]] = {}  # stage key -> (first node, last node)
+    transitions_by_pair = {(t.before.key, t.after.key): t for t in transitions(handbook, shown) if t.stage}
+    for step in shown.stages:
+        stage = step.stage
+        fill, stroke = colours.get(stage.owner or "", NEUTRAL)
+        owner = handbook.get("team", stage.owner) if stage.owner else None
+        mine = highlight is None or stage.owner == highlight
+        with graph.subgraph(name=f"cluster_{_node_id(stage)}") as cluster:
+            cluster.attr(
+                label=_label((stage.title, True), (owner.title if owner else "", False)),
+                style="rounded,filled",
+                fillcolor=_tint(fill) if mine else "#fafafa",
+                color=stroke if mine else NEUTRAL[1],
+                URL=_link(stage),
+                tooltip=_tooltip(stage, handbook),
+                target="_top",
+                fontcolor="#1a1a1a" if mine else "#8a8a8a",
+                penwidth="1.4",
+            )
+            if not step.milestones:
+                placeholder = f"{_node_id(stage)}__empty"
+                cluster.node(
+                    placeholder,
+                    label=_label(("no milestones", False)),
+                    style="rounded,dashed",
+                    color=NEUTRAL[1],
+                    fontcolor="#777777",
+                    URL=_link(stage),
+                    tooltip=_tooltip(stage, handbook),
+                )
+                anchors[stage.key] = (placeholder, placeholder)
+                continue
+            display = _visible(step.milestones, transitions_by_pair)
+            with cluster.subgraph() as column:
+                # One rank: the stage's milestones stack top to bottom, so stages stay narrow columns.
+                column.attr(rank="same")
+                for position, item in enumerate(display):
+                    if isinstance(item, int):
+                        column.node(f"{_node_id(stage)}__more{position}", **_more_node(stage, item, handbook))
+                    else:
+                        dim = highlight is not None and item.owner != highlight
+                        _entity_node(column, handbook, item, colours, dim=dim)
+            # Placeholders are named by their position: the DOT must be the same in every build (the cache).
+            ids = [
+                f"{_node_id(stage)}__more{n}" if isinstance(i, int) else _node_id(i)
+                for n, i in enumerate(display)
+            ]
+            nodes.update(_node_id(i) for i in display if not isinstance(i, int))
+            anchors[stage.key] = (ids[0], ids[-1])
+            for (a, b), (id_a, id_b) in zip(
+                zip(display, display[1:], strict=False), zip(ids, ids[1:], strict=False), strict=True
+            ):
+                t = (
+                    transitions_by_pair.get((a.key, b.key))
+                    if not isinstance(a, int) and not isinstance(b, int)
+                    else None
+                )
+                style = (
+                    _transition_style(t, (t.before.key, t.after.key) in gap_pairs)
+                    if t
+                    else {"style": "dotted"}
+                )
+                if t:
+                    drawn.add((t.before.key, t.after.key))
+                # Inside a rank dot puts an edge's tail below its head, so the edge is drawn reversed:
+                # the milestones then read from top to bottom.
+                graph.edge(id_b, id_a, dir="back", **style)
+    for t in transitions(handbook, shown):
+        if t.stage is None:
+            # First milestone to first milestone, heavily weighted: the stage columns line up at the top.
+            tail, head = anchors[t.before.key][0], anchors[t.after.key][0]
+            extra = {
+                "ltail": f"cluster_{_node_id(t.before)}",
+                "lhead": f"cluster_{_node_id(t.after)}",
+                "weight": "10",
+            }
+            graph.edge(tail, head, **extra, **_transition_style(t, (t.before.key, t.after.key) in gap_pairs))
+            drawn.add((t.before.key, t.after.key))
+    # Gaps of a segment's journey between steps that are not next to each other here (a stage or
+    # milestone only other segments go through lies between them): drawn across, without moving the layout.
+    for pair, t in gaps.items():
+        if pair in drawn:
+            continue
+        if t.stage is None and t.before.key in anchors and t.after.key in anchors:
+            graph.edge(
+                anchors[t.before.key][0],
+                anchors[t.after.key][0],
+                constraint="false",
+                ltail=f"cluster_{_node_id(t.before)}",
+                lhead=f"cluster_{_node_id(t.after)}",
+                **_transition_style(t, True),
+            )
+        elif t.stage is not None and _node_id(t.before) in nodes and _node_id(t.after) in nodes:
+            graph.edge(
+                _node_id(t.before), _node_id(t.after), constraint="false", **_transition_style(t, True)
+            )
+    return Diagram(name, title, graph.source)
+
+
+def _visible(milestones: tuple[Entity, ...], transitions_by_pair: dict) -> list[Entity | int]:
+    """The milestones a journey diagram shows: all of them, or at most MAX_MILESTONES plus every one
+    at a change of owner, with each run of the others replaced by how many there are."""
+    if len(milestones) <= MAX_MILESTONES:
+        return list(milestones)
+    keep = {0, len(milestones) - 1}
+    for i, (a, b) in enumerate(zip(milestones, milestones[1:], strict=False)):
+        t = transitions_by_pair.get((a.key, b.key))
+        if t is not None and t.changes_owner:
+            keep |= {i, i + 1}
+    for i in range(len(milestones)):
+        if len(keep) >= MAX_MILESTONES:
+            break
+        keep.add(i)
+    shown: list[Entity | int] = []
+    hidden = 0
+    for i, milestone in enumerate(milestones):
+        if i in keep:
+            if hidden:
+                shown.append(hidden)
+                hidden = 0
+            shown.append(milestone)
+        else:
+            hidden += 1
+    return shown
+
+
+def _more_node(stage: Entity, count: int, handbook: Handbook) -> dict[str, str]:
+    return {
+        "label": _label((f"… {count} more milestone{'' if count == 1 else 's'}", False)),
+        "shape": "plaintext",
+        "style": "",
+        "fontcolor": "#555555",
+        "URL": _link(stage),
+        "target": "_top",
+        "tooltip": _quoted(f"See all milestones of {stage.title}"),
+    }
+
+
+def _tint(fill: str) -> str:
+    """A lighter version of a fill colour, for stage backgrounds behind milestone nodes."""
+    r, g, b = (int(fill[i : i + 2], 16) for i in (1, 3, 5))
+    return "#{:02x}{:02x}{:02x}".format(*(int(c + (255 - c) * 0.6) for c in (r, g, b)))
+
+
+def _transition_style(t, gap: bool) -> dict[str, str]:
+    if gap:
+        return {
+            "color": GAP_COLOUR,
+            "fontcolor": GAP_COLOUR,
+            "style": "dashed",
+            "penwidth": "1.6",
+            "label": _label(("gap: no handoff", True)),
+            "tooltip": _quoted(f"Missing handoff: {t.before.title} → {t.after.title}"),
+        }
+    if t.handoffs:
+        handoff = t.handoffs[0]
+        return {
+            "label": _label((handoff.title, False)),
+            "URL": _link(handoff),
+            "target": "_top",
+            "tooltip": _tooltip(handoff, None),
+            "penwidth": "1.4",
+        }
+    return {}
+
+
+def whole_journey(handbook: Handbook, flagged: frozenset[str]) -> Diagram:
+    """Every active stage and milestone, whatever the segment; gaps from any segment's journey."""
+    return _journey_graph(
+        handbook, handbook.journeys, journey_of(handbook, None), "journey", "The customer journey", flagged
+    )
+
+
+def segment_journey(handbook: Handbook, journey: Journey, flagged: frozenset[str]) -> Diagram:
+    name = f"segment-{journey.segment_id or 'all'}"
+    return _journey_graph(handbook, [journey], journey, name, f"The {journey.label} journey", flagged)
+
+
+def team_journey(handbook: Handbook, team: Entity, flagged: frozenset[str]) -> Diagram:
+    """The whole journey with the team's stages and milestones in colour and the rest greyed out."""
+    return _journey_graph(
+        handbook,
+        handbook.journeys,
+        journey_of(handbook, None),
+        f"team-{team.id}",
+        f"{team.title}'s moments in the journey",
+        flagged,
+        highlight=team.id,
+    )
+
+
+def stage_diagram(
+    handbook: Handbook, relations: Relations, stage: Entity, flagged: frozenset[str]
+) -> Diagram:
+    """A stage's milestones in order, the playbooks they trigger, and the handoffs in and out."""
+    colours = team_colours(handbook)
+    title = f"The {stage.title} stage"
+    graph = _graph(f"stage-{stage.id}", title)
+    whole = journey_of(handbook, None)
+    order = [s.stage for s in whole.stages]
+    index = order.index(stage) if stage in order else -1
+    previous = order[index - 1] if index > 0 else None
+    following = order[index + 1] if 0 <= index < len(order) - 1 else None
+    milestones = [m for m in handbook.milestones_of(stage.id) if m.active]
+    fill, stroke = colours.get(stage.owner or "", NEUTRAL)
+    with graph.subgraph(name=f"cluster_{_node_id(stage)}") as cluster:
+        cluster.attr(
+            label=_label((stage.title, True)),
+            style="rounded,filled",
+            fillcolor=_tint(fill),
+            color=stroke,
+            URL=_link(stage),
+            tooltip=_tooltip(stage, handbook),
+            target="_top",
+        )
+        for milestone in milestones:
+            _entity_node(cluster, handbook, milestone, colours)
+        if not milestones:
+            cluster.node(
+                "empty", label=_label(("no milestones", False)), style="rounded,dashed", color=NEUTRAL[1]
+            )
+    ids = [_node_id(m) for m in milestones] or ["empty"]
+    gap_pairs = {pair for pair, t in gap_transitions(handbook).items() if t.before.key in flagged}
+    inside = {(t.before.key, t.after.key): t for t in transitions(handbook, whole) if t.stage is stage}
+    for a, b in zip(milestones, milestones[1:], strict=False):
+        t = inside.get((a.key, b.key))
+        graph.edge(
+            _node_id(a), _node_id(b), **(_transition_style(t, (a.key, b.key) in gap_pairs) if t else {})
+        )
+    handoffs_in = relations.handoffs_into(stage)
+    handoffs_out = relations.handoffs_out_of(stage)
+    if previous is not None:
+        _entity_node(graph, handbook, previous, colours, shape="cds")
+        handoff = next((h for h in handoffs_in if h.text("from_stage") == previous.id and h.active), None)
+        graph.edge(_node_id(previous), ids[0], **_stage_edge(handoff, previous, stage, flagged))
+    if following is not None:
+        _entity_node(graph, handbook, following, colours, shape="cds")
+        handoff = next((h for h in handoffs_out if h.text("to_stage") == following.id and h.active), None)
+        graph.edge(ids[-1], _node_id(following), **_stage_edge(handoff, stage, following, flagged))
+    for milestone in milestones:
+        for playbook in relations.to(milestone, "trigger.milestone", kind="playbook"):
+            if not playbook.active:
+                continue
+            _entity_node(graph, handbook, playbook, colours, shape="note")
+            graph.edge(
+                _node_id(milestone),
+                _node_id(playbook),
+                style="dashed",
+                label=_label(("triggers", False)),
+                arrowhead="open",
+            )
+    return Diagram(f"stage-{stage.id}", title, graph.source)
+
+
+def _stage_edge(
+    handoff: Entity | None, before: Entity, after: Entity, flagged: frozenset[str]
+) -> dict[str, str]:
+    if handoff is not None:
+        return {
+            "label": _label((handoff.title, False)),
+            "URL": _link(handoff),
+            "target": "_top",
+            "penwidth": "1.4",
+        }
+    if before.owner and after.owner and before.owner != after.owner and before.key in flagged:
+        return {
+            "color": GAP_COLOUR,
+            "fontcolor": GAP_COLOUR,
+            "style": "dashed",
+            "label": _label(("gap: no handoff", True)),
+        }
+    return {}
+
+
+def all_diagrams(
+    handbook: Handbook, relations: Relations, flagged: frozenset[str]
+) -> dict[tuple[str, str | None], Diagram]:
+    """Every diagram of the site, keyed by (kind, subject id): what the renderers ask for. Gaps are
+    drawn where the analysis reports them (``flagged``), so ``gaps: off`` draws none."""
+    diagrams: dict[tuple[str, str | None], Diagram] = {}
+    if not any(s.stage for s in journey_of(handbook, None).stages):
+        return diagrams
+    diagrams[("journey", None)] = whole_journey(handbook, flagged)
+    for journey in handbook.journeys:
+        if journey.segment is not None:
+            diagrams[("segment", journey.segment.id)] = segment_journey(handbook, journey, flagged)
+    for stage in handbook.stages:
+        if stage.active:
+            diagrams[("stage", stage.id)] = stage_diagram(handbook, relations, stage, flagged)
+    for team in handbook.of_kind("team"):
+        if team.active:
+            diagrams[("team", team.id)] = team_journey(handbook, team, flagged)
+    return diagrams

@@ -1,0 +1,101 @@
+"""Diagrams in pages: rendered SVG inlined with per-page links, a legend, or the DOT source when there is no SVG."""
+
+from __future__ import annotations
+
+import re
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+
+from journeysite.core.model import Entity, Handbook
+from journeysite.render import sanitise
+from journeysite.render.diagrams.dot import LINK_SCHEME, Diagram, team_colours
+from journeysite.render.diagrams.drawing import Rendered, prepare_svg
+from journeysite.render.links import Linker
+from journeysite.render.markup import link, listing, text
+from journeysite.render.stash import LISTING, Stash
+
+_LINK = re.compile(r'xlink:href="' + re.escape(LINK_SCHEME) + r'([a-z]+:[a-z0-9-]+)"')
+
+
+@dataclass
+class DiagramSet:
+    """The site's diagrams, by (kind, subject id), each with its SVG (perhaps still being drawn) or the
+    reason it has none."""
+
+    handbook: Handbook
+    stash: Stash
+    diagrams: dict[tuple[str, str | None], Diagram] = field(default_factory=dict)
+    rendered: dict[str, Future[Rendered]] = field(default_factory=dict)  # by diagram name
+    missing_dot: bool = False
+
+    def html(self, kind: str, subject: Entity | None, linker: Linker) -> str:
+        """A placeholder for the diagram, put back once the search plugin has indexed the page: by then
+        ``dot`` has had most of the build to draw it, and Markdown and the search index never parse the
+        SVG."""
+        diagram = self.diagrams.get((kind, subject.id if subject else None))
+        if diagram is None:
+            return ""
+        return listing(self.stash.put(LISTING, lambda: self._figure(diagram, linker)))
+
+    def result(self, diagram: Diagram) -> Rendered | None:
+        future = self.rendered.get(diagram.name)
+        return future.result() if future is not None else None
+
+    def _figure(self, diagram: Diagram, linker: Linker) -> str:
+        result = None if self.missing_dot else self.result(diagram)
+        if result is None or result.svg is None:
+            reason = (
+                "Graphviz is not installed, so this diagram is shown as its source."
+                if self.missing_dot
+                else f"This diagram could not be drawn: {result.error if result else ''}"
+            )
+            return (
+                f'<details class="jsite-diagram-source"><summary>{text(diagram.title)}: {text(reason)}'
+                f"</summary><pre><code>{text(diagram.dot)}</code></pre></details>"
+            )
+        svg = prepare_svg(result.svg, f"jsite-{diagram.name}", diagram.title)
+        svg = _fit(sanitise.diagram_svg(_LINK.sub(lambda m: _href(linker, m.group(1)), svg)))
+        return (
+            f'<figure class="jsite-diagram" aria-label="{text(diagram.title)}">'
+            f'<div class="jsite-scroll jsite-diagram-canvas">{svg}</div>'
+            f"{self._legend(diagram, linker)}</figure>"
+        )
+
+    def _legend(self, diagram: Diagram, linker: Linker) -> str:
+        colours = team_colours(self.handbook)
+        teams = [
+            t
+            for t in sorted(self.handbook.of_kind("team"), key=lambda t: t.id)
+            if f'"{colours[t.id][0]}"' in diagram.dot or f"={colours[t.id][0]}" in diagram.dot
+        ]
+        if not teams:
+            return ""
+        chips = "".join(
+            f'<li><span class="jsite-swatch" style="background:{colours[t.id][0]};border-color:{colours[t.id][1]}">'
+            f"</span>{link(linker, t)}</li>"
+            for t in teams
+        )
+        gap = (
+            '<li><span class="jsite-swatch jsite-swatch-gap"></span>missing handoff</li>'
+            if "gap: no handoff" in diagram.dot
+            else ""
+        )
+        return f'<figcaption class="jsite-legend"><span>Owner:</span><ul>{chips}{gap}</ul></figcaption>'
+
+
+def _href(linker: Linker, key: str) -> str:
+    href = linker.href(key)
+    return f'href="{text(href)}"' if href else ""
+
+
+_SIZE = re.compile(r'<svg\b([^>]*?)\swidth="([\d.]+)pt"\s+height="([\d.]+)pt"')
+
+
+def _fit(svg: str) -> str:
+    """Let a diagram shrink to the column down to 60% of its natural size; wider ones scroll instead."""
+    match = _SIZE.search(svg)
+    if not match:
+        return svg
+    width = float(match.group(2)) * 4 / 3  # points to CSS pixels
+    style = f"width:100%;max-width:{width:.0f}px;min-width:{width * 0.6:.0f}px;height:auto"
+    return svg[: match.end()] + f' style="{style}"' + svg[match.end() :]

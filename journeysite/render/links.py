@@ -1,0 +1,71 @@
+"""Links between pages: where each entity's page is, and the relative URL from one page to another."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from journeysite.core.model import Entity
+
+
+def page_url(src_uri: str, use_directory_urls: bool) -> str:
+    """The URL MkDocs gives a page at ``src_uri`` (``a/b.md`` → ``a/b/`` or ``a/b.html``)."""
+    stem, _ = posixpath.splitext(src_uri)
+    directory, name = posixpath.split(stem)
+    if name in ("index", "README"):
+        if use_directory_urls:
+            return f"{directory}/" if directory else ""
+        return posixpath.join(directory, "index.html")
+    if use_directory_urls:
+        return f"{stem}/"
+    return f"{stem}.html"
+
+
+@dataclass
+class Linker:
+    """Computes links from the page being rendered to entity and generated pages."""
+
+    use_directory_urls: bool = True
+    src_of: dict[str, str] = field(default_factory=dict)  # entity key or page name -> src_uri
+    current: str = ""  # src_uri of the page being rendered
+    _urls: dict[str, str] = field(default_factory=dict, repr=False)  # key -> quoted site-relative URL, shared
+    _prefix: str | None = field(default=None, repr=False)
+
+    def at(self, src_uri: str) -> Linker:
+        """The same linker, rendering the page at ``src_uri``."""
+        return Linker(self.use_directory_urls, self.src_of, src_uri, self._urls)
+
+    def href(self, target: Entity | str) -> str | None:
+        """The relative URL of an entity (or a generated page's name), for raw HTML; None if it has no page.
+
+        Up to the site root, then down to the target: valid from any page, and computed with two
+        lookups (a large handbook renders hundreds of thousands of links).
+        """
+        url = self.url(target)
+        if url is None:
+            return None
+        if self._prefix is None:
+            here = page_url(self.current, self.use_directory_urls)
+            self._prefix = "../" * here.count("/")
+        return (self._prefix + url) or "./"
+
+    def url(self, target: Entity | str) -> str | None:
+        """The URL of an entity's (or generated) page relative to the site root, as MkDocs writes it."""
+        key = target.key if isinstance(target, Entity) else target
+        url = self._urls.get(key)
+        if url is None:
+            src = self.src_of.get(key)
+            if src is None:
+                return None
+            url = self._urls[key] = quote(page_url(src, self.use_directory_urls), safe="/.#-_~")
+        return url
+
+    def md_path(self, target: Entity | str) -> str | None:
+        """The relative ``.md`` path of an entity, for Markdown links MkDocs resolves and checks."""
+        key = target.key if isinstance(target, Entity) else target
+        src = self.src_of.get(key)
+        if src is None:
+            return None
+        start = posixpath.dirname(self.current)
+        return quote(posixpath.relpath(src, start or "."), safe="/.#-_~")

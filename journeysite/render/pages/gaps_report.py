@@ -1,0 +1,159 @@
+"""The gaps report: every handoff gap and ownership finding, grouped by kind, each linked to the page to fix."""
+
+from __future__ import annotations
+
+import re
+
+from journeysite.core.analysis.gaps import GAP_CODES
+from journeysite.core.diagnostics import ERROR, INFO, WARNING, Diagnostic
+from journeysite.core.model import Entity
+from journeysite.render import markup
+from journeysite.render.pages import Context
+from journeysite.render.pages.parts import admonition, pill
+
+GAP_LABELS = {
+    "missing-handoff": "Missing handoffs",
+    "handoff-owner-mismatch": "Handoffs between the wrong teams",
+    "handoff-without-artifacts": "Handoffs that carry no information",
+    "stage-without-milestones": "Stages without milestones",
+    "raci-conflict": "Conflicting RACI roles",
+    "uncovered-cell": "Stages without a lifecycle playbook",
+    "orphan-team": "Teams with no part in the journey",
+}
+WHY_IT_MATTERS = {
+    "missing-handoff": (
+        "When the owner changes and nobody has written down how the customer moves across, the customer "
+        "is the one who notices: goals are asked for twice, context is lost, and no one is sure who calls next."
+    ),
+    "handoff-owner-mismatch": (
+        "A handoff between the wrong teams means the team that really owns the next moment never receives "
+        "what the customer already told us."
+    ),
+    "handoff-without-artifacts": (
+        "A handoff that does not say what travels (success criteria, stakeholders, notes) invites a cold "
+        "email instead of a warm introduction."
+    ),
+    "stage-without-milestones": (
+        "Without a milestone nobody can tell when a customer has succeeded in a stage, so progress goes "
+        "unmeasured and uncelebrated."
+    ),
+    "raci-conflict": (
+        "A team listed in roles that exclude each other blurs who does the work and who only needs to know, "
+        "which is how moments end up owned by nobody."
+    ),
+    "uncovered-cell": (
+        "A stage with no lifecycle playbook gives its customers no planned, proactive touch: the team only "
+        "reacts once something has gone wrong."
+    ),
+    "orphan-team": (
+        "A team that no page names has no visible part in the journey: either its work is missing from "
+        "the handbook or the team page is out of date."
+    ),
+}
+SEVERITY_LABELS = {ERROR: "Error", WARNING: "Warning", INFO: "Note"}
+_CODE_SPAN = re.compile(r"`([^`]+)`")
+
+
+def gap_findings(context: Context) -> list[Diagnostic]:
+    """The diagnostics that are gap findings, in the order the pipeline sorted them."""
+    return [d for d in context.diagnostics if d.code in GAP_CODES]
+
+
+def render(context: Context) -> str:
+    if context.settings.gaps == "off":
+        return markup.block(
+            admonition(
+                "info",
+                "Gap analysis is switched off",
+                "This handbook sets <code>gaps: off</code> for the journeysite plugin in <code>mkdocs.yml</code>, "
+                "so nothing is checked. Remove the setting (or set <code>gaps: warn</code>) to see the report.",
+            )
+        )
+    findings = gap_findings(context)
+    intro = (
+        "Gap analysis walks every segment's journey, stage by stage and milestone by milestone, and looks "
+        "for the places where a customer can fall through the cracks. Each finding names the page to change. "
+        "Run `journeysite check` before opening a pull request to see the same list in seconds."
+    )
+    if not findings:
+        return "\n".join(
+            [
+                intro,
+                "",
+                markup.block(
+                    admonition(
+                        "success",
+                        "No gaps found",
+                        "Every change of owner along every journey is covered by a handoff that says what travels, every "
+                        "stage has milestones and a lifecycle playbook, and every team has a part in the journey.",
+                    )
+                ),
+            ]
+        )
+    warnings = sum(1 for d in findings if d.severity != INFO)
+    notes = len(findings) - warnings
+    counts = [
+        f"**{warnings}** warning{'s' if warnings != 1 else ''}" if warnings else "",
+        f"**{notes}** note{'s' if notes != 1 else ''}" if notes else "",
+    ]
+    parts = [
+        intro,
+        "",
+        f"{' and '.join(c for c in counts if c)} to look at. Warnings fail a strict build "
+        "(`mkdocs build --strict`, as in pull-request checks); notes are advice.",
+        "",
+    ]
+    for code in GAP_CODES:
+        group = [d for d in findings if d.code == code]
+        if group:
+            parts.append(_group(context, code, group))
+    return "\n".join(parts)
+
+
+def _group(context: Context, code: str, group: list[Diagnostic]) -> str:
+    rows = [_row(context, d) for d in group]
+    table = markup.table(["Page to fix", "Finding", "Segments"], rows, "jsite-table jsite-gaps-table")
+    severities = list(dict.fromkeys(d.severity for d in group))
+    labels = " ".join(
+        pill(SEVERITY_LABELS.get(s, s), f"jsite-severity jsite-severity-{s}") for s in severities
+    )
+    count = f"{len(group)} finding{'s' if len(group) != 1 else ''}"
+    return "\n".join(
+        [
+            f"## {markup.md(GAP_LABELS.get(code, code))}",
+            markup.block(
+                f'<div class="jsite-gap-group" id="gap-{code}">'
+                f'<p class="jsite-why"><strong>Why it matters:</strong> {markup.text(WHY_IT_MATTERS.get(code, ""))}</p>'
+                f'<p class="jsite-gap-meta">{labels} {count} · check code <code>{code}</code></p></div>'
+            ),
+            table,
+        ]
+    )
+
+
+def _row(context: Context, d: Diagnostic) -> list[str]:
+    entity = _entity(context, d)
+    page = markup.link(context.linker, entity, fallback=d.file) if entity else markup.text(d.file)
+    source = f'<br><small class="jsite-source"><code>{markup.text(d.file)}:{d.line}</code></small>'
+    segments = (
+        ", ".join(
+            markup.link(context.linker, context.handbook.get("segment", s), fallback=s) for s in d.segments
+        )
+        or '<span class="jsite-muted">—</span>'
+    )
+    return [page + source, message_html(d.message), segments]
+
+
+def message_html(message: str) -> str:
+    """A diagnostic's message as a sentence, escaped, with its `code spans` shown as code."""
+    sentence = message[:1].upper() + message[1:]
+    return _CODE_SPAN.sub(r"<code>\1</code>", markup.text(sentence))
+
+
+def _entity(context: Context, d: Diagnostic) -> Entity | None:
+    if d.entity and ":" in d.entity:
+        kind, _, entity_id = d.entity.partition(":")
+        found = context.handbook.get(kind, entity_id)
+        if found is not None:
+            return found
+    return context.handbook.entity_of(d.file)

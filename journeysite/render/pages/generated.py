@@ -1,0 +1,31 @@
+"""Generated pages: dispatch each page of the site plan to its renderer, with its title as front matter."""
+
+from __future__ import annotations
+
+from journeysite.render.markup import md
+from journeysite.render.pages import Context, gaps_report, grid, overview, raci, review_status, start_here
+from journeysite.render.site import GeneratedPage
+
+RENDERERS = {
+    "page:start-here": start_here.render,
+    "page:overview": overview.render,
+    "page:grid": grid.render,
+    "page:raci": raci.render,
+    "page:gaps": gaps_report.render,
+    "page:review": review_status.render,
+}
+
+# Wide pages give mkdocs-material's sidebars' room to the diagram, the grid and the matrix.
+WIDE = {
+    "page:overview": ("toc",),
+    "page:grid": ("navigation", "toc"),
+    "page:raci": ("navigation", "toc"),
+}
+
+
+def render(page: GeneratedPage, context: Context) -> str:
+    """The Markdown source of a generated page."""
+    body = RENDERERS[page.name](context)
+    hide = "".join(f"\n  - {part}" for part in WIDE.get(page.name, ()))
+    front = f"title: {page.title}" + (f"\nhide:{hide}" if hide else "")
+    return f"---\n{front}\n---\n\n# {md(page.title)}\n\n{body}\n"

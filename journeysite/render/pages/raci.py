@@ -1,0 +1,186 @@
+"""The RACI matrix: stages, their milestones and their playbooks as rows, teams as columns.
+
+A playbook that runs in several stages is listed once, under the first of them in journey order, with
+the others named beside it, so that each row is one page and the matrix stays readable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from journeysite.core.model import Entity
+from journeysite.render import markup
+from journeysite.render.pages import Context
+from journeysite.render.pages.parts import admonition, draft_badge, md_link, team_link
+from journeysite.render.site import PLAYBOOK_TYPES
+
+ROLES = (
+    ("A", "Accountable", "owns the outcome and keeps the page current: the page's owner, exactly one team"),
+    ("R", "Responsible", "does the work"),
+    ("C", "Consulted", "gives input before decisions are made"),
+    ("I", "Informed", "is kept up to date"),
+)
+ROLE_NAMES = {letter: name for letter, name, _ in ROLES}
+
+
+@dataclass(frozen=True)
+class Row:
+    entity: Entity
+    level: str  # "stage", "milestone" or "playbook"
+    note: str = ""  # plain text shown small after the title
+    tip: str = ""  # plain text shown as the note's tooltip
+
+
+def letters(entity: Entity, team: str) -> list[str]:
+    """The RACI letters ``team`` holds on ``entity``, in A, R, C, I order."""
+    held = ["A"] if entity.owner == team else []
+    for letter, role in (("R", "responsible"), ("C", "consulted"), ("I", "informed")):
+        if team in entity.raci(role):
+            held.append(letter)
+    return held
+
+
+def render(context: Context) -> str:
+    rows = _rows(context)
+    if not rows:
+        return markup.block(
+            admonition(
+                "note",
+                "Nothing to show yet",
+                "The matrix lists stages, milestones and playbooks with the teams that own them or take part. "
+                "Add stage pages first.",
+            )
+        )
+    teams = _teams(context, rows)
+    legend = "".join(
+        f'<li><span class="jsite-raci-letter jsite-raci-{letter.lower()}">{letter}</span> '
+        f"<strong>{name}</strong>: {why}</li>"
+        for letter, name, why in ROLES
+    )
+    gaps = md_link(context, "page:gaps", "gaps report")
+    parts = [
+        "Who owns, does, advises on and hears about each moment of the journey. Rows follow the journey: "
+        "each stage, then its milestones, then its playbooks (a playbook that runs in several stages is "
+        "listed under the first; hover its note for the others). Columns are teams, in the order they first take "
+        "part. Retired pages are left out.",
+        "",
+        "## How to read it",
+        markup.block(
+            f'<ul class="jsite-legend">{legend}</ul>'
+            "<p>A cell can hold several letters, e.g. <strong>A/R</strong> for a team that owns the work and does "
+            "it. An empty cell means the team has no role there.</p>"
+        ),
+    ]
+    if gaps:
+        parts.append(f"A team in two roles that exclude each other is listed in the {gaps}.\n")
+    parts += ["## The matrix", _matrix(context, rows, teams)]
+    return "\n".join(parts)
+
+
+def _rows(context: Context) -> list[Row]:
+    handbook = context.handbook
+    stages = [s for s in handbook.stages if s.active]
+    stage_index = {s.id: i for i, s in enumerate(stages)}
+    type_rank = {t: i for i, (t, _) in enumerate(PLAYBOOK_TYPES)}
+    type_label = dict(PLAYBOOK_TYPES)
+    by_stage: dict[str, list[Entity]] = {}
+    unplaced_playbooks = []
+    for playbook in handbook.of_kind("playbook"):
+        if not playbook.active:
+            continue
+        runs_in = sorted(
+            (s for s in playbook.texts("stages") if s in stage_index), key=stage_index.__getitem__
+        )
+        if runs_in:
+            by_stage.setdefault(runs_in[0], []).append(playbook)
+        else:
+            unplaced_playbooks.append(playbook)
+
+    def playbook_row(playbook: Entity, first: str | None) -> Row:
+        kind = type_label.get(playbook.text("type") or "", "Playbook")
+        others = [
+            stage.title
+            for s in playbook.texts("stages")
+            if s != first and s in stage_index and (stage := handbook.get("stage", s)) is not None
+        ]
+        also = f" · +{len(others)} stage{'s' if len(others) != 1 else ''}" if others else ""
+        tip = f"Also runs in: {', '.join(others)}" if others else ""
+        return Row(playbook, "playbook", f"{kind} playbook{also}{_segments_note(context, playbook)}", tip)
+
+    rows: list[Row] = []
+    for stage in stages:
+        rows.append(Row(stage, "stage", f"Stage {stage_index[stage.id] + 1}{_segments_note(context, stage)}"))
+        for milestone in handbook.milestones_of(stage.id):
+            if milestone.active:
+                rows.append(Row(milestone, "milestone", f"Milestone{_segments_note(context, milestone)}"))
+        playbooks = sorted(
+            by_stage.get(stage.id, []),
+            key=lambda p: (type_rank.get(p.text("type") or "", 9), p.title.lower()),
+        )
+        rows.extend(playbook_row(p, stage.id) for p in playbooks)
+    # Active pages whose stage is retired (or missing) are in no journey, but still have owners.
+    orphans = [
+        m for m in handbook.of_kind("milestone") if m.active and (m.text("stage") or "") not in stage_index
+    ]
+    rows.extend(Row(m, "milestone", "Milestone of no active stage") for m in orphans)
+    rows.extend(playbook_row(p, None) for p in unplaced_playbooks)
+    return rows
+
+
+def _segments_note(context: Context, entity: Entity) -> str:
+    if entity.segments is None:
+        return ""
+    names = [segment.title if (segment := context.handbook.get("segment", s)) else s for s in entity.segments]
+    return f" · only {', '.join(names) or 'no segment'}"
+
+
+def _teams(context: Context, rows: list[Row]) -> list[str]:
+    """Active teams, plus any team a row names: in the order they first take part, then by title."""
+    order: dict[str, None] = {}
+    for row in rows:
+        entity = row.entity
+        for team in (
+            entity.owner,
+            *entity.raci("responsible"),
+            *entity.raci("consulted"),
+            *entity.raci("informed"),
+        ):
+            if team and context.team(team) is not None:
+                order.setdefault(team, None)
+    rest = sorted(
+        (t for t in context.handbook.of_kind("team") if t.active and t.id not in order),
+        key=lambda t: t.title.lower(),
+    )
+    return [*order, *(t.id for t in rest)]
+
+
+def _matrix(context: Context, rows: list[Row], teams: list[str]) -> str:
+    head = "".join(f'<th scope="col" class="jsite-team-col">{team_link(context, t)}</th>' for t in teams)
+    body = []
+    for row in rows:
+        entity = row.entity
+        title = markup.link(context.linker, entity)
+        if row.level == "stage":
+            title = f"<strong>{title}</strong>"
+        tip = f' title="{markup.text(row.tip)}"' if row.tip else ""
+        label = (
+            f'{title}{draft_badge(entity)} <small class="jsite-row-note"{tip}>{markup.text(row.note)}</small>'
+        )
+        cells = "".join(_cell(context, entity, t) for t in teams)
+        body.append(f'<tr class="jsite-row-{row.level}"><th scope="row">{label}</th>{cells}</tr>')
+    return markup.listing(
+        '<div class="jsite-scroll">\n<table class="jsite-table jsite-matrix">\n'
+        f'<thead><tr><th scope="col" class="jsite-corner">Stage, milestone or playbook</th>{head}</tr></thead>\n'
+        "<tbody>\n" + "\n".join(body) + "\n</tbody>\n</table>\n</div>"
+    )
+
+
+def _cell(context: Context, entity: Entity, team_id: str) -> str:
+    held = letters(entity, team_id)
+    if not held:
+        return '<td class="jsite-raci-empty"></td>'
+    team = context.team(team_id)
+    name = team.title if team else team_id
+    tip = markup.text(f"{name}: {', '.join(ROLE_NAMES[x] for x in held)}")
+    css = " ".join(f"jsite-raci-{x.lower()}" for x in held)
+    return f'<td class="jsite-raci {css}" title="{tip}">{"/".join(held)}</td>'

@@ -1,0 +1,151 @@
+"""The site plan: which pages journeysite generates, where they live, and how the navigation is arranged."""
+
+from __future__ import annotations
+
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+
+from journeysite.core.model import Entity, Handbook
+from journeysite.core.relations import Relations
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    name: str  # the linker's key for it, e.g. "page:grid"
+    src_uri: str
+    title: str
+
+
+GENERATED = (
+    GeneratedPage("page:start-here", "start-here.md", "Start here"),
+    GeneratedPage("page:overview", "journey/index.md", "Journey overview"),
+    GeneratedPage("page:grid", "journey/grid.md", "Playbook grid"),
+    GeneratedPage("page:raci", "journey/raci.md", "RACI matrix"),
+    GeneratedPage("page:gaps", "journey/gaps.md", "Handoff gaps"),
+    GeneratedPage("page:review", "journey/review.md", "Review status"),
+)
+JOURNEY_JSON = "journey.json"
+STYLESHEET = "assets/journeysite/journeysite.css"
+
+KIND_SECTIONS = (
+    ("mission", "Mission"),
+    ("segment", "Segments"),
+    ("stage", "Stages"),
+    ("milestone", "Milestones"),
+    ("playbook", "Playbooks"),
+    ("handoff", "Handoffs"),
+    ("team", "Teams"),
+    ("metric", "Metrics"),
+)
+PLAYBOOK_TYPES = (("lifecycle", "Lifecycle"), ("risk", "At risk"), ("expansion", "Expansion"))
+
+# A navigation plan: (title, src_uri) for a page, (title, [children]) for a section.
+NavItem = tuple[str, "str | list[NavItem]"]
+
+
+# Every page renders the navigation lists on its path (mkdocs-material, navigation.prune), so no
+# list may grow with the handbook: longer ones are split into sections. That keeps builds linear.
+NAV_LIMIT = 30
+# Above this many pages journeysite turns on navigation.prune; below it the whole navigation costs
+# little (about 20 µs per entry per page) and readers can open any section in place.
+PRUNE_ABOVE = 200
+
+
+def _bounded(items: list[NavItem]) -> list[NavItem]:
+    """The items, or sections of at most NAV_LIMIT named by their first and last titles."""
+    while len(items) > NAV_LIMIT:
+        chunks = [items[i : i + NAV_LIMIT] for i in range(0, len(items), NAV_LIMIT)]
+        items = [(f"{_short(chunk[0][0])} – {_short(chunk[-1][0])}", chunk) for chunk in chunks]
+    return items
+
+
+def _short(title: str) -> str:
+    return title if len(title) <= 24 else title[:23].rstrip() + "…"
+
+
+def _pages(entities: list[Entity]) -> list[NavItem]:
+    return _bounded([(e.title, e.file) for e in entities])
+
+
+def _by_stage(handbook: Handbook, entities: list[Entity], stage_of, inner=_pages) -> list[NavItem]:
+    """Group entities under their stage, stages in journey order; those with no stage come last."""
+    groups: dict[str, list[Entity]] = {}
+    for entity in entities:
+        groups.setdefault(stage_of(entity) or "", []).append(entity)
+    plan: list[NavItem] = []
+    for stage in handbook.stages:
+        members = groups.pop(stage.id, [])
+        if members:
+            plan.append((stage.title, inner(members)))
+    leftovers = [e for group in groups.values() for e in group]
+    if leftovers:
+        plan.append(("Other", inner(leftovers)))
+    return _bounded(plan)
+
+
+def _by_family(playbooks: list[Entity]) -> list[NavItem]:
+    """A stage's playbooks; split by family when there are too many for one list."""
+    if len(playbooks) <= NAV_LIMIT:
+        return _pages(playbooks)
+    return [
+        (label, _pages(members))
+        for family, label in PLAYBOOK_TYPES
+        if (members := [p for p in playbooks if p.text("type") == family])
+    ]
+
+
+def entity_sections(
+    handbook: Handbook, relations: Relations, exclude: AbstractSet[str] = frozenset()
+) -> list[NavItem]:
+    """Sections by kind: stages in journey order, milestones, playbooks and handoffs grouped by stage."""
+    plan: list[NavItem] = []
+    stage_order = {s.id: i for i, s in enumerate(handbook.stages)}
+    for kind, title in KIND_SECTIONS:
+        entities = [e for e in handbook.of_kind(kind) if e.file not in exclude]
+        if not entities:
+            continue
+        if kind == "mission":
+            plan.extend((e.title, e.file) for e in entities)
+            continue
+        if kind == "stage":
+            children = _pages([e for e in handbook.stages if e.file not in exclude])
+        elif kind == "milestone":
+            ordered = sorted(
+                entities, key=lambda e: (stage_order.get(e.text("stage") or "", 1 << 30), e.order)
+            )
+            children = _by_stage(handbook, ordered, lambda e: e.text("stage"))
+        elif kind == "playbook":
+            type_rank = {t: i for i, (t, _) in enumerate(PLAYBOOK_TYPES)}
+            ordered = sorted(
+                entities, key=lambda e: (type_rank.get(e.text("type") or "", 9), e.title.lower())
+            )
+            children = _by_stage(handbook, ordered, lambda e: _first_stage(e, stage_order), inner=_by_family)
+        elif kind == "handoff":
+            ordered = sorted(
+                entities, key=lambda e: (_handoff_position(handbook, e, stage_order), e.title.lower())
+            )
+            if len(ordered) <= NAV_LIMIT:
+                children = _pages(ordered)
+            else:
+                children = _by_stage(handbook, ordered, lambda e: _handoff_stage(handbook, e))
+        else:
+            children = _pages(sorted(entities, key=lambda e: e.title.lower()))
+        plan.append((title, children))
+    return plan
+
+
+def _handoff_stage(handbook: Handbook, handoff: Entity) -> str | None:
+    milestone = handbook.get("milestone", handoff.text("milestone") or "")
+    return milestone.text("stage") if milestone is not None else handoff.text("from_stage")
+
+
+def _first_stage(entity: Entity, stage_order: dict[str, int]) -> str | None:
+    stages = [s for s in entity.texts("stages") if s in stage_order]
+    return min(stages, key=stage_order.__getitem__) if stages else None
+
+
+def _handoff_position(handbook: Handbook, handoff: Entity, stage_order: dict[str, int]) -> tuple[int, int]:
+    milestone = handbook.get("milestone", handoff.text("milestone") or "")
+    if milestone is not None:
+        return stage_order.get(milestone.text("stage") or "", 1 << 30), milestone.order
+    return stage_order.get(handoff.text("from_stage") or "", 1 << 30), 1 << 30
