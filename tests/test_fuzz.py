@@ -37,11 +37,10 @@ from journeysite.core.analysis import review
 from journeysite.core.diagnostics import SEVERITIES
 from journeysite.core.reading import frontmatter, loading
 from journeysite.core.settings import Settings
-from journeysite.plugin import _body_link
+from journeysite.render import authored
 from journeysite.render.assemble import assemble
 from journeysite.render.diagrams import dot as diagrams
 from journeysite.render.diagrams.inline import DiagramSet
-from journeysite.render.pages import entity as entity_page
 from journeysite.render.site import GENERATED
 from journeysite.render.stash import Stash
 
@@ -760,17 +759,10 @@ def test_every_renderer_renders_a_fuzzed_valid_handbook(scratch, files, director
     )
     context = built.context
 
-    def page_markdown(src_uri: str, markdown: str, entity=None) -> str:
-        """What plugin.on_page_markdown makes of an authored page: body links replaced, then an entity's
-        sections (generated pages are left as rendered)."""
-        at = context.at(src_uri)
-        markdown = loading.replace_body_refs(markdown, lambda kind, id_: _body_link(at, kind, id_))
-        return entity_page.render(at, entity, markdown) if entity is not None else markdown
-
     outputs = {page.src_uri: built.files[page.src_uri] for page in GENERATED}
     for entity in handbook.all():
         page = next(p for p in handbook.pages if p.file == entity.file)
-        outputs[entity.file] = page_markdown(entity.file, page.body, entity)
+        outputs[entity.file] = authored.markdown(context.at(entity.file), page.body, entity)  # as on_page_markdown
     exported = built.files["journey.json"]
     assert "<" not in exported
     json.loads(exported)

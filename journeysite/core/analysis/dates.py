@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import calendar
+import os
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 _DURATION_RE = re.compile(r"^\s*([1-9][0-9]*)\s+(day|week|month|year)s?\s*$")
 _NAMED = {"monthly": (1, "month"), "quarterly": (3, "month"), "yearly": (1, "year")}
@@ -52,3 +53,11 @@ def parse_date(text: object) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         return None
+
+
+def build_date() -> date:
+    """Today, or the day of SOURCE_DATE_EPOCH for reproducible builds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=UTC).date()
+    return date.today()

@@ -1,0 +1,66 @@
+"""A build's diagrams from start to finish: their DOT, drawn by ``dot`` in the background while the
+pages are written, and what to tell the user once the build is done."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from journeysite.render.diagrams import dot
+from journeysite.render.diagrams.drawing import INSTALL_HELP, DotRenderer
+from journeysite.render.diagrams.inline import DiagramSet
+from journeysite.render.pages import Context
+from journeysite.render.stash import Stash
+
+
+class DiagramJob:
+    """Starts every diagram of a build and, at its end, reports what could not be drawn."""
+
+    def __init__(self, cache_dir: Path, deadline: float) -> None:
+        self.renderer = DotRenderer(cache_dir, deadline=deadline)
+        self.deadline = deadline
+        self.diagrams: DiagramSet | None = None
+
+    @property
+    def warnings_at_start(self) -> list[str]:
+        if self.renderer.available:
+            return []
+        return [
+            f"Graphviz's `dot` program was not found, so diagrams are shown as their source: {INSTALL_HELP}"
+        ]
+
+    def start(self, context: Context, stash: Stash) -> DiagramSet:
+        """Build every diagram's DOT and start drawing what the cache does not already hold: ``dot`` draws
+        on the other core while MkDocs renders the pages."""
+        found = dot.all_diagrams(context.handbook, context.relations, context.gap_entities)
+        if not self.renderer.available:
+            self.diagrams = DiagramSet(context.handbook, stash, found, {}, missing_dot=True)
+        else:
+            rendered = self.renderer.start_all({d.name: d.dot for d in found.values()})
+            self.diagrams = DiagramSet(context.handbook, stash, found, rendered)
+        return self.diagrams
+
+    def finish(self) -> list[str]:
+        """Wait for the drawing (each page already waited for its own), prune the cache, and return the
+        warnings: one per diagram that failed, one for all that the deadline left undrawn."""
+        if self.diagrams is None or not self.renderer.available:
+            return []
+        self.renderer.close()
+        warnings, out_of_time = [], 0
+        for diagram in self.diagrams.diagrams.values():
+            result = self.diagrams.result(diagram)
+            if result is not None and result.out_of_time:
+                out_of_time += 1
+            elif result is not None and result.error:
+                warnings.append(f"the diagram '{diagram.title}' could not be drawn: {result.error}")
+        if out_of_time:
+            warnings.append(
+                f"Graphviz used up its {self.deadline:g} seconds for this build, so {out_of_time} diagram(s) "
+                "are shown as their source: check that `dot` works (`dot -V`), or raise the journeysite "
+                "option `dot_deadline`"
+            )
+        self.renderer.prune()
+        return warnings
+
+    def cancel(self) -> None:
+        """Drop the drawings not started yet (a failed build, Ctrl-C)."""
+        self.renderer.close(cancel=True)
