@@ -30,6 +30,36 @@ def _texts(value: Any) -> tuple[str, ...]:
     return ()
 
 
+TRIGGER_KINDS = ("milestone", "schedule", "signal", "manual")
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """What starts a playbook: a milestone reached (``value`` is its id), a schedule, a signal, or a
+    judgement call (``value`` is the text)."""
+
+    kind: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One step of a playbook, read once from its front matter (a step the schema refused reads as
+    far as it can)."""
+
+    number: int  # 1-based, in the playbook's order
+    do: str
+    owner: str | None  # the team that runs it: its own `owner`, else the playbook's
+    own_owner: bool  # True when the step names its owner itself
+    when: str | None = None
+    channel: str | None = None
+    segments: tuple[str, ...] | None = None  # None: every segment the playbook applies to
+    systems: tuple[str, ...] = ()
+
+    def applies_to(self, segment: str | None) -> bool:
+        return segment is None or self.segments is None or segment in self.segments
+
+
 @dataclass(eq=False, slots=False)
 class Entity:
     """A page whose front matter has a ``kind``: a stage, a team, a playbook, …"""
@@ -102,6 +132,44 @@ class Entity:
     def raci(self, role: str) -> tuple[str, ...]:
         raci = self.data.get("raci")
         return _texts(raci.get(role)) if isinstance(raci, dict) else ()
+
+    @cached_property
+    def steps(self) -> tuple[Step, ...]:
+        """A playbook's steps, in order (empty for other kinds)."""
+        raw = self.data.get("steps") if self.kind == "playbook" else None
+        steps = []
+        for number, step in enumerate(raw if isinstance(raw, list) else [], 1):
+            if not isinstance(step, dict):
+                continue
+            own = _text(step.get("owner"))
+            steps.append(
+                Step(
+                    number=number,
+                    do=_text(step.get("do")) or "",
+                    owner=own or self.owner,
+                    own_owner=own is not None,
+                    when=_text(step.get("when")),
+                    channel=_text(step.get("channel")),
+                    segments=_texts(step["segments"]) if "segments" in step else None,
+                    systems=_texts(step.get("systems")),
+                )
+            )
+        return tuple(steps)
+
+    @cached_property
+    def trigger(self) -> Trigger | None:
+        """A playbook's trigger (None when it has none the schema accepts)."""
+        raw = self.data.get("trigger") if self.kind == "playbook" else None
+        if not isinstance(raw, dict) or len(raw) != 1:
+            return None
+        ((kind, value),) = raw.items()
+        return Trigger(str(kind), str(value)) if kind in TRIGGER_KINDS and value is not None else None
+
+    @property
+    def accounts_per_csm(self) -> int | None:
+        """A segment's accounts per CSM, when it gives a whole number."""
+        value = self.data.get("accounts_per_csm")
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
 
     @property
     def order(self) -> int:

@@ -336,9 +336,7 @@ def named_teams(handbook: Handbook) -> set[str]:
             named.update(entity.raci(role))
         if entity.kind == "handoff":
             named.update(t for t in (entity.text("from"), entity.text("to")) if t)
-        steps = entity.get("steps")
-        if entity.kind == "playbook" and isinstance(steps, list):
-            named.update(s["owner"] for s in steps if isinstance(s, dict) and isinstance(s.get("owner"), str))
+        named.update(step.owner for step in entity.steps if step.own_owner and step.owner)
     return named
 
 

@@ -9,7 +9,7 @@ from journeysite.core.analysis.review import DUE_SOON, NEVER, OK, OVERDUE, STATU
 from journeysite.core.model import Entity
 from journeysite.render.markup import block, items, link, listing, md, table, tag, text
 from journeysite.render.pages import Context
-from journeysite.render.pages.parts import team_link
+from journeysite.render.pages.parts import CARD, TRIGGER_WORDS, team_link
 from journeysite.render.site import PLAYBOOK_TYPES
 
 KIND_LABELS = {
@@ -35,12 +35,6 @@ ROLE_LABELS = {
     "to": "to",
     "from_stage": "from stage",
     "to_stage": "to stage",
-}
-TRIGGER_LABELS = {
-    "milestone": "When a milestone is reached",
-    "schedule": "On a schedule",
-    "signal": "On a signal",
-    "manual": "On judgement",
 }
 _H1 = re.compile(r"\A(\s*#[^#\n][^\n]*\n|\s*[^\n]+\n=+[ \t]*\n)")
 
@@ -92,15 +86,13 @@ def _segments_html(context: Context, entity: Entity) -> str:
     return _refs(context, "segment", segments)
 
 
-def _trigger_html(context: Context, trigger: object) -> str:
-    if not isinstance(trigger, dict) or len(trigger) != 1:
+def _trigger_html(context: Context, playbook: Entity) -> str:
+    trigger = playbook.trigger
+    if trigger is None:
         return ""
-    ((key, value),) = trigger.items()
-    label = TRIGGER_LABELS.get(key, key)
+    label = TRIGGER_WORDS[trigger.kind][CARD]
     shown = (
-        _refs(context, "milestone", (value,))
-        if key == "milestone" and isinstance(value, str)
-        else text(value)
+        _refs(context, "milestone", (trigger.value,)) if trigger.kind == "milestone" else text(trigger.value)
     )
     return f"{text(label)}: {shown}"
 
@@ -117,11 +109,11 @@ def _kind_rows(context: Context, e: Entity) -> list[str]:
             _row("Roles", _texts_html(e.texts("roles"))),
         ]
     if e.kind == "segment":
-        per_csm = e.get("accounts_per_csm")
+        per_csm = e.accounts_per_csm
         return [
             _row("Touch model", text(e.text("touch"))),
             _row("Criteria", _texts_html(e.texts("criteria"))),
-            _row("Accounts per CSM", text(per_csm) if isinstance(per_csm, int) else ""),
+            _row("Accounts per CSM", text(per_csm) if per_csm is not None else ""),
         ]
     if e.kind == "stage":
         position = next((i for i, s in enumerate(h.stages) if s is e), None)
@@ -141,7 +133,7 @@ def _kind_rows(context: Context, e: Entity) -> list[str]:
         return [
             _row("Family", text(family)),
             _row("Stages", _refs(context, "stage", e.texts("stages"))),
-            _row("Trigger", _trigger_html(context, e.get("trigger"))),
+            _row("Trigger", _trigger_html(context, e)),
             _row("Outcome", text(e.text("outcome"))),
             _row("Systems", _texts_html(e.texts("systems"))),
         ]
@@ -362,31 +354,23 @@ def _milestone(context: Context, m: Entity) -> str:
 def _playbook(context: Context, p: Entity) -> str:
     out = _section(
         "Trigger",
-        block(f'<p class="jsite-trigger">{_trigger_html(context, p.get("trigger"))}</p>')
-        if _trigger_html(context, p.get("trigger"))
-        else "",
-    )
-    steps = (
-        [s for s in p.get("steps") or [] if isinstance(s, dict)] if isinstance(p.get("steps"), list) else []
+        block(f'<p class="jsite-trigger">{_trigger_html(context, p)}</p>') if p.trigger else "",
     )
     rows = []
-    for number, step in enumerate(steps, 1):
-        owner = step.get("owner") if isinstance(step.get("owner"), str) else p.owner
-        segments = step.get("segments") if isinstance(step.get("segments"), list) else None
+    for step in p.steps:
         variant = (
-            f'<span class="jsite-variant">{_refs(context, "segment", tuple(str(s) for s in segments))} only</span>'
-            if segments
+            f'<span class="jsite-variant">{_refs(context, "segment", step.segments)} only</span>'
+            if step.segments
             else ""
         )
-        systems = step["systems"] if isinstance(step.get("systems"), list) else []
         rows.append(
             [
-                str(number),
-                f"{text(step.get('do'))} {variant}".strip(),
-                team_link(context, owner),
-                text(step.get("when")),
-                text(step.get("channel")),
-                ", ".join(text(s) for s in systems),
+                str(step.number),
+                f"{text(step.do)} {variant}".strip(),
+                team_link(context, step.owner),
+                text(step.when),
+                text(step.channel),
+                ", ".join(text(s) for s in step.systems),
             ]
         )
     out += _section(
@@ -397,9 +381,8 @@ def _playbook(context: Context, p: Entity) -> str:
     )
     out += _section("RACI", _raci_table(context, p))
     related = [context.handbook.get("milestone", m) for m in p.texts("milestones")]
-    trigger = p.get("trigger")
-    if isinstance(trigger, dict) and isinstance(trigger.get("milestone"), str):
-        related.insert(0, context.handbook.get("milestone", trigger["milestone"]))
+    if p.trigger is not None and p.trigger.kind == "milestone":
+        related.insert(0, context.handbook.get("milestone", p.trigger.value))
     unique = list({e.key: e for e in related if e is not None}.values())
     out += _section("Related milestones", _entity_list(context, unique))
     out += _section("Metrics", _metrics(context, p))
@@ -434,17 +417,9 @@ def _team(context: Context, team: Entity) -> str:
     out += _section("Moments in the journey", moments)
     steps_html = []
     for playbook in h.of_kind("playbook"):
-        steps = playbook.get("steps") if isinstance(playbook.get("steps"), list) else []
-        mine = [
-            s
-            for s in steps
-            if isinstance(s, dict)
-            and (s.get("owner") == team.id or ("owner" not in s and playbook.owner == team.id))
-        ]
+        mine = [step for step in playbook.steps if step.owner == team.id]
         if mine and playbook.active:
-            steps_html.append(
-                f"{link(context.linker, playbook)}: " + "; ".join(text(s.get("do")) for s in mine)
-            )
+            steps_html.append(f"{link(context.linker, playbook)}: " + "; ".join(text(s.do) for s in mine))
     out += _section("Playbook steps it runs", listing(items(steps_html)) if steps_html else "")
     gives = rel.to(team, "from", kind="handoff")
     receives = rel.to(team, "to", kind="handoff")

@@ -6,6 +6,7 @@ from journeysite.core.model import Entity
 from journeysite.render import markup
 from journeysite.render.pages import Context
 from journeysite.render.pages.parts import (
+    SHORT,
     admonition,
     draft_badge,
     md_link,
@@ -13,7 +14,7 @@ from journeysite.render.pages.parts import (
     systems_of,
     tabs,
     team_link,
-    trigger_text,
+    trigger_words,
 )
 from journeysite.render.site import PLAYBOOK_TYPES
 
@@ -104,7 +105,7 @@ def _cell(context: Context, stage: Entity, family: str, label: str, segment: str
         )
     entries = []
     for playbook in playbooks:
-        trigger = trigger_text(context.handbook, playbook)
+        trigger = trigger_words(context.handbook, playbook, SHORT)
         small = (
             (
                 f'<br><small class="jsite-trigger" title="{markup.text(trigger)}">'

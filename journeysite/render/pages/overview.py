@@ -138,8 +138,8 @@ def _segments(context: Context, journeys: list[Journey]) -> str:
         touch = segment.text("touch")
         if touch:
             facts.append(markup.text(TOUCH.get(touch, touch)))
-        per_csm = segment.get("accounts_per_csm")
-        if isinstance(per_csm, int) and not isinstance(per_csm, bool):
+        per_csm = segment.accounts_per_csm
+        if per_csm is not None:
             facts.append(f"{per_csm} accounts per CSM")
         content = [f'<p class="jsite-segment-facts">{" · ".join(facts)}</p>']
         if segment.summary:

@@ -7,7 +7,6 @@ Markdown extensions.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from journeysite.core.model import DRAFT, Entity, Handbook
 from journeysite.render import markup
@@ -82,28 +81,28 @@ def md_link(context: Context, target: str | Entity, label: str) -> str:
     return f"[{markup.md(label)}]({path})" if path else ""
 
 
-def trigger_of(handbook: Handbook, playbook: Entity) -> tuple[str, str] | None:
-    """The playbook's trigger as (kind, plain text): the milestone's title for a milestone, else the text."""
-    trigger = playbook.get("trigger")
-    if not isinstance(trigger, dict) or len(trigger) != 1:
-        return None
-    ((key, value),) = trigger.items()
-    if key == "milestone":
-        milestone = handbook.get("milestone", value) if isinstance(value, str) else None
-        return "milestone", milestone.title if milestone else str(value)
-    return str(key), str(value)
+# A trigger in words, one table for every page: the card's label, the grid's short form, and the end of
+# a sentence ("it starts when Go-live is reached").
+TRIGGER_WORDS = {
+    "milestone": ("When a milestone is reached", "When {} is reached", "starts when {} is reached"),
+    "schedule": ("On a schedule", "Schedule: {}", "runs on a schedule ({})"),
+    "signal": ("On a signal", "Signal: {}", "starts on a signal ({})"),
+    "manual": ("On judgement", "Judgement call: {}", "starts on judgement ({})"),
+}
+CARD, SHORT, PHRASE = 0, 1, 2
 
 
-def trigger_text(handbook: Handbook, playbook: Entity) -> str:
-    """The playbook's trigger in words (plain text, to be escaped by the caller), or ""."""
-    trigger = trigger_of(handbook, playbook)
+def trigger_words(handbook: Handbook, playbook: Entity, form: int) -> str:
+    """The playbook's trigger as plain text (to be escaped by the caller) in one of the forms of
+    TRIGGER_WORDS, a milestone named by its title; "" without a trigger."""
+    trigger = playbook.trigger
     if trigger is None:
         return ""
-    kind, value = trigger
-    if kind == "milestone":
-        return f"When {value} is reached"
-    words = {"schedule": "Schedule", "signal": "Signal", "manual": "Judgement call"}
-    return f"{words.get(kind, kind.capitalize())}: {value}"
+    value = trigger.value
+    if trigger.kind == "milestone":
+        milestone = handbook.get("milestone", value)
+        value = milestone.title if milestone else value
+    return TRIGGER_WORDS[trigger.kind][form].format(value)
 
 
 def shorten(value: str, limit: int = 48) -> str:
@@ -114,24 +113,12 @@ def shorten(value: str, limit: int = 48) -> str:
     return f"{cut}…"
 
 
-def applies(item: Any, segment: str | None) -> bool:
-    """Whether a step (a mapping with optional ``segments``) applies to ``segment``."""
-    if segment is None or not isinstance(item, dict) or "segments" not in item:
-        return True
-    segments = item["segments"]
-    return segment in (segments if isinstance(segments, list) else [segments])
-
-
 def systems_of(playbook: Entity, segment: str | None) -> list[str]:
     """The systems a playbook uses (its own and its steps' that apply to ``segment``), in first-seen order."""
     found = list(playbook.texts("systems"))
-    steps = playbook.get("steps")
-    for step in steps if isinstance(steps, list) else []:
-        if applies(step, segment) and isinstance(step, dict):
-            systems = step.get("systems")
-            found.extend(
-                s for s in (systems if isinstance(systems, list) else [systems]) if isinstance(s, str)
-            )
+    for step in playbook.steps:
+        if step.applies_to(segment):
+            found.extend(step.systems)
     return list(dict.fromkeys(s.strip() for s in found if s.strip()))
 
 

@@ -8,7 +8,7 @@ from journeysite.core.model import Entity
 from journeysite.render.markup import md
 from journeysite.render.pages import Context
 from journeysite.render.pages.overview import TOUCH
-from journeysite.render.pages.parts import draft_note, md_link, trigger_of
+from journeysite.render.pages.parts import PHRASE, draft_note, md_link, trigger_words
 from journeysite.render.site import PLAYBOOK_TYPES
 
 Step = tuple[str, str, list[str]]  # heading (Markdown), the one-line why (Markdown), lines under it
@@ -99,8 +99,8 @@ def _segments(context: Context) -> Step | None:
     for segment in segments:
         touch = segment.text("touch")
         facts = [TOUCH.get(touch, touch)] if touch else []
-        per_csm = segment.get("accounts_per_csm")
-        if isinstance(per_csm, int) and not isinstance(per_csm, bool):
+        per_csm = segment.accounts_per_csm
+        if per_csm is not None:
             facts.append(f"{per_csm} accounts per CSM")
         detail = f" ({md(', '.join(facts))})" if facts else ""
         summary = f": {md(segment.summary)}" if segment.summary else ""
@@ -203,7 +203,7 @@ def _playbooks(context: Context, team: Entity) -> Step | None:
         return None
     lines = []
     for _, playbook, role in sorted(runs, key=lambda r: r[0]):
-        trigger = _trigger_phrase(context, playbook)
+        trigger = trigger_words(context.handbook, playbook, PHRASE)
         lines.append(f"- {_link(context, playbook)}: {md(role)}" + (f"; it {md(trigger)}" if trigger else ""))
     return (
         f"The playbooks {md(team.title)} runs",
@@ -213,28 +213,10 @@ def _playbooks(context: Context, team: Entity) -> Step | None:
     )
 
 
-def _trigger_phrase(context: Context, playbook: Entity) -> str:
-    """What starts the playbook, as the end of a sentence ("starts when Go-live is reached")."""
-    trigger = trigger_of(context.handbook, playbook)
-    if trigger is None:
-        return ""
-    kind, value = trigger
-    if kind == "milestone":
-        return f"starts when {value} is reached"
-    phrases = {
-        "schedule": "runs on a schedule",
-        "signal": "starts on a signal",
-        "manual": "starts on judgement",
-    }
-    return f"{phrases.get(kind, f'starts on {kind}')} ({value})"
-
-
 def _role(playbook: Entity, team_id: str) -> str:
     """How ``team_id`` takes part in running ``playbook`` ("" when it does not)."""
-    steps = playbook.get("steps")
-    steps = [s for s in steps if isinstance(s, dict)] if isinstance(steps, list) else []
-    owners = [s.get("owner") if isinstance(s.get("owner"), str) else playbook.owner for s in steps]
-    own_steps = sum(1 for o in owners if o == team_id)
+    steps = playbook.steps
+    own_steps = sum(1 for step in steps if step.owner == team_id)
     if playbook.owner == team_id:
         role = "your team owns it"
         if steps and own_steps == 0:
