@@ -9,8 +9,9 @@ handbook on a line the file has. The front-matter parser and the page loader are
 renderers are run on fuzzed but valid handbooks the way the plugin runs them.
 
 Profiles: ``default`` (200 examples a test, for the everyday suite) and ``ci`` (at least 5,000 examples of the
-handbook fuzz), loaded when the environment variable ``CI`` is set. Every example has a 2 s deadline: the
-pipeline on this handbook takes a few milliseconds, so a slow example means something grew without bound.
+handbook fuzz), loaded when the environment variable ``CI`` is set. Examples have no deadline: a wall-clock
+limit fails on a loaded machine, and speed is measured in ``bench/``; input that grows without bound is
+refused by the size and alias limits, which the hostile tests cover.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import shutil
 import tempfile
 import textwrap
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -51,7 +52,7 @@ PHASES = (Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrin
 settings.register_profile(
     "default",
     max_examples=200,
-    deadline=timedelta(seconds=2),
+    deadline=None,  # a slow example on a loaded machine is not a failure (timing belongs in bench/)
     phases=PHASES,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -61,7 +62,7 @@ settings.register_profile(
     "ci",
     parent=settings.get_profile("ci"),
     max_examples=5000,
-    deadline=timedelta(seconds=2),
+    deadline=None,  # a slow example on a loaded machine is not a failure (timing belongs in bench/)
     phases=PHASES,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
