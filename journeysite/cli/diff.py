@@ -26,8 +26,9 @@ _LONG = 80
 
 
 def md(value: object) -> str:
-    """Front-matter text for GitHub Markdown: ``markup.md``, and no ``~`` strikethrough either."""
-    return _markup_md(value).replace("~", "\\~")
+    """Front-matter text for GitHub Markdown: ``markup.md``, no ``~`` strikethrough, and no mention or
+    issue link (a zero-width space after ``@`` and ``#``)."""
+    return _markup_md(value).replace("~", "\\~").replace("@", "@\u200b").replace("#", "#\u200b")
 
 
 def resolve_revision(root: Path, revision: str) -> str:

@@ -247,7 +247,8 @@ def markdown(result: Review, links: Links) -> str:
 
 
 def _size(lines: list[str]) -> int:
-    return sum(len(line) + 1 for line in lines)
+    """Characters as GitHub counts them (UTF-16 code units: an emoji is two), line breaks included."""
+    return sum(len(line.encode("utf-16-le")) // 2 + 1 for line in lines)
 
 
 def _markdown_group(group: Group, links: Links) -> tuple[list[str], list[str]]:

@@ -27,13 +27,19 @@ def line(text: object) -> str:
 
 
 def log(text: object) -> str:
-    """One log line that no CI runner reads as a command: ``::`` is split by a zero-width space."""
-    return line(text).replace("::", ":\u200b:")
+    """One log line that no CI runner reads as a command: ``::`` (GitHub's commands) and ``##[`` (the
+    older form its runner still reads anywhere in a line) are split by a zero-width space."""
+    return _no_commands(line(text))
+
+
+def _no_commands(value: str) -> str:
+    return value.replace("::", ":\u200b:").replace("##[", "#\u200b#[")
 
 
 def log_block(text: object) -> str:
-    """Several log lines (a listing we wrote on purpose): each line neutralised as ``log`` is."""
-    return "\n".join(log(part) for part in str(text).split("\n"))
+    """Several log lines (a listing, or a message of MkDocs' own): each line neutralised as ``log`` is,
+    the line breaks kept."""
+    return "\n".join(log(part) for part in _BREAKS.split(str(text)))
 
 
 def markdown(text: object) -> str:
@@ -42,8 +48,10 @@ def markdown(text: object) -> str:
     value = " ".join(line(text).split())
     value = value.replace("&", "&amp;")
     value = _MARKDOWN_SPECIAL.sub(r"\\\1", value)
-    # A zero-width space after @ and # keeps GitHub from mentioning anyone or linking an issue.
-    return value.replace("@", "@\u200b").replace("#", "#\u200b")
+    # A zero-width space after @ and # keeps GitHub from mentioning anyone or linking an issue, and one
+    # inside :// and www. from turning a bare address into a link.
+    value = value.replace("@", "@\u200b").replace("#", "#\u200b")
+    return re.sub(r"(?i)(www)\.", "\\1\u200b.", value.replace("://", ":\u200b//"))
 
 
 def is_handle(value: object) -> bool:

@@ -46,13 +46,19 @@ def run(
     exclude_docs: str = "",
     within: int = review.DEFAULT_WITHIN,
     git_dates: bool = True,
+    root: Path | None = None,
+    docs_as_written: Path | None = None,
 ) -> Result:
     """Check the handbook in ``docs_dir`` (all its pages, or the given relative ``files`` and the
     ``others`` files besides pages, which are checked only for safety) as of ``today``: a review falls
     due soon ``within`` days; ``git_dates`` false leaves git out (pages without ``reviewed`` are then
-    never reviewed)."""
+    never reviewed). With the project's ``root``, a docs folder that is (or sits in) a symbolic link
+    below it is refused (``docs_as_written``: the folder as mkdocs.yml names it, links unresolved)."""
     settings = settings or Settings()
     today = today or date.today()
+    refused = loading.unsafe_docs_dir(docs_as_written or Path(docs_dir), root) if root is not None else None
+    if refused is not None:  # nothing in it is read
+        return Result(model.Handbook([]), [refused], settings, today)
     pages, diagnostics = loading.load(Path(docs_dir), files, others, exclude_docs)
     handbook, problems = model.build(pages)
     diagnostics.extend(problems)
@@ -71,7 +77,13 @@ def run(
 def run_project(project: Project, today: date | None = None, within: int = review.DEFAULT_WITHIN) -> Result:
     """Check the handbook of a ``mkdocs.yml`` as the command line finds it: the same pages MkDocs builds."""
     return run(
-        project.docs_dir, project.settings, today=today, exclude_docs=project.exclude_docs, within=within
+        project.docs_dir,
+        project.settings,
+        today=today,
+        exclude_docs=project.exclude_docs,
+        within=within,
+        root=project.config_file.parent,
+        docs_as_written=project.docs_as_written,
     )
 
 

@@ -78,6 +78,7 @@ class Project:
     settings: Settings = field(default_factory=Settings)
     plugin_listed: bool = True
     exclude_docs: str = ""  # MkDocs' gitignore-style patterns of files left out of the site
+    docs_as_written: Path | None = None  # docs_dir before symbolic links are resolved
 
 
 class _ConfigLoader(yaml.SafeLoader):
@@ -129,6 +130,7 @@ def read_config(config_file: str | os.PathLike[str] | None = None) -> Project:
         settings=settings,
         plugin_listed=listed,
         exclude_docs=_string(config.get("exclude_docs")) or "",
+        docs_as_written=path.parent.resolve() / docs_dir,
     )
 
 

@@ -16,7 +16,7 @@ from journeysite.core.analysis.dates import build_date
 from journeysite.core.reading import loading
 from journeysite.core.settings import ConfigError, Settings
 from journeysite.plugin.config import JourneysiteConfig
-from journeysite.plugin.log import log, report
+from journeysite.plugin.log import guard_build_log, log, report
 from journeysite.plugin.nav import navigation
 from journeysite.render import authored, sanitise, site
 from journeysite.render.assemble import assemble
@@ -41,6 +41,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self._reset()  # on every build, so `mkdocs serve` rebuilds start clean
+        guard_build_log()
         if not self.config.enabled:
             return config
         try:
@@ -59,7 +60,12 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         pages = [f for f in files.documentation_pages() if f.abs_src_path]
         others = [f for f in files if f.abs_src_path and not f.is_documentation_page()]
         result = pipeline.run(
-            docs_dir, self.settings, [f.src_uri for f in pages], [f.src_uri for f in others], build_date()
+            docs_dir,
+            self.settings,
+            [f.src_uri for f in pages],
+            [f.src_uri for f in others],
+            build_date(),
+            root=Path(config.config_file_path).parent if config.config_file_path else None,
         )
         for file in [*pages, *others]:  # never published, even by a `mkdocs serve` that goes on
             if loading.unsafe_file(docs_dir, file.src_uri) is not None:
@@ -108,8 +114,11 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         return self.stash.stash_marked(markdown)
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-        if self.context is not None and page.file.abs_src_path and not self.settings.allow_raw_html:
-            html = sanitise.page_html(html)  # what people wrote; ours is still behind its placeholders
+        if self.context is not None and page.file.abs_src_path:
+            if "title" not in page.meta and page.title:  # MkDocs took it from a heading or the file name
+                page.title = page.meta["title"] = authored.escaped_title(page.title)
+            if not self.settings.allow_raw_html:
+                html = sanitise.page_html(html)  # what people wrote; ours is still behind its placeholders
         return self.stash.restore(HTML, html)
 
     @event_priority(-100)  # after the search plugin indexed the page; before the theme renders it

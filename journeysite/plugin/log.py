@@ -25,6 +25,23 @@ class _OneLine(logging.Filter):
 log.logger.addFilter(_OneLine())
 
 
+class _SafeLines(logging.Filter):
+    """Each line of a record neutralised, its line breaks kept: for MkDocs' own messages, which quote
+    what pages say (a link target decoded from ``%0A::warning …``)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = neutral.log_block(record.getMessage()), None
+        return True
+
+
+def guard_build_log() -> None:
+    """Put the line guard on every handler of the builder's loggers (MkDocs', ProperDocs'), once."""
+    for name in ("mkdocs", "properdocs"):
+        for handler in logging.getLogger(name).handlers:
+            if not any(isinstance(f, _SafeLines) for f in handler.filters):
+                handler.addFilter(_SafeLines())
+
+
 def log_line(d: Diagnostic) -> str:
     segments = f" (segments: {', '.join(d.segments)})" if d.segments else ""
     return f"{d.file}:{d.line}: {d.message}{segments} [{d.code}]"

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from markupsafe import Markup
+
 from journeysite.core.model import Entity
 from journeysite.core.reading import loading
 from journeysite.render import markup
@@ -37,3 +39,10 @@ def escaped_meta(value: Any) -> Any:
     if isinstance(value, list):
         return [escaped_meta(item) for item in value]
     return value
+
+
+def escaped_title(title: str) -> str:
+    """A title MkDocs took from the page's first heading or its file name, as escaped text. The theme
+    prints ``page.title | striptags``, which turns ``&lt;`` back into ``<``; an escaped ``meta.title``
+    it prints as it is, so the page gets both."""
+    return markup.text(Markup(title).striptags())

@@ -20,7 +20,19 @@ _PAGE_TAGS = {
     "svg", "g", "path",  # icons and emoji inlined by pymdownx.emoji
 }  # fmt: skip
 _PAGE_ATTRIBUTES = {
-    "*": {"class", "id", "title", "lang", "dir", "role", "aria-label", "aria-hidden", "tabindex", "style"},
+    "*": {
+        "class",
+        "id",
+        "title",
+        "lang",
+        "dir",
+        "role",
+        "aria-label",
+        "aria-hidden",
+        "tabindex",
+        "style",
+        "data-tabs",
+    },  # fmt: skip
     "a": {"href", "name", "target"},
     "img": {"src", "alt", "width", "height", "loading"},
     "input": {"type", "checked", "disabled", "name"},
@@ -75,13 +87,14 @@ _SCHEMES = {"http", "https", "mailto", "tel"}
 
 
 def page_html(html: str) -> str:
-    """A page's HTML with only the allowed elements and attributes left (``data-*`` attributes, which
-    mkdocs-material's tabs and journeysite's placeholders use, stay; their values are plain text)."""
+    """A page's HTML with only the allowed elements and attributes left. Of the ``data-*`` attributes
+    only journeysite's placeholders and pymdownx tabs' ``data-tabs`` stay: mkdocs-material's scripts act
+    on others (``data-copy`` would make the copy button copy something else than the code shown)."""
     return nh3.clean(
         html,
         tags=_PAGE_TAGS,
         attributes=_PAGE_ATTRIBUTES,
-        generic_attribute_prefixes={"data-"},
+        generic_attribute_prefixes={"data-jsite-"},
         url_schemes=_SCHEMES,
         link_rel=None,
         strip_comments=True,

@@ -74,8 +74,9 @@ def all_files(docs_dir: Path, exclude_docs: str = "") -> list[str]:
     return sorted(found)
 
 
-# Characters a file name must not hold: they split lines in logs, CI annotations and CODEOWNERS.
-_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Characters a file name must not hold: line breaks and controls split lines in logs, CI annotations and
+# CODEOWNERS; < > " reach the site's HTML in titles MkDocs makes from names, and its search results.
+_UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f-\x9f\u2028\u2029<>"]')
 
 
 def unsafe_file(docs_dir: Path, file: str) -> tuple[str, str] | None:
@@ -86,8 +87,10 @@ def unsafe_file(docs_dir: Path, file: str) -> tuple[str, str] | None:
     machine (``/proc/self/environ``, ``.git/config`` with CI's credentials), so links are followed only
     while they stay inside the docs folder and out of any ``.git`` folder. The path to blame is the link
     itself, so a linked folder is one problem, not one per file MkDocs found through it."""
-    if _UNSAFE_NAME.search(file):
-        return file, "its name contains a line break or a control character: rename the file"
+    found = _UNSAFE_NAME.search(file)
+    if found:
+        what = f"`{found.group()}`" if found.group() in '<>"' else "a line break or a control character"
+        return file, f"its name (or a folder's) contains {what}: rename it"
     parts = Path(file).parts
     root = os.path.realpath(docs_dir)
     for depth in range(1, len(parts) + 1):
@@ -103,6 +106,27 @@ def unsafe_file(docs_dir: Path, file: str) -> tuple[str, str] | None:
             )
         if ".git" in Path(target).relative_to(root).parts:
             return "/".join(parts[:depth]), "it is a symbolic link into a .git folder: remove the link"
+    return None
+
+
+def unsafe_docs_dir(docs_dir: Path, root: Path) -> Diagnostic | None:
+    """An ``unsafe-file`` error when the docs folder, or a folder between it and the project's ``root``
+    (the folder of mkdocs.yml), is a symbolic link: a pull request could point it anywhere, and every
+    check measures "inside" against where it leads."""
+    folder, top = Path(os.path.abspath(docs_dir)), Path(os.path.abspath(root))
+    if not folder.is_relative_to(top):
+        return None  # a docs_dir outside the project is the configuration's choice
+    while folder != top:
+        if folder.is_symlink():
+            return error(
+                "unsafe-file",
+                ".",
+                1,
+                f"the docs folder is refused: {folder.relative_to(top).as_posix()} is a symbolic link (to "
+                f"{_UNSAFE_NAME.sub('?', os.readlink(folder))}), which would publish whatever it points to: "
+                "make it a real folder",
+            )
+        folder = folder.parent
     return None
 
 

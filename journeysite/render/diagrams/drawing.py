@@ -7,10 +7,12 @@ import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from journeysite.core.writing import replace_file
@@ -62,7 +64,7 @@ class DotRenderer:
         identity = f"{os.path.realpath(self.dot)}:{stat.st_size}:{stat.st_mtime_ns}"
         record = self.cache_dir / "dot-version.json"
         try:
-            saved = json.loads(record.read_text(encoding="utf-8"))
+            saved = json.loads(self._read(record, 4096) or "")
             if saved.get("identity") == identity:
                 return saved["version"]
         except (OSError, ValueError, KeyError, AttributeError):
@@ -105,19 +107,50 @@ class DotRenderer:
             self.pool.shutdown(wait=not cancel, cancel_futures=cancel)
             self.pool = None
 
+    @cached_property
+    def usable(self) -> bool:
+        """Whether the cache folder may be read and written: not when it, or a folder on its way from
+        the project (``.cache``, ``.cache/plugin``), is a symbolic link — a pull request can commit one, to
+        have the build read any file as a diagram or delete files elsewhere when it prunes."""
+        folder = self.cache_dir
+        for _ in range(3):  # journeysite/, plugin/, .cache/
+            if folder.is_symlink():
+                return False
+            folder = folder.parent
+        return True
+
     def _cached(self, path: Path) -> Rendered | None:
         """What the cache holds for this input: its SVG, or the failure it ended in (so a diagram
         ``dot`` cannot draw costs nothing on the next build). The cache is untrusted like everything a
-        pull request's CI run could write: an oversized file is ignored, and the page sanitises the SVG."""
+        pull request's CI run could write: only regular files are read (never through a link), at most
+        MAX_SVG_BYTES, and the page sanitises the SVG."""
+        svg = self._read(path, MAX_SVG_BYTES)
+        if svg is not None:
+            return Rendered(svg=svg, from_cache=True)
+        failure = self._read(path.with_suffix(".failed"), 500)
+        return Rendered(error=failure, from_cache=True) if failure is not None else None
+
+    def _read(self, path: Path, limit: int) -> str | None:
+        """A cache file's text: None unless it is a regular file (not a link) of at most ``limit`` bytes."""
+        if not self.usable:
+            return None
         try:
-            if path.stat().st_size <= MAX_SVG_BYTES:
-                return Rendered(svg=path.read_text(encoding="utf-8"), from_cache=True)
-        except (OSError, UnicodeDecodeError):
-            pass
+            handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            return None
         try:
-            failure = path.with_suffix(".failed").read_text(encoding="utf-8")[:500]
-            return Rendered(error=failure, from_cache=True)
-        except (OSError, UnicodeDecodeError):
+            if not stat.S_ISREG(os.fstat(handle).st_mode):
+                return None
+            data = os.read(handle, limit + 1)
+        except OSError:
+            return None
+        finally:
+            os.close(handle)
+        if len(data) > limit:
+            return None
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
             return None
 
     def _render_to(self, dot: str, path: Path) -> Rendered:
@@ -161,6 +194,8 @@ class DotRenderer:
 
     def prune(self) -> None:
         """Delete cached SVGs this build did not use, so the cache does not grow forever."""
+        if not self.usable:
+            return
         try:
             entries = [*self.cache_dir.glob("*.svg"), *self.cache_dir.glob("*.failed")]
         except OSError:
@@ -173,6 +208,8 @@ class DotRenderer:
                     pass
 
     def _write(self, path: Path, content: str) -> None:
+        if not self.usable:
+            return
         try:
             replace_file(path, content.encode("utf-8"))
         except OSError:

@@ -22,11 +22,17 @@ class DiagramJob:
 
     @property
     def warnings_at_start(self) -> list[str]:
-        if self.renderer.available:
-            return []
-        return [
-            f"Graphviz's `dot` program was not found, so diagrams are shown as their source: {INSTALL_HELP}"
-        ]
+        if not self.renderer.available:
+            return [
+                f"Graphviz's `dot` program was not found, so diagrams are shown as their source: {INSTALL_HELP}"
+            ]
+        if not self.renderer.usable:
+            return [
+                f"the diagram cache {self.renderer.cache_dir} (or a folder above it) is a symbolic link, so "
+                "journeysite neither reads nor writes it and draws every diagram: remove the link (the cache "
+                "is never committed)"
+            ]
+        return []
 
     def start(self, context: Context, stash: Stash) -> DiagramSet:
         """Build every diagram's DOT and start drawing what the cache does not already hold: ``dot`` draws
