@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -21,6 +22,18 @@ from journeysite.core.reading import frontmatter
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # mkdocs-material's end-of-life notice (FACTS.md)
+
+
+def installed_tool(name: str, package: str) -> str:
+    """A program the test extra installs into the venv (actionlint, zizmor): its path. Missing, the test
+    fails in CI and is skipped elsewhere, saying what to install."""
+    found = shutil.which(name, path=str(BIN)) or shutil.which(name)
+    if found is None:
+        message = f"{name} is not installed (pip install {package})"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
 
 
 def cli_runner(**options) -> CliRunner:

@@ -34,7 +34,7 @@ from browser_support import (
     serve,
     tree_hashes,
 )
-from conftest import BIN, DEFAULT_CONFIG, codes, invoke_cli
+from conftest import BIN, DEFAULT_CONFIG, codes, installed_tool, invoke_cli
 from small_handbook import clean
 
 JOURNEYSITE = str(BIN / "journeysite")
@@ -463,18 +463,8 @@ def steps_of(document: dict):
             yield job_id, step
 
 
-def zizmor() -> str:
-    found = shutil.which("zizmor", path=str(BIN)) or shutil.which("zizmor")
-    if found is None:
-        message = "zizmor is not installed (pip install zizmor)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return found
-
-
 def test_zizmor_reports_no_findings():
-    done = subprocess.run([zizmor(), "--offline", "--no-progress", str(WORKFLOW_DIR)],
+    done = subprocess.run([installed_tool("zizmor", "zizmor"), "--offline", "--no-progress", str(WORKFLOW_DIR)],
                           capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert done.returncode == 0, output(done)
     assert "No findings to report" in done.stdout, output(done)

