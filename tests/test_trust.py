@@ -653,8 +653,10 @@ def test_a_code_block_showing_journeysite_markers_is_shown_as_written(project):
     assert [p.text() for p in content.find_all("p")] == [], "the marked HTML was taken out of the code block"
 
 
-def test_check_and_build_agree_on_excluded_docs(project):
-    hb = project(config=config_text(extra="exclude_docs: |\n  drafts/\n"))
+@pytest.mark.parametrize("setting", ["exclude_docs", "draft_docs"])
+def test_check_and_build_agree_on_excluded_docs(project, setting):
+    """MkDocs leaves `exclude_docs` out of every build and `draft_docs` out of `mkdocs build`."""
+    hb = project(config=config_text(extra=f"{setting}: |\n  drafts/\n"))
     hb.write("teams/support.md", TEAM)
     hb.write("drafts/broken.md", "---\nkind: team\ntitle: [unclosed\n---\n")
     run = hb.check("--strict")

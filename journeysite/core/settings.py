@@ -129,7 +129,8 @@ def read_config(config_file: str | os.PathLike[str] | None = None) -> Project:
         use_directory_urls=config.get("use_directory_urls", True) is not False,
         settings=settings,
         plugin_listed=listed,
-        exclude_docs=_string(config.get("exclude_docs")) or "",
+        # `mkdocs build` leaves both out (drafts are shown only by `mkdocs serve`)
+        exclude_docs="\n".join(_string(config.get(key)) or "" for key in ("exclude_docs", "draft_docs")),
         docs_as_written=path.parent.resolve() / docs_dir,
     )
 
