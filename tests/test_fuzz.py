@@ -33,7 +33,7 @@ from hypothesis import HealthCheck, Phase, assume, given, note, settings
 from hypothesis import strategies as st
 
 from journeysite.cli import codeowners, report, review_report
-from journeysite.core import pipeline, schema
+from journeysite.core import neutral, pipeline, schema
 from journeysite.core.analysis import review
 from journeysite.core.diagnostics import SEVERITIES
 from journeysite.core.reading import frontmatter, loading
@@ -628,7 +628,7 @@ free_text = st.one_of(
     st.sampled_from(MARKERS),
     st.builds(lambda a, m, b: a + m + b, weird_text.map(lambda t: t.replace("\x00", "")), st.sampled_from(MARKERS),
               st.text(max_size=10)),
-).map(lambda t: schema.CONTROL_RE.sub("", t))  # control characters are a schema error (tested elsewhere)
+).map(lambda t: neutral.CONTROL_RE.sub("", t))  # control characters are a schema error (tested elsewhere)
 titles = free_text.filter(lambda t: t.strip() != "")
 
 

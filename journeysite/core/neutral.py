@@ -12,9 +12,10 @@ import re
 
 # Line breaks as YAML, terminals and GitHub's log reader see them.
 _BREAKS = re.compile(r"\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
-# C0 and C1 controls (ESC starts terminal escapes), DEL, and the bidirectional overrides that make text
-# read differently than it is stored. Tabs are kept.
-_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069]")
+# Characters that are not text: C0 and C1 controls (ESC starts terminal escapes), DEL, and the
+# bidirectional overrides that make text read differently than it is stored. Tab and CR/LF are text.
+# (The schema refuses these in front matter; ``line`` shows them, once _BREAKS has shown the breaks.)
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # A GitHub handle as CODEOWNERS and mentions take it: @user or @org/team.
 HANDLE_RE = re.compile(r"@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[A-Za-z0-9][A-Za-z0-9._-]{0,99})?")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~=-])")
@@ -23,7 +24,7 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~=-])")
 def line(text: object) -> str:
     """One terminal line: line breaks shown as ``\\n``, control characters as ``\\xNN`` or ``\\uNNNN``."""
     value = _BREAKS.sub(lambda m: "\\r\\n" if m.group(0) == "\r\n" else _visible(m.group(0)), str(text))
-    return _CONTROLS.sub(lambda m: _visible(m.group(0)), value)
+    return CONTROL_RE.sub(lambda m: _visible(m.group(0)), value)
 
 
 def log(text: object) -> str:

@@ -10,6 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from journeysite.core import neutral
 from journeysite.core.diagnostics import Diagnostic, did_you_mean, error
 from journeysite.core.reading.frontmatter import FrontMatter
 
@@ -219,9 +220,8 @@ def validate(kind: str, front: FrontMatter, file: str, entity: str | None) -> li
     return found
 
 
-# Control characters YAML lets through in escapes ("\e", "\x01"): they end up in terminals, logs and
-# diagrams, where Graphviz refuses them. Tab and line breaks are text.
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Control characters YAML lets through in escapes ("\e", "\x01") end up in terminals, logs and diagrams,
+# where Graphviz refuses them: neutral.CONTROL_RE says which.
 
 
 def _control_characters(front: FrontMatter, file: str, entity: str | None) -> Iterator[Diagnostic]:
@@ -229,7 +229,7 @@ def _control_characters(front: FrontMatter, file: str, entity: str | None) -> It
 
     def walk(value: object, path: FieldPath) -> Iterator[Diagnostic]:
         if isinstance(value, str):
-            found = CONTROL_RE.search(value)
+            found = neutral.CONTROL_RE.search(value)
             if found:
                 yield error(
                     "schema",
