@@ -51,13 +51,6 @@ def pattern(path: str) -> str:
     return "/" + _PATTERN_SPECIAL.sub(r"\\\1", path)
 
 
-def handles_of(team: Entity | None) -> tuple[str, ...]:
-    """A team's GitHub handles that are handles (a schema error is never written into CODEOWNERS)."""
-    if team is None:
-        return ()
-    return tuple(dict.fromkeys(h for h in team.texts("github") if neutral.is_handle(h)))
-
-
 def default_team(handbook: Handbook, setting: str = "") -> str | None:
     """The team that owns every path no page names: the ``codeowners_default`` setting, else the
     mission's owner."""
@@ -85,13 +78,14 @@ def generate(handbook: Handbook, docs_dir: Path, root: Path, default: str = "") 
         if team is None:
             unowned.append(path)
             continue
-        handles = handles_of(team)
+        handles = team.handles
         if not handles:
             without.setdefault(neutral.line(team.title), []).append(path)
             continue
         rules.append((path, " ".join(handles)))
     team_id = default_team(handbook, default)
-    fallback = handles_of(handbook.get("team", team_id)) if team_id else ()
+    fallback_team = handbook.get("team", team_id) if team_id else None
+    fallback = fallback_team.handles if fallback_team else ()
     lines = [f"* {' '.join(fallback)}"] if fallback else []
     lines += [f"{pattern(path)} {handles}" for path, handles in sorted(rules)]
     text = HEADER + "\n" + "".join(f"{line}\n" for line in lines)

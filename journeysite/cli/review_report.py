@@ -86,8 +86,7 @@ def groups(handbook: Handbook, listed: list[ReviewItem]) -> list[Group]:
     for owner, items in by_owner.items():
         team = handbook.get("team", owner) if owner else None
         if team is not None:
-            handles = tuple(h for h in team.texts("github") if neutral.is_handle(h))
-            found.append(Group(owner, team.title, handles, items, True))
+            found.append(Group(owner, team.title, team.handles, items, True))
         elif owner:
             found.append(Group(owner, f"{owner} (no team has this id)", (), items, False))
         else:
@@ -194,11 +193,6 @@ def links_for(project: Project) -> Links:
     )
 
 
-def _md_handles(handles: tuple[str, ...]) -> str:
-    """The handles we mention on purpose: only valid ones reach ``groups``."""
-    return " ".join(h for h in handles if neutral.is_handle(h))
-
-
 def markdown(result: Review, links: Links) -> str:
     """An issue body: what is due, per owner team with its GitHub handles, and how to record a review."""
     listed, day = result.listed, result.today.isoformat()
@@ -255,7 +249,7 @@ def _markdown_group(group: Group, links: Links) -> tuple[list[str], list[str]]:
     """One owner team's heading (mentioning its handles) and table header, and a table row per page."""
     heading = f"### {neutral.markdown(group.title)}"
     if group.handles:
-        heading += f" ({_md_handles(group.handles)})"
+        heading += f" ({' '.join(group.handles)})"
     lines = [heading, ""]
     if not group.known:
         lines += ["These pages name no existing team as `owner`: set one so that someone reviews them.", ""]
@@ -287,7 +281,7 @@ def _markdown_left_out(
     for shown, (group, items) in enumerate(left_out):
         entry = f"- {neutral.markdown(group.title)}"
         if group.handles:
-            entry += f" ({_md_handles(group.handles)})"
+            entry += f" ({' '.join(group.handles)})"
         entry += f": {plural(len(items), 'page')} ({_counts(items, within)})"
         if used + len(entry) + 1 > room:
             lines.append(f"- and {plural(len(left_out) - shown, 'more team')}")

@@ -166,6 +166,12 @@ class Entity:
         return Trigger(str(kind), str(value)) if kind in TRIGGER_KINDS and value is not None else None
 
     @property
+    def handles(self) -> tuple[str, ...]:
+        """A team's GitHub handles that are handles (``@user``, ``@org/team``), each once: what CODEOWNERS
+        and mentions may use (a malformed one is a schema error, and never written anywhere)."""
+        return tuple(dict.fromkeys(h for h in self.texts("github") if neutral.is_handle(h)))
+
+    @property
     def accounts_per_csm(self) -> int | None:
         """A segment's accounts per CSM, when it gives a whole number."""
         value = self.data.get("accounts_per_csm")
