@@ -25,6 +25,7 @@ class Result:
     settings: Settings = field(default_factory=Settings)
     today: date = field(default_factory=date.today)
     review: dict[str, review.ReviewItem] = field(default_factory=dict)  # by file, relative to docs_dir
+    refused: frozenset[str] = frozenset()  # files never to read or publish (``unsafe-file``)
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -59,7 +60,7 @@ def run(
     refused = loading.unsafe_docs_dir(docs_as_written or Path(docs_dir), root) if root is not None else None
     if refused is not None:  # nothing in it is read
         return Result(model.Handbook([]), [refused], settings, today)
-    pages, diagnostics = loading.load(Path(docs_dir), files, others, exclude_docs)
+    pages, diagnostics, refused_files = loading.load(Path(docs_dir), files, others, exclude_docs)
     handbook, problems = model.build(pages)
     diagnostics.extend(problems)
     # A page whose front matter cannot be read still exists: links to it are not also unknown-ref errors.
@@ -71,7 +72,7 @@ def run(
     diagnostics.sort(key=Diagnostic.sort_key)
     commits = review.git_commit_dates(Path(docs_dir)) if git_dates else {}
     items = review.items(handbook, settings, today, within, commits)
-    return Result(handbook, diagnostics, settings, today, {item.file: item for item in items})
+    return Result(handbook, diagnostics, settings, today, {item.file: item for item in items}, refused_files)
 
 
 def run_project(project: Project, today: date | None = None, within: int = review.DEFAULT_WITHIN) -> Result:

@@ -13,7 +13,6 @@ from mkdocs.structure.pages import Page
 
 from journeysite.core import pipeline
 from journeysite.core.analysis.dates import build_date
-from journeysite.core.reading import loading
 from journeysite.core.settings import ConfigError, Settings
 from journeysite.plugin.config import JourneysiteConfig
 from journeysite.plugin.log import guard_build_log, log, report
@@ -68,7 +67,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             root=Path(config.config_file_path).parent if config.config_file_path else None,
         )
         for file in [*pages, *others]:  # never published, even by a `mkdocs serve` that goes on
-            if loading.unsafe_file(docs_dir, file.src_uri) is not None:
+            if file.src_uri in result.refused:
                 files.remove(file)
         report(result.diagnostics)
         cache = Path(config.config_file_path or config.docs_dir).parent / ".cache" / "plugin" / "journeysite"

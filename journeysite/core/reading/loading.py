@@ -230,10 +230,11 @@ def load(
     files: Iterable[str] | None = None,
     others: Iterable[str] | None = None,
     exclude_docs: str = "",
-) -> tuple[list[Page], list[Diagnostic]]:
+) -> tuple[list[Page], list[Diagnostic], frozenset[str]]:
     """Read the pages of a handbook (all ``.md`` files but those ``exclude_docs`` leaves out, or the
     given relative ones), refusing every file that must not be read or published (``others``: the
-    files besides pages; all of them by default)."""
+    files besides pages; all of them by default). Returns the pages, the problems, and the refused
+    files (pages or not), which the build must not publish."""
     if files is None:
         everything = all_files(docs_dir, exclude_docs)
         files = [f for f in everything if f.endswith(".md")]
@@ -249,4 +250,4 @@ def load(
         problems.extend(found)
         if page is not None:
             pages.append(page)
-    return pages, problems
+    return pages, problems, frozenset(refused)
