@@ -747,7 +747,7 @@ def test_every_renderer_renders_a_fuzzed_valid_handbook(scratch, files, director
     exception, and no front-matter text reaches their output unescaped."""
     docs = write_docs(scratch, files)
     settings_ = Settings()
-    result = pipeline.run(docs, settings_, today=TODAY, git_dates=False)
+    result = pipeline.run(docs, settings_, today=TODAY)
     assert result.errors == [], [f"{d.file}:{d.line}: {d.message}" for d in result.errors]
     assert_sound(result, files)
     handbook = result.handbook

@@ -47,7 +47,7 @@ class Review:
 
 def run(project: Project, today: date, within: int) -> Review:
     """Load the handbook and compute the review state of its pages; errors in it do not stop the review."""
-    result = pipeline.run_project(project, today, within)
+    result = pipeline.run_project(project, today, within, git_dates=True)
     found = list(result.review.values())
     notes = [
         f"{display_path(project.docs_dir, d.file)}:{d.line}: skipped, its front matter cannot be read: {d.message}"

@@ -46,14 +46,14 @@ def run(
     today: date | None = None,
     exclude_docs: str = "",
     within: int = review.DEFAULT_WITHIN,
-    git_dates: bool = True,
+    git_dates: bool = False,
     root: Path | None = None,
     docs_as_written: Path | None = None,
 ) -> Result:
     """Check the handbook in ``docs_dir`` (all its pages, or the given relative ``files`` and the
     ``others`` files besides pages, which are checked only for safety) as of ``today``: a review falls
-    due soon ``within`` days; ``git_dates`` false leaves git out (pages without ``reviewed`` are then
-    never reviewed). With the project's ``root``, a docs folder that is (or sits in) a symbolic link
+    due soon ``within`` days. With ``git_dates``, a page without ``reviewed`` counts from its last commit
+    (a walk of the history, which only what shows review status needs: not ``check``). With the project's ``root``, a docs folder that is (or sits in) a symbolic link
     below it is refused (``docs_as_written``: the folder as mkdocs.yml names it, links unresolved)."""
     settings = settings or Settings()
     today = today or date.today()
@@ -75,7 +75,9 @@ def run(
     return Result(handbook, diagnostics, settings, today, {item.file: item for item in items}, refused_files)
 
 
-def run_project(project: Project, today: date | None = None, within: int = review.DEFAULT_WITHIN) -> Result:
+def run_project(
+    project: Project, today: date | None = None, within: int = review.DEFAULT_WITHIN, git_dates: bool = False
+) -> Result:
     """Check the handbook of a ``mkdocs.yml`` as the command line finds it: the same pages MkDocs builds."""
     return run(
         project.docs_dir,
@@ -83,6 +85,7 @@ def run_project(project: Project, today: date | None = None, within: int = revie
         today=today,
         exclude_docs=project.exclude_docs,
         within=within,
+        git_dates=git_dates,
         root=project.config_file.parent,
         docs_as_written=project.docs_as_written,
     )

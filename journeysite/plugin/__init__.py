@@ -64,6 +64,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             [f.src_uri for f in pages],
             [f.src_uri for f in others],
             build_date(),
+            git_dates=True,  # review badges and the review page
             root=Path(config.config_file_path).parent if config.config_file_path else None,
         )
         for file in [*pages, *others]:  # never published, even by a `mkdocs serve` that goes on
