@@ -28,9 +28,10 @@ site: $(STAMP)
 	@rm -rf site && mv site.new site
 	@echo "journeysite: the handbook is in site/ (open site/index.html, or run 'make serve')."
 
+# -n auto: one pytest worker per core (pytest-xdist); `.venv/bin/pytest tests/test_x.py` runs one file alone.
 test: lint
 	@$(ENSURE) graphviz chromium
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n auto
 
 # Click >= 8.2 turns reload off by default, hence --livereload.
 serve: $(STAMP)

@@ -9,6 +9,7 @@ import contextlib
 import functools
 import hashlib
 import http.server
+import logging
 import os
 import posixpath
 import re
@@ -16,6 +17,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -24,6 +26,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 import yaml
+from click.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -44,11 +47,51 @@ def build_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def mkdocs_build(root: Path, *args: str, env: dict[str, str] | None = None,
-                 timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """A real ``mkdocs build`` in ``root`` (a fixed build day unless ``env`` says otherwise)."""
-    return subprocess.run([MKDOCS, "build", *args], cwd=root, capture_output=True, text=True,
-                          timeout=timeout, env=env if env is not None else build_env())
+def mkdocs_build(root: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 300,
+                 process: bool = False) -> subprocess.CompletedProcess[str]:
+    """A real ``mkdocs build`` in ``root`` (a fixed build day unless ``env`` says otherwise): in this
+    process through MkDocs' own command line, or with ``process`` as a program of its own (where the
+    process boundary is the point)."""
+    env = env if env is not None else build_env()
+    if process:
+        return subprocess.run([MKDOCS, "build", *args], cwd=root, capture_output=True, text=True,
+                              timeout=timeout, env=env)
+    return mkdocs_in_process(root, "build", *args, env=env)
+
+
+def cli_runner(**options) -> CliRunner:
+    """Click's test runner with stdout and stderr kept apart, as a terminal shows them (click 8.2 always
+    does; 8.1, the oldest we support, needs ``mix_stderr=False``)."""
+    try:
+        return CliRunner(mix_stderr=False, **options)  # type: ignore[call-arg]
+    except TypeError:
+        return CliRunner(**options)
+
+
+def mkdocs_in_process(folder: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """``mkdocs ARGS…`` from ``folder`` in this process, with ``env`` as its environment for the run: its
+    logging, ``--strict`` and exit status as in a terminal. An exception the command line would have
+    shown as a traceback is put in stderr, as the real process would print it."""
+    from mkdocs.__main__ import cli as mkdocs_cli
+
+    cwd, saved = os.getcwd(), dict(os.environ)
+    os.chdir(folder)
+    if env is not None:
+        os.environ.clear()
+        os.environ.update(env)
+    try:
+        result = cli_runner().invoke(mkdocs_cli, list(args), catch_exceptions=True)
+    finally:
+        os.chdir(cwd)
+        os.environ.clear()
+        os.environ.update(saved)
+        logger = logging.getLogger("mkdocs")
+        for handler in [h for h in logger.handlers if h.name == "MkDocsStreamHandler"]:
+            logger.removeHandler(handler)  # bound to this run's captured stderr
+    stderr = result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        stderr += "Traceback (most recent call last):\n" + "".join(traceback.format_exception(result.exception))
+    return subprocess.CompletedProcess(["mkdocs", *args], result.exit_code, result.stdout, stderr)
 
 
 def write_tree(docs: Path, files: dict[str, str]) -> None:
@@ -78,6 +121,12 @@ class Node:
     attrs: dict[str, str] = field(default_factory=dict)
     children: list[Node | str] = field(default_factory=list)
     parent: Node | None = None
+    pairs: tuple[tuple[str, str], ...] = ()  # the attributes as written, repeated names included
+
+    @property
+    def raw_text(self) -> str:
+        """The text directly inside (a script's source, say), as written."""
+        return "".join(c for c in self.children if isinstance(c, str))
 
     @property
     def classes(self) -> set[str]:
@@ -130,15 +179,19 @@ class _TreeBuilder(HTMLParser):
         self.root = Node("")
         self.stack = [self.root]
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        node = Node(tag, {k: v or "" for k, v in attrs}, parent=self.stack[-1])
+    def _node(self, tag: str, attrs: list[tuple[str, str | None]]) -> Node:
+        pairs = tuple((k, v or "") for k, v in attrs)
+        node = Node(tag, dict(pairs), parent=self.stack[-1], pairs=pairs)
         self.stack[-1].children.append(node)
+        return node
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        node = self._node(tag, attrs)
         if tag not in VOID:
             self.stack.append(node)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        node = Node(tag, {k: v or "" for k, v in attrs}, parent=self.stack[-1])
-        self.stack[-1].children.append(node)
+        self._node(tag, attrs)
 
     def handle_endtag(self, tag: str) -> None:
         for index in range(len(self.stack) - 1, 0, -1):

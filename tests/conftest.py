@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from browser_support import CHROMIUM, require_chromium
-from click.testing import CliRunner
+from browser_support import CHROMIUM, cli_runner, mkdocs_in_process, require_chromium
 
 from journeysite.cli import main as cli_main
 from journeysite.core.reading import frontmatter
@@ -36,21 +35,13 @@ def installed_tool(name: str, package: str) -> str:
     return found
 
 
-def cli_runner(**options) -> CliRunner:
-    """Click's test runner with stdout and stderr kept apart, as a terminal shows them (click 8.2 always
-    does; 8.1, the oldest we support, needs ``mix_stderr=False``)."""
-    try:
-        return CliRunner(mix_stderr=False, **options)  # type: ignore[call-arg]
-    except TypeError:
-        return CliRunner(**options)
-
-
-def invoke_cli(folder: Path, *args: str):
-    """Run ``journeysite ARGS…`` in-process (Click's runner) from ``folder``, as a person at a terminal would."""
+def invoke_cli(folder: Path, *args: str, env: dict[str, str] | None = None):
+    """Run ``journeysite ARGS…`` in-process (Click's runner) from ``folder``, as a person at a terminal
+    would (``env``: variables to set for the run); an exception (a traceback) fails the test."""
     cwd = os.getcwd()
     os.chdir(folder)
     try:
-        return cli_runner().invoke(cli_main, list(args), catch_exceptions=False)
+        return cli_runner(env=env).invoke(cli_main, list(args), catch_exceptions=False)
     finally:
         os.chdir(cwd)
 
@@ -89,8 +80,11 @@ class Project:
         )
 
     def build(self, *args: str) -> subprocess.CompletedProcess[str]:
-        """A real ``mkdocs build`` into site/."""
-        return self.run("mkdocs", "build", *args)
+        """A real ``mkdocs build`` into site/, run in-process through MkDocs' own command line (its
+        logging, ``--strict`` and exit codes as in a terminal); ``run("mkdocs", …)`` where the process
+        boundary is the point."""
+        return mkdocs_in_process(self.root, "build", *args)
+
 
 
 @dataclass

@@ -10,7 +10,6 @@ invalid YAML and MkDocs' own tags; test_serve.py covers a half-written page whil
 
 from __future__ import annotations
 
-import os
 import subprocess
 import tempfile
 import textwrap
@@ -20,9 +19,7 @@ from pathlib import Path
 
 import pytest
 from browser_support import MKDOCS, build_env, config
-from conftest import cli_runner
-
-from journeysite.cli import main as cli_main
+from conftest import invoke_cli
 
 PAGES = {  # a small handbook with no warning, so `mkdocs build --strict` passes on it
     "index.md": "# Home\n\nStart with [[stage:use]].\n",
@@ -181,12 +178,7 @@ def builds(tmp_path_factory) -> Iterator[dict[str, tuple[int, str]]]:
 
 def journeysite(root: Path, *args: str, env: dict[str, str] | None = None):
     """Run the journeysite command line in ``root``; an exception (a traceback) fails the test."""
-    cwd = os.getcwd()
-    os.chdir(root)
-    try:
-        return cli_runner(env=env).invoke(cli_main, list(args), catch_exceptions=False)
-    finally:
-        os.chdir(cwd)
+    return invoke_cli(root, *args, env=env)
 
 
 def assert_explained(run, expect: Expect) -> None:

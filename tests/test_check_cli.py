@@ -6,11 +6,9 @@ import json
 import re
 import sys
 
-from conftest import ROOT, cli_runner, codes
+from conftest import ROOT, codes, invoke_cli
 from jsonschema import Draft202012Validator
 from small_handbook import AFTER_GO_LIVE, clean
-
-from journeysite.cli import main as cli_main
 
 # An owner typo on a metric page: one error, and no gap finding.
 BROKEN_METRIC = "---\nkind: metric\ntitle: NPS\nowner: customer-sucess\ndefinition: Promoters minus detractors.\n---\n"
@@ -28,10 +26,9 @@ def with_error(project):
     return hb
 
 
-def check_in(folder, monkeypatch, *args: str):
+def check_in(folder, *args: str):
     """Run ``journeysite check`` from another folder than the project's."""
-    monkeypatch.chdir(folder)
-    return cli_runner().invoke(cli_main, ["check", *args], catch_exceptions=False)
+    return invoke_cli(folder, "check", *args)
 
 
 # --- exit statuses -------------------------------------------------------------------------------
@@ -71,7 +68,7 @@ def test_info_alone_with_strict_exits_0(project):
 
 
 def test_missing_mkdocs_yml_exits_2(tmp_path, monkeypatch):
-    run = check_in(tmp_path, monkeypatch)
+    run = check_in(tmp_path)
     assert run.exit_code == 2
     assert "mkdocs.yml" in run.stderr
     assert "-f" in run.stderr
@@ -79,7 +76,7 @@ def test_missing_mkdocs_yml_exits_2(tmp_path, monkeypatch):
 
 
 def test_missing_config_file_message_names_it_cleanly(tmp_path, monkeypatch):
-    run = check_in(tmp_path, monkeypatch, "-f", "nope.yml")
+    run = check_in(tmp_path, "-f", "nope.yml")
     assert run.exit_code == 2
     assert "nope.yml" in run.stderr
     assert " :" not in run.stderr, run.stderr
@@ -149,7 +146,7 @@ def test_mkdocs_only_tags_in_mkdocs_yml_are_tolerated(project):
 
 def test_config_file_from_another_folder(project, tmp_path, monkeypatch):
     hb = with_error(project)
-    run = check_in(tmp_path, monkeypatch, "-f", str(hb.root / "mkdocs.yml"), "--format", "json")
+    run = check_in(tmp_path, "-f", str(hb.root / "mkdocs.yml"), "--format", "json")
     assert run.exit_code == 1
     data = json.loads(run.stdout)
     assert [(d["code"], d["file"], d["line"]) for d in data["diagnostics"] if d["severity"] == "error"] == [
@@ -159,7 +156,7 @@ def test_config_file_from_another_folder(project, tmp_path, monkeypatch):
 
 def test_config_file_relative_to_the_current_folder(project, monkeypatch):
     hb = with_error(project)
-    run = check_in(hb.docs / "metrics", monkeypatch, "-f", "../../mkdocs.yml")
+    run = check_in(hb.docs / "metrics", "-f", "../../mkdocs.yml")
     assert run.exit_code == 1
     assert "nps.md:4:" in run.stdout
 
@@ -222,7 +219,7 @@ def test_github_format_annotates_paths_from_the_current_folder(project):
 
 def test_github_format_from_outside_the_project(project, tmp_path, monkeypatch):
     with_error(project)  # in tmp_path/handbook
-    run = check_in(tmp_path, monkeypatch, "-f", "handbook/mkdocs.yml", "--format", "github")
+    run = check_in(tmp_path, "-f", "handbook/mkdocs.yml", "--format", "github")
     assert run.exit_code == 1
     assert run.stdout.startswith("::error file=handbook/docs/metrics/nps.md,line=4,")
 
@@ -264,7 +261,7 @@ def test_python_dash_m(project):
 
 
 def schema_output(*args: str) -> dict:
-    result = cli_runner().invoke(cli_main, ["schema", *args], catch_exceptions=False)
+    result = invoke_cli(ROOT, "schema", *args)
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 
@@ -308,7 +305,7 @@ def test_schema_of_every_kind_chooses_by_kind():
 
 
 def test_schema_of_an_unknown_kind_is_a_usage_error():
-    result = cli_runner().invoke(cli_main, ["schema", "stgae"])
+    result = invoke_cli(ROOT, "schema", "stgae")
     assert result.exit_code == 2
 
 

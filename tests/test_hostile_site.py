@@ -29,7 +29,6 @@ import sys
 import textwrap
 import time
 import tracemalloc
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -40,12 +39,12 @@ from browser_support import (
     mkdocs_build,
     nav_tree,
     page,
+    parse_html,
     tree_hashes,
     write_handbook,
 )
-from conftest import cli_runner
+from conftest import invoke_cli
 
-from journeysite.cli import main as cli_main
 from journeysite.core import pipeline
 from journeysite.core.reading import frontmatter
 
@@ -398,46 +397,31 @@ def site_files(site: Path) -> list[Path]:
     return sorted(p for p in site.rglob("*") if p.is_file() and p.suffix in (".html", ".json", ".xml", ".svg", ".js"))
 
 
-class _Scan(HTMLParser):
-    """Collects what would run or navigate: event handlers, script text, URL attributes, raw ``<img src=x>``."""
+URL_ATTRS = {"href", "src", "xlink:href", "action", "formaction", "data", "poster", "srcset"}
 
-    URL_ATTRS = {"href", "src", "xlink:href", "action", "formaction", "data", "poster", "srcset"}
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.problems: list[str] = []
-        self.urls: list[str] = []
-        self._in_script = False
+def urls_in(markup: str) -> list[str]:
+    """The value of every URL attribute in ``markup``."""
+    return [value for e in parse_html(markup).elements() for name, value in e.pairs if name in URL_ATTRS]
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
-            value = value or ""
+
+def scan_html(markup: str) -> list[str]:
+    """What would run or navigate: event handlers, script text, URL attributes, raw ``<img src=x>``."""
+    problems = []
+    for element in parse_html(markup).elements():
+        tag = element.tag
+        for name, value in element.pairs:
             if name.startswith("on"):
-                self.problems.append(f"<{tag} {name}={value!r}>")
-            if name in self.URL_ATTRS:
-                self.urls.append(value)
+                problems.append(f"<{tag} {name}={value!r}>")
+            if name in URL_ATTRS:
                 bare = re.sub(r"[\s\x00-\x1f]", "", html.unescape(value)).lower()
                 if bare.startswith(("javascript:", "vbscript:")) or (bare.startswith("data:") and tag != "img"):
-                    self.problems.append(f"<{tag} {name}={value!r}>")
+                    problems.append(f"<{tag} {name}={value!r}>")
             if tag == "img" and name == "src" and value == "x":
-                self.problems.append(f"<img src={value!r}>")
-        self._in_script = tag == "script"
-
-    handle_startendtag = handle_starttag
-
-    def handle_endtag(self, tag: str) -> None:
-        self._in_script = False
-
-    def handle_data(self, data: str) -> None:
-        if self._in_script and "alert(" in data:
-            self.problems.append(f"<script>{data[:80]!r}")
-
-
-def scan_html(markup: str) -> _Scan:
-    scanner = _Scan()
-    scanner.feed(markup)
-    scanner.close()
-    return scanner
+                problems.append(f"<img src={value!r}>")
+        if tag == "script" and "alert(" in element.raw_text:
+            problems.append(f"<script>{element.raw_text[:80]!r}")
+    return problems
 
 
 # Raw text that is markup only if our text was not escaped (escaped, it reads `&lt;script&gt;alert`).
@@ -477,10 +461,10 @@ def test_no_output_file_carries_a_script_a_handler_or_a_dangerous_link(hostile):
             # The search index holds HTML fragments that material's search shows as HTML.
             for value in strings_in(data):
                 found += raw_findings(where, value)
-                found += [f"{where}: {p}" for p in scan_html(value).problems]
+                found += [f"{where}: {p}" for p in scan_html(value)]
             continue
         found += raw_findings(where, text)
-        found += [f"{where}: {p}" for p in scan_html(text).problems]
+        found += [f"{where}: {p}" for p in scan_html(text)]
     assert found == [], "hostile text reached the output as markup:\n" + "\n".join(found)
 
 
@@ -488,7 +472,7 @@ def test_no_front_matter_text_ever_becomes_a_link(hostile):
     site = hostile["site"]
     urls: list[tuple[str, str]] = []
     for path in sorted(site.rglob("*.html")):
-        urls += [(path.relative_to(site).as_posix(), u) for u in scan_html(path.read_text(encoding="utf-8")).urls]
+        urls += [(path.relative_to(site).as_posix(), u) for u in urls_in(path.read_text(encoding="utf-8"))]
     assert urls, "the scan found no links at all"
     values = {v for text in HOSTILE_HANDBOOK.values() for v in strings_in(front_matter(text))}
     leaked = []
@@ -616,7 +600,7 @@ def test_a_body_link_written_in_a_field_cannot_break_out_of_an_attribute(tmp_pat
     assert done.returncode == 0, done.stderr
     found = []
     for path in sorted((root / "site").rglob("*.html")):
-        found += [f"{path.relative_to(root / 'site')}: {p}" for p in scan_html(path.read_text(encoding="utf-8")).problems]
+        found += [f"{path.relative_to(root / 'site')}: {p}" for p in scan_html(path.read_text(encoding="utf-8"))]
     assert found == [], "an attribute was broken out of:\n" + "\n".join(found)
 
 
@@ -656,12 +640,7 @@ def test_front_matter_closed_on_the_last_line_is_not_silently_dropped(tmp_path):
 
 
 def cli(root: Path, *args: str):
-    cwd = os.getcwd()
-    os.chdir(root)
-    try:
-        return cli_runner().invoke(cli_main, list(args), catch_exceptions=False)
-    finally:
-        os.chdir(cwd)
+    return invoke_cli(root, *args)
 
 
 def temporary_files(folder: Path) -> list[str]:

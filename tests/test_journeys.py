@@ -163,7 +163,10 @@ def test_the_owner_chain_follows_the_segment_journey(project):
     milestone(p, "first-ticket", "adoption", 1, "support", segments=["scale"])
     milestone(p, "first-value", "adoption", 2, "success")
 
-    chains = {j.segment_id: j.owners() for j in pipeline.run(p.docs).handbook.journeys}
+    chains = {
+        j.segment_id: [(s.stage.owner, [m.owner for m in s.milestones]) for s in j.stages]
+        for j in pipeline.run(p.docs).handbook.journeys
+    }
 
     assert chains == {
         "enterprise": [

@@ -6,9 +6,8 @@ from datetime import date
 
 import pytest
 import yaml
-from conftest import cli_runner, invoke_cli
+from conftest import invoke_cli
 
-from journeysite.cli import main as cli_main
 from journeysite.cli import new as scaffold
 from journeysite.core import schema
 from journeysite.core.reading import frontmatter
@@ -245,12 +244,8 @@ def test_folder_choice_is_stable_on_a_tie(handbook):
     assert new(handbook, "playbook", "tie", "--owner", "sales").stdout.strip() == "docs/aa/tie.md"
 
 
-def test_config_file_option_from_another_folder(handbook, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    run = cli_runner().invoke(
-        cli_main, ["new", "metric", "nps", "--owner", "sales", "-f", str(handbook.root / "mkdocs.yml")],
-        catch_exceptions=False,
-    )
+def test_config_file_option_from_another_folder(handbook, tmp_path):
+    run = invoke_cli(tmp_path, "new", "metric", "nps", "--owner", "sales", "-f", str(handbook.root / "mkdocs.yml"))
     assert run.exit_code == 0, run.output
     assert (handbook.docs / "metrics" / "nps.md").is_file()
     assert run.stdout.strip() == "handbook/docs/metrics/nps.md"
@@ -316,9 +311,8 @@ def test_bad_arguments_exit_2_and_write_nothing(handbook, args, words):
     assert tree(handbook.docs) == before
 
 
-def test_missing_config_exits_2(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    run = cli_runner().invoke(cli_main, ["new", "playbook", "x"], catch_exceptions=False)
+def test_missing_config_exits_2(tmp_path):
+    run = invoke_cli(tmp_path, "new", "playbook", "x")
     assert run.exit_code == 2 and "mkdocs.yml" in run.stderr
 
 

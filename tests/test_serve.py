@@ -27,6 +27,9 @@ GRID = "journey/grid/"
 STAGE = "stages/onboarding/"
 # The playbook is triggered by Contract signed, a Purchase milestone: the Purchase stage diagram draws it.
 DIAGRAM_STAGE = "stages/purchase/"
+# MkDocs' watcher polls every 0.5 s and builds 0.1 s after the last change it sees (mkdocs/livereload):
+# a build that wrote into a watched folder has started another one well within two polls and the delay.
+WATCHER_WINDOW = 2 * 0.5 + 0.1 + 0.4
 
 
 def free_port() -> int:
@@ -61,6 +64,16 @@ class Server:
 
     def builds_since(self, offset: int) -> int:
         return self.log()[offset:].count("Building documentation")
+
+    def stays_quiet(self, what: str, offset: int, window: float = WATCHER_WINDOW) -> None:
+        """Watch the log for one watcher window: no change may be detected after ``offset`` (fails at
+        once when one is)."""
+        deadline = time.monotonic() + window
+        while time.monotonic() < deadline:
+            assert self.alive(), f"mkdocs serve died while {what}:\n{self.log()}"
+            later = self.log()[offset:]
+            assert "Detected file changes" not in later, f"the server rebuilt while {what}:\n{later}"
+            time.sleep(0.1)
 
     def wait_for(self, what: str, check: Callable[[], bool], timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout
@@ -123,8 +136,7 @@ def test_editing_an_entity_page_updates_the_generated_pages_without_a_rebuild_lo
         assert OLD_TITLE in diagram_text(server.get(DIAGRAM_STAGE)[1]), "the Purchase stage diagram draws the playbook"
 
         # Idle: the first build must not make the server rebuild (by writing into the docs folder, say).
-        time.sleep(3)
-        assert "Detected file changes" not in server.log(), f"the server rebuilt with nothing edited:\n{server.log()}"
+        server.stays_quiet("nothing was edited", 0)
         before = tree_hashes(docs)
 
         offset = len(server.log())
@@ -138,7 +150,9 @@ def test_editing_an_entity_page_updates_the_generated_pages_without_a_rebuild_lo
         for path in (GRID, STAGE):
             assert OLD_TITLE + "<" not in server.get(path)[1] and f">{OLD_TITLE}<" not in server.get(path)[1]
 
-        time.sleep(4)  # quiet seconds: a server that rebuilds in a loop keeps building now
+        server.wait_for("the build to finish", lambda: "Reloading browsers" in server.log()[offset:])
+        # A server that rebuilds in a loop starts its next build within one watcher window.
+        server.stays_quiet("nothing more was edited", len(server.log()))
         builds = server.builds_since(offset)
         assert 1 <= builds <= 2, f"{builds} builds after one edit:\n{server.log()[offset:]}"
         assert server.alive()

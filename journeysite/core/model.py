@@ -7,12 +7,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from journeysite.core import neutral, schema
 from journeysite.core.diagnostics import Diagnostic, did_you_mean, error
 from journeysite.core.reading.frontmatter import FrontMatter
 from journeysite.core.reading.loading import Page
+
+if TYPE_CHECKING:
+    from journeysite.core.analysis.journeys import Journey
 
 SLUG_RE = re.compile(r"\A[a-z0-9]+(-[a-z0-9]+)*\Z")  # \Z: `$` would take a trailing line break
 ACTIVE, DRAFT, RETIRED = "active", "draft", "retired"
@@ -198,8 +201,9 @@ class Handbook:
 
     pages: list[Page]
     entities: dict[str, dict[str, Entity]] = field(default_factory=dict)
-    journeys: list = field(default_factory=list)  # list[journeys.Journey], filled in by the pipeline
-    derived: dict = field(default_factory=dict)  # results computed once from the model (gaps.transitions…)
+    # Filled in once by the pipeline: each segment's journey and the whole journey (journeys.Journey).
+    journeys: list[Journey] = field(default_factory=list)
+    whole_journey: Journey | None = None
 
     def get(self, kind: str, id: str) -> Entity | None:
         return self.entities.get(kind, {}).get(id)

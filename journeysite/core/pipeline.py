@@ -67,7 +67,7 @@ def run(
     unreadable = {PurePosixPath(d.file).stem for d in diagnostics if d.code == "yaml-syntax"}
     diagnostics.extend(references.check(handbook, unreadable))
     diagnostics.extend(review.implausible_dates(handbook, today))
-    handbook.journeys = journeys.build(handbook)
+    handbook.journeys, handbook.whole_journey = journeys.build(handbook)
     diagnostics.extend(gap_findings(handbook, settings))
     diagnostics.sort(key=Diagnostic.sort_key)
     commits = review.git_commit_dates(Path(docs_dir)) if git_dates else {}

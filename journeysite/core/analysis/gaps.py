@@ -68,91 +68,10 @@ def _finding(code: str, severity: str, entity: Entity, line: int, message: str) 
     return Diagnostic(code, severity, entity.file, max(1, line), message, entity.key)
 
 
-@dataclass(frozen=True)
-class Transition:
-    """A step along a journey: between two stages, or between two milestones of one stage (``stage`` set)."""
-
-    before: Entity
-    after: Entity
-    stage: Entity | None
-    handoffs: tuple[Entity, ...]  # active handoffs that cover it for the journey's segment
-    limited: tuple[Entity, ...]  # handoffs that would cover it, but are limited to other segments
-
-    @property
-    def changes_owner(self) -> bool:
-        return bool(self.before.owner and self.after.owner and self.before.owner != self.after.owner)
-
-    @property
-    def missing_handoff(self) -> bool:
-        return self.changes_owner and not self.handoffs
-
-
-def _handoff_index(handbook: Handbook) -> dict[tuple[str | None, ...], list[Entity]]:
-    """Active handoffs by what they cover: ("stages", from, to) or ("milestone", id). Built once."""
-    index = handbook.derived.get("handoff-index")
-    if index is None:
-        index = {}
-        for h in handbook.of_kind("handoff"):
-            if not h.active:
-                continue
-            if h.text("milestone"):
-                index.setdefault(("milestone", h.text("milestone")), []).append(h)
-            else:
-                index.setdefault(("stages", h.text("from_stage"), h.text("to_stage")), []).append(h)
-        handbook.derived["handoff-index"] = index
-    return index
-
-
-def transitions(handbook: Handbook, journey: Journey) -> list[Transition]:
-    """Every transition of the journey with the handoffs that cover it (diagrams draw these too).
-
-    Computed once per journey (by segment) and kept on the handbook: the gap rules, the overview and
-    every diagram ask for the same ones.
-    """
-    key = ("transitions", journey.segment_id)
-    found = handbook.derived.get(key)
-    if found is not None:
-        return found
-    index = _handoff_index(handbook)
-    segment = journey.segment_id
-
-    def covering(*what: str | None) -> tuple[tuple[Entity, ...], tuple[Entity, ...]]:
-        matching = index.get(what, ())
-        return (
-            tuple(h for h in matching if h.applies_to(segment)),
-            tuple(h for h in matching if not h.applies_to(segment)),
-        )
-
-    found = [
-        Transition(before, after, None, *covering("stages", before.id, after.id))
-        for before, after in journey.stage_transitions()
-    ]
-    found += [
-        Transition(before, after, stage, *covering("milestone", before.id))
-        for stage, before, after in journey.milestone_transitions()
-    ]
-    handbook.derived[key] = found
-    return found
-
-
 def missing_handoffs(diagnostics: Iterable[Diagnostic]) -> frozenset[str]:
     """The entities (``kind:id``) of the reported ``missing-handoff`` findings: where diagrams and the
     overview may flag a gap (with ``gaps: off`` there are no findings, so nowhere)."""
     return frozenset(d.entity for d in diagnostics if d.code == "missing-handoff" and d.entity)
-
-
-def gap_transitions(handbook: Handbook) -> dict[tuple[str, str], Transition]:
-    """The transitions that miss a handoff in any segment's journey, by (before, after) key."""
-    found = handbook.derived.get("gap-transitions")
-    if found is None:
-        found = {
-            (t.before.key, t.after.key): t
-            for journey in handbook.journeys
-            for t in transitions(handbook, journey)
-            if t.missing_handoff
-        }
-        handbook.derived["gap-transitions"] = found
-    return found
 
 
 def _limited_note(others: tuple[Entity, ...]) -> str:
@@ -165,7 +84,7 @@ def _limited_note(others: tuple[Entity, ...]) -> str:
 def _missing_handoffs(
     handbook: Handbook, journey: Journey, handoffs: list[Entity], findings: _Findings
 ) -> None:
-    for t in transitions(handbook, journey):
+    for t in journey.transitions:
         if not t.missing_handoff:
             continue
         giver, receiver, before, after = t.before.owner, t.after.owner, t.before, t.after

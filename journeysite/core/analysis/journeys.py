@@ -1,4 +1,5 @@
-"""Journeys: for each segment, its active stages in order, each with its active milestones in order."""
+"""Journeys: for each segment, its active stages in order, each with its active milestones in order,
+and the transitions between them with the handoffs that cover them."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from journeysite.core.model import Entity, Handbook
+
+HandoffIndex = dict[tuple[str | None, ...], list[Entity]]
 
 
 @dataclass(frozen=True)
@@ -17,11 +20,36 @@ class JourneyStage:
 
 
 @dataclass(frozen=True)
+class Transition:
+    """A step along a journey: between two stages, or between two milestones of one stage (``stage`` set)."""
+
+    before: Entity
+    after: Entity
+    stage: Entity | None
+    handoffs: tuple[Entity, ...]  # active handoffs that cover it for the journey's segment
+    limited: tuple[Entity, ...]  # handoffs that would cover it, but are limited to other segments
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.before.key, self.after.key
+
+    @property
+    def changes_owner(self) -> bool:
+        return bool(self.before.owner and self.after.owner and self.before.owner != self.after.owner)
+
+    @property
+    def missing_handoff(self) -> bool:
+        return self.changes_owner and not self.handoffs
+
+
+@dataclass(frozen=True)
 class Journey:
-    """The path of one segment through the stages (or the one journey, when there are no segments)."""
+    """The path of one segment through the stages (or the one journey, when there are no segments),
+    with every transition along it (the gap rules, the overview and the diagrams read these)."""
 
     segment: Entity | None
     stages: tuple[JourneyStage, ...]
+    transitions: tuple[Transition, ...] = ()
 
     @property
     def segment_id(self) -> str | None:
@@ -50,18 +78,18 @@ class Journey:
                 return step.milestones[index + 1] if index + 1 < len(step.milestones) else None
         return None
 
-    def owners(self) -> list[tuple[str | None, list[str | None]]]:
-        """The chain of owners along the journey: each stage's owner with its milestones' owners."""
-        return [(s.stage.owner, [m.owner for m in s.milestones]) for s in self.stages]
 
-
-def build(handbook: Handbook) -> list[Journey]:
-    """Return every segment's journey (active segments, in file order), or the one journey without segments."""
+def build(handbook: Handbook) -> tuple[list[Journey], Journey]:
+    """Return every segment's journey (active segments, in file order), or the one journey without
+    segments; and the whole journey, every active stage and milestone whatever the segment."""
+    index = _handoff_index(handbook)
     segments = [s for s in handbook.of_kind("segment") if s.active]
-    return [journey_of(handbook, segment) for segment in segments] or [journey_of(handbook, None)]
+    journeys = [journey_of(handbook, segment, index) for segment in segments]
+    whole = journey_of(handbook, None, index)
+    return journeys or [whole], whole
 
 
-def journey_of(handbook: Handbook, segment: Entity | None) -> Journey:
+def journey_of(handbook: Handbook, segment: Entity | None, index: HandoffIndex) -> Journey:
     segment_id = segment.id if segment else None
     stages = []
     for stage in handbook.stages:
@@ -71,4 +99,34 @@ def journey_of(handbook: Handbook, segment: Entity | None) -> Journey:
             m for m in handbook.milestones_of(stage.id) if m.active and m.applies_to(segment_id)
         )
         stages.append(JourneyStage(stage, milestones))
-    return Journey(segment, tuple(stages))
+    journey = Journey(segment, tuple(stages))
+
+    def covering(*what: str | None) -> tuple[tuple[Entity, ...], tuple[Entity, ...]]:
+        matching = index.get(what, ())
+        return (
+            tuple(h for h in matching if h.applies_to(segment_id)),
+            tuple(h for h in matching if not h.applies_to(segment_id)),
+        )
+
+    transitions = [
+        Transition(before, after, None, *covering("stages", before.id, after.id))
+        for before, after in journey.stage_transitions()
+    ]
+    transitions += [
+        Transition(before, after, stage, *covering("milestone", before.id))
+        for stage, before, after in journey.milestone_transitions()
+    ]
+    return Journey(segment, journey.stages, tuple(transitions))
+
+
+def _handoff_index(handbook: Handbook) -> HandoffIndex:
+    """Active handoffs by what they cover: ("stages", from, to) or ("milestone", id)."""
+    index: HandoffIndex = {}
+    for h in handbook.of_kind("handoff"):
+        if not h.active:
+            continue
+        if h.text("milestone"):
+            index.setdefault(("milestone", h.text("milestone")), []).append(h)
+        else:
+            index.setdefault(("stages", h.text("from_stage"), h.text("to_stage")), []).append(h)
+    return index

@@ -10,12 +10,11 @@ from __future__ import annotations
 import html
 import re
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import graphviz
 
-from journeysite.core.analysis.gaps import gap_transitions, transitions
-from journeysite.core.analysis.journeys import Journey, journey_of
+from journeysite.core.analysis.journeys import Journey
 from journeysite.core.model import Entity, Handbook
 from journeysite.core.relations import Relations
 
@@ -45,11 +44,32 @@ _FONT = "Helvetica,Arial,sans-serif"
 
 @dataclass(frozen=True)
 class Diagram:
-    """A diagram to render: its name (unique in the site, used for SVG ids), accessible title and DOT."""
+    """A diagram to render: its name (unique in the site, used for SVG ids), accessible title and DOT,
+    with what its legend shows: the teams whose colours it uses (by id) and whether it draws a gap."""
 
     name: str
     title: str
     dot: str
+    teams: tuple[str, ...] = ()
+    gap: bool = False
+
+
+@dataclass
+class _Colours:
+    """The team colours one diagram draws with, remembering which it used and whether it drew a gap."""
+
+    by_team: dict[str, tuple[str, str]]
+    used: set[str] = field(default_factory=set)
+    gap: bool = False
+
+    def of(self, team_id: str | None) -> tuple[str, str]:
+        if team_id in self.by_team:
+            self.used.add(team_id)
+            return self.by_team[team_id]
+        return NEUTRAL
+
+    def diagram(self, name: str, title: str, graph: graphviz.Digraph) -> Diagram:
+        return Diagram(name, title, graph.source, tuple(sorted(self.used)), self.gap)
 
 
 def team_colours(handbook: Handbook) -> dict[str, tuple[str, str]]:
@@ -126,12 +146,12 @@ def _entity_node(
     graph: graphviz.Digraph,
     handbook: Handbook,
     entity: Entity,
-    colours: dict[str, tuple[str, str]],
+    colours: _Colours,
     dim: bool = False,
     shape: str | None = None,
     bold: bool = False,
 ) -> None:
-    fill, stroke = NEUTRAL if dim else colours.get(entity.owner or "", NEUTRAL)
+    fill, stroke = NEUTRAL if dim else colours.of(entity.owner)
     attrs = {
         "label": _label((entity.title, bold)),
         "fillcolor": fill,
@@ -160,24 +180,21 @@ def _journey_graph(
 ) -> Diagram:
     """Stages left to right as clusters, milestones inside, transitions with their handoffs or the gaps
     the analysis reports (``flagged``: the entities after which it reports a missing handoff)."""
-    colours = team_colours(handbook)
+    colours = _Colours(team_colours(handbook))
     graph = _graph(name, title)
     gaps = {
-        (t.before.key, t.after.key): t
-        for j in journeys
-        for t in transitions(handbook, j)
-        if t.missing_handoff and t.before.key in flagged
+        t.key: t for j in journeys for t in j.transitions if t.missing_handoff and t.before.key in flagged
     }
     gap_pairs = set(gaps)
     drawn: set[tuple[str, str]] = set()
     nodes: set[str] = set()
     anchors: dict[str, tuple[str, str]] = {}  # stage key -> (first node, last node)
-    transitions_by_pair = {(t.before.key, t.after.key): t for t in transitions(handbook, shown) if t.stage}
+    transitions_by_pair = {t.key: t for t in shown.transitions if t.stage}
     for step in shown.stages:
         stage = step.stage
-        fill, stroke = colours.get(stage.owner or "", NEUTRAL)
         owner = handbook.get("team", stage.owner) if stage.owner else None
         mine = highlight is None or stage.owner == highlight
+        fill, stroke = colours.of(stage.owner) if mine else NEUTRAL
         with graph.subgraph(name=f"cluster_{_node_id(stage)}") as cluster:
             cluster.attr(
                 label=_label((stage.title, True), (owner.title if owner else "", False)),
@@ -228,17 +245,13 @@ def _journey_graph(
                     if not isinstance(a, int) and not isinstance(b, int)
                     else None
                 )
-                style = (
-                    _transition_style(t, (t.before.key, t.after.key) in gap_pairs)
-                    if t
-                    else {"style": "dotted"}
-                )
+                style = _transition_style(t, t.key in gap_pairs, colours) if t else {"style": "dotted"}
                 if t:
                     drawn.add((t.before.key, t.after.key))
                 # Inside a rank dot puts an edge's tail below its head, so the edge is drawn reversed:
                 # the milestones then read from top to bottom.
                 graph.edge(id_b, id_a, dir="back", **style)
-    for t in transitions(handbook, shown):
+    for t in shown.transitions:
         if t.stage is None:
             # First milestone to first milestone, heavily weighted: the stage columns line up at the top.
             tail, head = anchors[t.before.key][0], anchors[t.after.key][0]
@@ -247,7 +260,7 @@ def _journey_graph(
                 "lhead": f"cluster_{_node_id(t.after)}",
                 "weight": "10",
             }
-            graph.edge(tail, head, **extra, **_transition_style(t, (t.before.key, t.after.key) in gap_pairs))
+            graph.edge(tail, head, **extra, **_transition_style(t, t.key in gap_pairs, colours))
             drawn.add((t.before.key, t.after.key))
     # Gaps of a segment's journey between steps that are not next to each other here (a stage or
     # milestone only other segments go through lies between them): drawn across, without moving the layout.
@@ -261,13 +274,16 @@ def _journey_graph(
                 constraint="false",
                 ltail=f"cluster_{_node_id(t.before)}",
                 lhead=f"cluster_{_node_id(t.after)}",
-                **_transition_style(t, True),
+                **_transition_style(t, True, colours),
             )
         elif t.stage is not None and _node_id(t.before) in nodes and _node_id(t.after) in nodes:
             graph.edge(
-                _node_id(t.before), _node_id(t.after), constraint="false", **_transition_style(t, True)
+                _node_id(t.before),
+                _node_id(t.after),
+                constraint="false",
+                **_transition_style(t, True, colours),
             )
-    return Diagram(name, title, graph.source)
+    return colours.diagram(name, title, graph)
 
 
 def _visible(milestones: tuple[Entity, ...], transitions_by_pair: dict) -> list[Entity | int]:
@@ -315,8 +331,9 @@ def _tint(fill: str) -> str:
     return "#{:02x}{:02x}{:02x}".format(*(int(c + (255 - c) * 0.6) for c in (r, g, b)))
 
 
-def _transition_style(t, gap: bool) -> dict[str, str]:
+def _transition_style(t, gap: bool, colours: _Colours) -> dict[str, str]:
     if gap:
+        colours.gap = True
         return {
             "color": GAP_COLOUR,
             "fontcolor": GAP_COLOUR,
@@ -337,11 +354,9 @@ def _transition_style(t, gap: bool) -> dict[str, str]:
     return {}
 
 
-def whole_journey(handbook: Handbook, flagged: frozenset[str]) -> Diagram:
+def whole_journey(handbook: Handbook, whole: Journey, flagged: frozenset[str]) -> Diagram:
     """Every active stage and milestone, whatever the segment; gaps from any segment's journey."""
-    return _journey_graph(
-        handbook, handbook.journeys, journey_of(handbook, None), "journey", "The customer journey", flagged
-    )
+    return _journey_graph(handbook, handbook.journeys, whole, "journey", "The customer journey", flagged)
 
 
 def segment_journey(handbook: Handbook, journey: Journey, flagged: frozenset[str]) -> Diagram:
@@ -349,12 +364,12 @@ def segment_journey(handbook: Handbook, journey: Journey, flagged: frozenset[str
     return _journey_graph(handbook, [journey], journey, name, f"The {journey.label} journey", flagged)
 
 
-def team_journey(handbook: Handbook, team: Entity, flagged: frozenset[str]) -> Diagram:
+def team_journey(handbook: Handbook, whole: Journey, team: Entity, flagged: frozenset[str]) -> Diagram:
     """The whole journey with the team's stages and milestones in colour and the rest greyed out."""
     return _journey_graph(
         handbook,
         handbook.journeys,
-        journey_of(handbook, None),
+        whole,
         f"team-{team.id}",
         f"{team.title}'s moments in the journey",
         flagged,
@@ -363,19 +378,18 @@ def team_journey(handbook: Handbook, team: Entity, flagged: frozenset[str]) -> D
 
 
 def stage_diagram(
-    handbook: Handbook, relations: Relations, stage: Entity, flagged: frozenset[str]
+    handbook: Handbook, relations: Relations, whole: Journey, stage: Entity, flagged: frozenset[str]
 ) -> Diagram:
     """A stage's milestones in order, the playbooks they trigger, and the handoffs in and out."""
-    colours = team_colours(handbook)
+    colours = _Colours(team_colours(handbook))
     title = f"The {stage.title} stage"
     graph = _graph(f"stage-{stage.id}", title)
-    whole = journey_of(handbook, None)
     order = [s.stage for s in whole.stages]
     index = order.index(stage) if stage in order else -1
     previous = order[index - 1] if index > 0 else None
     following = order[index + 1] if 0 <= index < len(order) - 1 else None
     milestones = [m for m in handbook.milestones_of(stage.id) if m.active]
-    fill, stroke = colours.get(stage.owner or "", NEUTRAL)
+    fill, stroke = colours.of(stage.owner)
     with graph.subgraph(name=f"cluster_{_node_id(stage)}") as cluster:
         cluster.attr(
             label=_label((stage.title, True)),
@@ -393,23 +407,30 @@ def stage_diagram(
                 "empty", label=_label(("no milestones", False)), style="rounded,dashed", color=NEUTRAL[1]
             )
     ids = [_node_id(m) for m in milestones] or ["empty"]
-    gap_pairs = {pair for pair, t in gap_transitions(handbook).items() if t.before.key in flagged}
-    inside = {(t.before.key, t.after.key): t for t in transitions(handbook, whole) if t.stage is stage}
+    gap_pairs = {
+        t.key
+        for j in handbook.journeys
+        for t in j.transitions
+        if t.stage is stage and t.missing_handoff and t.before.key in flagged
+    }
+    inside = {t.key: t for t in whole.transitions if t.stage is stage}
     for a, b in zip(milestones, milestones[1:], strict=False):
         t = inside.get((a.key, b.key))
         graph.edge(
-            _node_id(a), _node_id(b), **(_transition_style(t, (a.key, b.key) in gap_pairs) if t else {})
+            _node_id(a),
+            _node_id(b),
+            **(_transition_style(t, (a.key, b.key) in gap_pairs, colours) if t else {}),
         )
     handoffs_in = relations.handoffs_into(stage)
     handoffs_out = relations.handoffs_out_of(stage)
     if previous is not None:
         _entity_node(graph, handbook, previous, colours, shape="cds")
         handoff = next((h for h in handoffs_in if h.text("from_stage") == previous.id and h.active), None)
-        graph.edge(_node_id(previous), ids[0], **_stage_edge(handoff, previous, stage, flagged))
+        graph.edge(_node_id(previous), ids[0], **_stage_edge(handoff, previous, stage, flagged, colours))
     if following is not None:
         _entity_node(graph, handbook, following, colours, shape="cds")
         handoff = next((h for h in handoffs_out if h.text("to_stage") == following.id and h.active), None)
-        graph.edge(ids[-1], _node_id(following), **_stage_edge(handoff, stage, following, flagged))
+        graph.edge(ids[-1], _node_id(following), **_stage_edge(handoff, stage, following, flagged, colours))
     for milestone in milestones:
         for playbook in relations.to(milestone, "trigger.milestone", kind="playbook"):
             if not playbook.active:
@@ -422,11 +443,11 @@ def stage_diagram(
                 label=_label(("triggers", False)),
                 arrowhead="open",
             )
-    return Diagram(f"stage-{stage.id}", title, graph.source)
+    return colours.diagram(f"stage-{stage.id}", title, graph)
 
 
 def _stage_edge(
-    handoff: Entity | None, before: Entity, after: Entity, flagged: frozenset[str]
+    handoff: Entity | None, before: Entity, after: Entity, flagged: frozenset[str], colours: _Colours
 ) -> dict[str, str]:
     if handoff is not None:
         return {
@@ -436,6 +457,7 @@ def _stage_edge(
             "penwidth": "1.4",
         }
     if before.owner and after.owner and before.owner != after.owner and before.key in flagged:
+        colours.gap = True
         return {
             "color": GAP_COLOUR,
             "fontcolor": GAP_COLOUR,
@@ -451,16 +473,17 @@ def all_diagrams(
     """Every diagram of the site, keyed by (kind, subject id): what the renderers ask for. Gaps are
     drawn where the analysis reports them (``flagged``), so ``gaps: off`` draws none."""
     diagrams: dict[tuple[str, str | None], Diagram] = {}
-    if not any(s.stage for s in journey_of(handbook, None).stages):
+    whole = handbook.whole_journey
+    if whole is None or not whole.stages:
         return diagrams
-    diagrams[("journey", None)] = whole_journey(handbook, flagged)
+    diagrams[("journey", None)] = whole_journey(handbook, whole, flagged)
     for journey in handbook.journeys:
         if journey.segment is not None:
             diagrams[("segment", journey.segment.id)] = segment_journey(handbook, journey, flagged)
     for stage in handbook.stages:
         if stage.active:
-            diagrams[("stage", stage.id)] = stage_diagram(handbook, relations, stage, flagged)
+            diagrams[("stage", stage.id)] = stage_diagram(handbook, relations, whole, stage, flagged)
     for team in handbook.of_kind("team"):
         if team.active:
-            diagrams[("team", team.id)] = team_journey(handbook, team, flagged)
+            diagrams[("team", team.id)] = team_journey(handbook, whole, team, flagged)
     return diagrams

@@ -63,21 +63,17 @@ class DiagramSet:
 
     def _legend(self, diagram: Diagram, linker: Linker) -> str:
         colours = team_colours(self.handbook)
-        teams = [
-            t
-            for t in sorted(self.handbook.of_kind("team"), key=lambda t: t.id)
-            if f'"{colours[t.id][0]}"' in diagram.dot or f"={colours[t.id][0]}" in diagram.dot
-        ]
-        if not teams:
-            return ""
         chips = "".join(
             f'<li><span class="jsite-swatch" style="background:{colours[t.id][0]};border-color:{colours[t.id][1]}">'
             f"</span>{link(linker, t)}</li>"
-            for t in teams
+            for t in (self.handbook.get("team", team_id) for team_id in diagram.teams)
+            if t is not None
         )
+        if not chips:
+            return ""
         gap = (
             '<li><span class="jsite-swatch jsite-swatch-gap"></span>missing handoff</li>'
-            if "gap: no handoff" in diagram.dot
+            if diagram.gap
             else ""
         )
         return f'<figcaption class="jsite-legend"><span>Owner:</span><ul>{chips}{gap}</ul></figcaption>'

@@ -529,23 +529,20 @@ def _listed_above(entity: Entity, backlink) -> bool:
 
 
 def _referenced_by(context: Context, entity: Entity) -> str:
-    grouped: dict[str, list[str]] = {}
+    grouped: dict[Entity, list[str]] = {}
     for backlink in context.relations.referenced_by(entity):
         source = backlink.source
         if source is entity or _listed_above(entity, backlink):
             continue
-        grouped.setdefault(source.key, [])
+        roles = grouped.setdefault(source, [])
         role = ROLE_LABELS.get(backlink.role, backlink.role.replace("_", " "))
-        if role not in grouped[source.key]:
-            grouped[source.key].append(role)
+        if role not in roles:
+            roles.append(role)
     if not grouped:
         return ""
-    rows = []
-    for key, roles in grouped.items():
-        kind, _, ident = key.partition(":")
-        referrer = context.handbook.get(kind, ident)
-        rows.append(
-            f'{link(context.linker, referrer)} <span class="jsite-kind">{text(KIND_LABELS[kind].lower())}'
-            f'</span> <span class="jsite-role">{text(", ".join(roles))}</span>'
-        )
+    rows = [
+        f'{link(context.linker, referrer)} <span class="jsite-kind">{text(KIND_LABELS[referrer.kind].lower())}'
+        f'</span> <span class="jsite-role">{text(", ".join(roles))}</span>'
+        for referrer, roles in grouped.items()
+    ]
     return _section("Referenced by", listing(items(rows, css="jsite-list jsite-backlinks")))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from journeysite.core.analysis.gaps import GAP_CODES, transitions
+from journeysite.core.analysis.gaps import GAP_CODES
 from journeysite.core.analysis.journeys import Journey
 from journeysite.core.model import Entity
 from journeysite.render import markup
@@ -170,7 +170,7 @@ def _journey_list(context: Context, journey: Journey) -> str:
         return '<p class="jsite-empty">No stage applies to this segment yet.</p>'
     handoffs = [h for h in context.handbook.of_kind("handoff") if h.active]
     flagged = context.gap_entities
-    missing = {t.before.key for t in transitions(context.handbook, journey) if t.missing_handoff} & flagged
+    missing = {t.before.key for t in journey.transitions if t.missing_handoff} & flagged
     applying = [h for h in handoffs if h.applies_to(journey.segment_id)]
     items = []
     steps = list(journey.stages)
