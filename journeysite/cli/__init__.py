@@ -9,6 +9,7 @@ import click
 
 from journeysite.cli import report
 from journeysite.core import neutral, pipeline, schema
+from journeysite.core.analysis.review import DEFAULT_WITHIN
 from journeysite.core.diagnostics import ERROR, WARNING
 from journeysite.core.settings import ConfigError, Project, read_config
 
@@ -97,7 +98,7 @@ _REVIEW_COLOURS = {"overdue": "red", "never": "magenta", "due-soon": "yellow"}
 @click.option(
     "--within",
     type=click.IntRange(min=0),
-    default=30,
+    default=DEFAULT_WITHIN,
     show_default=True,
     metavar="DAYS",
     help="Also list pages whose review falls due within DAYS.",
