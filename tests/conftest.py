@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from browser_support import CHROMIUM, cli_runner, mkdocs_in_process, require_chromium
+from browser_support import CHROMIUM, cli_runner, mkdocs_in_process, require_chromium, write_tree
 
 from journeysite.cli import main as cli_main
 from journeysite.core.reading import frontmatter
@@ -58,10 +58,8 @@ class Project:
 
     def write(self, relative: str, text: str) -> Path:
         """Write a page under docs/ (text is dedented; a leading newline is dropped)."""
-        path = self.docs / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-        return path
+        write_tree(self.docs, {relative: text})
+        return self.docs / relative
 
     def check(self, *args: str) -> CheckRun:
         """Run ``journeysite check`` in-process (Click's runner) from the project folder."""
