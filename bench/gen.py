@@ -475,6 +475,9 @@ class Generator:
                 fields["status"] = "retired"
             if rng.random() < 0.25:
                 fields["segments"] = sorted(rng.sample(segment_ids, rng.randint(1, 2)))
+        for step in steps:  # a step runs only in segments its playbook applies to
+            if "segments" in step and "segments" in fields:
+                step["segments"] = [s for s in step["segments"] if s in fields["segments"]] or fields["segments"]
         fields.update({"type": kind, "stages": [s.id for s in own_stages], "trigger": trigger, "steps": steps})
         if candidates and rng.random() < 0.5:
             fields["milestones"] = rng.sample(candidates, min(len(candidates), rng.randint(1, 2)))

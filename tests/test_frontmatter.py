@@ -301,6 +301,12 @@ def test_unclosed_front_matter(project):
         pytest.param("summary: Support: the desk", 4, 'must be in quotes, e.g. title: "Onboarding: the first 90 days"',
                      id="colon-in-value"),
         pytest.param("roles: [CSM, Slack #cs-team]", 5, "that cut this list short before its `]`", id="comment-cuts-list"),
+        pytest.param('roles:\n  - "Date CP Use Case Turned Green" stamped in the CRM', 5,
+                     "the quotes close before the text ends (`stamped in the CRM` follows them): put the whole text in "
+                     """quotes, e.g. `- '"Date CP Use Case Turned Green" stamped in the CRM'`, or drop the quotes""",
+                     id="list-item-goes-on-after-its-quotes"),
+        pytest.param("lead: 'Ana' from Sales", 4, """e.g. `lead: "'Ana' from Sales"`, or drop the quotes""",
+                     id="value-goes-on-after-its-quotes"),
     ],
 )
 def test_yaml_mistakes_people_make_get_a_hint_under_either_loader(project, yaml_loader, yaml_text, line, hint):

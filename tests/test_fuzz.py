@@ -79,10 +79,14 @@ GAP_SEVERITY = {
     "raci-conflict": "warning",
     "uncovered-cell": "info",
     "orphan-team": "info",
+    "never-in-a-journey": "warning",
+    "handoff-not-a-transition": "warning",
+    "step-outside-playbook": "warning",
+    "stale-accept": "warning",
 }
 ERROR_CODES = {"yaml-syntax", "schema", "unknown-kind", "unknown-ref", "duplicate-id", "duplicate-order",
                "multiple-missions", "unsafe-file"}
-OTHER_SEVERITY = {"reviewed-in-future": "warning"}
+OTHER_SEVERITY = {"reviewed-in-future": "warning", "text-cut-by-comment": "warning"}
 CODES = set(GAP_SEVERITY) | ERROR_CODES | set(OTHER_SEVERITY)
 TODAY = date(2026, 11, 22)
 
@@ -681,12 +685,14 @@ def valid_handbooks(draw) -> dict[str, bytes]:
     for tid in team_ids:
         lines = common("team", owner=False) + [f"lead: {q(draw(free_text))}", f"contact: {q(draw(free_text))}",
                                                f"roles: {q(draw(st.lists(titles, max_size=2)))}",
-                                               f"github: {q(['@acme/' + tid])}"]
+                                               f"{draw(st.sampled_from(['github', 'handles']))}: {q(['@acme/' + tid])}",
+                                               f"headcount: {draw(st.integers(0, 50))}"]
         files[f"teams/{tid}.md"] = page(lines)
     for sid in segment_ids:
         files[f"segments/{sid}.md"] = page(common("segment") + [
             f"touch: {draw(st.sampled_from(['high', 'medium', 'low', 'tech']))}",
             f"criteria: {q(draw(st.one_of(titles, st.lists(titles, max_size=2))))}",
+            f"accounts_per_csm: {q(draw(st.sampled_from([25, '6-8', {'min': 6, 'max': 8}])))}",
         ])
     metric_ids = ["nps"] if draw(st.booleans()) else []
     for mid in metric_ids:
@@ -713,6 +719,9 @@ def valid_handbooks(draw) -> dict[str, bytes]:
                        else draw(titles))
             if trigger_kind == "milestone" and not milestone_ids:
                 trigger_kind = "manual"
+            triggers = {trigger_kind: trigger}  # one trigger, or a list of two (SPEC §7.5)
+            if draw(st.booleans()):
+                triggers = [triggers, {"manual" if trigger_kind == "signal" else "signal": draw(titles)}]
             steps = [{"do": draw(titles), "when": draw(free_text), "owner": draw(team),
                       "channel": draw(st.sampled_from(["email", "call", "meeting", "in-app", "onsite", "other"])),
                       "systems": draw(st.lists(titles, max_size=2)),
@@ -722,7 +731,7 @@ def valid_handbooks(draw) -> dict[str, bytes]:
             files[f"playbooks/p{number}.md"] = page(common("playbook") + [
                 f"type: {draw(st.sampled_from(['lifecycle', 'risk', 'expansion']))}",
                 f"stages: {q(draw(st.lists(st.sampled_from(stage_ids), min_size=1, max_size=2, unique=True)))}",
-                f"trigger: {q({trigger_kind: trigger})}", f"steps: {q(steps)}",
+                f"trigger: {q(triggers)}", f"steps: {q(steps)}",
                 f"milestones: {q(draw(st.lists(st.sampled_from(milestone_ids), max_size=2, unique=True)) if milestone_ids else [])}",
                 f"metrics: {q(metric_ids)}", f"outcome: {q(draw(free_text))}",
                 f"systems: {q(draw(st.lists(titles, max_size=2)))}",

@@ -389,14 +389,12 @@ raci:
         ("sales", "finance", "success", 12, "informed"),
         ("support", "support", "finance", 10, "consulted"),
         ("support", "finance", "support", 12, "informed"),
-        ("sales", "support", "support", 12, "informed"),
     ],
     ids=[
         "owner-consulted",
         "owner-informed",
         "responsible-consulted",
         "responsible-informed",
-        "consulted-informed",
     ],
 )
 def test_a_team_holding_two_roles_that_exclude_each_other_is_a_raci_conflict(
@@ -416,6 +414,16 @@ def test_a_team_holding_two_roles_that_exclude_each_other_is_a_raci_conflict(
         ("raci-conflict", "warning", "stages/adoption.md", line, "stage:adoption", []),
     ]
     assert f"raci.{role}" in found[0]["message"]
+
+
+def test_consulted_and_informed_together_is_no_conflict(project):
+    """Real matrices write "C,I" on purpose: consulted before the work, informed after (SPEC §3)."""
+    p = handbook(project)
+    team(p, "support")
+    team(p, "finance")
+    p.write("stages/adoption.md", RACI_STAGE.format(responsible="sales", consulted="support", informed="support"))
+
+    assert findings(p, "raci-conflict") == []
 
 
 def test_the_owner_may_also_be_responsible(project):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
+from typing import TypeVar
 
 import click
 
@@ -23,6 +25,18 @@ config_option = click.option(
     default=None,
     help="The MkDocs configuration file (default: mkdocs.yml in the current folder).",
 )
+
+
+T = TypeVar("T")
+
+
+def _run(call: Callable[[], T]) -> T:
+    """``call()`` (a pipeline run), or exit 2 on a setting the handbook contradicts (``start_here_team``)."""
+    try:
+        return call()
+    except ConfigError as exc:
+        click.echo(f"journeysite: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
 
 
 def _project(config_file: str | None) -> Project:
@@ -60,7 +74,7 @@ def main() -> None:
 def check(config_file: str | None, fmt: str, strict: bool) -> None:
     """Validate every page and report problems, without building the site."""
     project = _project(config_file)
-    result = pipeline.run_project(project)
+    result = _run(lambda: pipeline.run_project(project))
     diagnostics = result.diagnostics
     if fmt == "json":
         click.echo(report.as_json(diagnostics, result.handbook))
@@ -76,7 +90,8 @@ def check(config_file: str | None, fmt: str, strict: bool) -> None:
                 return text
             return click.style(text, fg=_COLOURS.get(kind), bold=kind == "file")
 
-        click.echo(report.text(diagnostics, len(result.handbook.pages), project.docs_dir, style))
+        pages = len(result.handbook.pages)
+        click.echo(report.text(diagnostics, pages, project.docs_dir, style, len(result.accepted)))
     failing = {ERROR, WARNING} if strict else {ERROR}
     sys.exit(EXIT_PROBLEMS if any(d.severity in failing for d in diagnostics) else EXIT_OK)
 
@@ -174,7 +189,7 @@ def review_command(
     if paths:
         raise click.UsageError(f"got {paths[0]!r}: PATH arguments are only for --mark (review --mark PATH…)")
     project = _project(config_file)
-    result = review_report.run(project, today, within)
+    result = _run(lambda: review_report.run(project, today, within))
     for note in result.notes:
         click.echo(f"journeysite: note: {note}", err=True)
     if fmt == "json":
@@ -225,7 +240,7 @@ def new_command(
         click.echo(f"journeysite: {exc}", err=True)
         sys.exit(exc.status)
     project = _project(config_file)
-    result = pipeline.run_project(project)
+    result = _run(lambda: pipeline.run_project(project))
     try:
         page = scaffold.plan(
             result.handbook, kind, entity_id, title, owner, review_every=project.settings.review_every
@@ -274,7 +289,7 @@ def codeowners_command(config_file: str | None, check_only: bool, output: str | 
     from journeysite.cli import codeowners
 
     project = _project(config_file)
-    result = pipeline.run_project(project)
+    result = _run(lambda: pipeline.run_project(project))
     root = codeowners.repository_root(project.config_file)
     generated = codeowners.generate(
         result.handbook, project.docs_dir, root, project.settings.codeowners_default
@@ -285,7 +300,7 @@ def codeowners_command(config_file: str | None, check_only: bool, output: str | 
         click.echo(
             f"journeysite: every path outside the entity pages (workflows, mkdocs.yml, plain pages) needs "
             f"an owner, but {team} with GitHub handles is the default: set the journeysite option "
-            f"`codeowners_default` to a team with `github:` handles (it defaults to the mission's owner)",
+            f"`codeowners_default` to a team with `github:` (or `handles:`) handles (it defaults to the mission's owner)",
             err=True,
         )
     if generated.unnamed:
@@ -299,7 +314,7 @@ def codeowners_command(config_file: str | None, check_only: bool, output: str | 
         )
         click.echo(
             f"journeysite: teams without handles: {teams}; their pages fall back to the default owner; "
-            "add `github:` to their team pages",
+            "add `github:` (or `handles:`) to their team pages",
             err=True,
         )
     if generated.unowned:

@@ -11,16 +11,15 @@ from typing import Any
 
 from journeysite.cli.report import plural
 from journeysite.core import pipeline, schema
-from journeysite.core.analysis.gaps import GAP_CODES
 from journeysite.core.diagnostics import ERROR, Diagnostic
 from journeysite.core.gitrepo import GitError, git
 from journeysite.core.model import SLUG_RE, Entity, Handbook
-from journeysite.core.settings import Settings
+from journeysite.core.settings import LEVELLED_CODES, Settings
 from journeysite.render.markup import md as _markup_md
 
 MARKER = "<!-- journeysite-diff -->"
 MISSING: Any = object()  # a field the page does not set
-_SEPARATE = {"owner", "raci"}  # reported in their own sections, not among field changes
+_SEPARATE = {"owner", "raci", "segment_owners"}  # reported in their own sections, not among field changes
 RACI_ROLES = ("responsible", "consulted", "informed")
 _LONG = 80
 
@@ -130,6 +129,7 @@ class OwnerChange:
     entity: Named
     old: str | None  # team titles (or ids where the team has no page)
     new: str | None
+    segment: str | None = None  # the segment's title, for an owner change in one segment (SPEC §7.1)
 
 
 @dataclass(frozen=True)
@@ -202,6 +202,18 @@ def compare(base: pipeline.Result, head: pipeline.Result) -> ModelDiff:
                     team_title(head.handbook, new.get("owner")),
                 )
             )
+        for segment_id in dict.fromkeys([*old.segment_owners, *new.segment_owners]):
+            owner_was, owner_now = old.owner_in(segment_id), new.owner_in(segment_id)
+            if owner_was != owner_now:
+                seg = head.handbook.get("segment", segment_id) or base.handbook.get("segment", segment_id)
+                diff.owners.append(
+                    OwnerChange(
+                        named,
+                        team_title(base.handbook, owner_was),
+                        team_title(head.handbook, owner_now),
+                        seg.title if seg else segment_id,
+                    )
+                )
         for role in RACI_ROLES:
             was, now = old.raci(role), new.raci(role)
             diff.raci += [
@@ -213,13 +225,17 @@ def compare(base: pipeline.Result, head: pipeline.Result) -> ModelDiff:
     base_gaps, head_gaps = _gap_index(base.diagnostics), _gap_index(head.diagnostics)
     diff.opened = [d for k, d in head_gaps.items() if k not in base_gaps]
     diff.closed = [d for k, d in base_gaps.items() if k not in head_gaps]
-    diff.head_errors = [d for d in head.diagnostics if d.severity == ERROR and d.code not in GAP_CODES]
+    diff.head_errors = [d for d in head.diagnostics if d.severity == ERROR and d.code not in LEVELLED_CODES]
     diff.titles = {**{k: e.title for k, e in before.items()}, **{k: e.title for k, e in after.items()}}
     return diff
 
 
+def _in_segment(segment: str | None) -> str:
+    return f" in {md(segment)}" if segment else ""
+
+
 def _gap_index(diagnostics: Iterable[Diagnostic]) -> dict[tuple, Diagnostic]:
-    return {(d.code, d.entity, d.message): d for d in diagnostics if d.code in GAP_CODES}
+    return {(d.code, d.entity, d.message): d for d in diagnostics if d.code in LEVELLED_CODES}
 
 
 def field_changes(old: Entity, new: Entity) -> list[FieldChange]:
@@ -266,7 +282,10 @@ def markdown(diff: ModelDiff, base_label: str, head_label: str, docs_folder: str
     lines += _section("Changed", changed)
     lines += _section(
         "Owner / Accountable changes",
-        [f"- {_entity(c.entity)}: owner {_team(c.old)} → {_team(c.new)}" for c in diff.owners],
+        [
+            f"- {_entity(c.entity)}: owner{_in_segment(c.segment)} {_team(c.old)} → {_team(c.new)}"
+            for c in diff.owners
+        ],
     )
     lines += _section("RACI changes", list(_raci_lines(diff.raci)))
     lines += _section("Gaps opened", [_finding(d, diff.titles) for d in diff.opened])
@@ -377,6 +396,8 @@ def _change_lines(change: FieldChange) -> list[str]:
     name = _field(change.name)
     if change.name == "file":
         return [f"{name}: {_code(old)} → {_code(new)}"]
+    if change.name == "trigger":  # one mapping or a list of them: compared item by item either way
+        return [f"{name}: {_list_change(_triggers(old), _triggers(new), _trigger)}"]
     as_list = [v for v in (old, new) if v is not MISSING]
     if as_list and all(isinstance(v, list) for v in as_list):
         old_items = old if isinstance(old, list) else []
@@ -397,6 +418,18 @@ def _list_change(old: list, new: list, show) -> str:
     if removed:
         parts.append("removed " + ", ".join(show(v) for v in removed))
     return "; ".join(parts) or "reordered"
+
+
+def _triggers(value: Any) -> list:
+    return [] if value is MISSING else value if isinstance(value, list) else [value]
+
+
+def _trigger(value: Any) -> str:
+    """``signal: Usage drops`` for a trigger mapping, else the value as written."""
+    if isinstance(value, dict) and len(value) == 1:
+        ((kind, text),) = value.items()
+        return f"{_field(str(kind))} {_value(text)}"
+    return _value(value)
 
 
 def _step_key(step: Any) -> str:

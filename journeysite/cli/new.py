@@ -320,6 +320,8 @@ class _FrontMatterWriter:
             "lead": "The team lead's name",
             "contact": "#channel or team@example.com",
             "github": ["@org/team-name"],
+            "handles": ["@group/team-name"],
+            "headcount": 8,
             "roles": ["CSM"],
             "criteria": ["What puts an account in this segment"],
             "accounts_per_csm": 25,
@@ -341,6 +343,13 @@ class _FrontMatterWriter:
             "formula": "How it is calculated",
             "target": "110%",
             "direction": "up",
+            "segment_owners": {self._first("segment", "enterprise"): team},
+            "accept": [{"code": "uncovered-cell", "reason": "Why this finding is right for us."}],
+            "order": 1,
+            "moves_to": [self._first("segment", "mid-market")],
+            "from_segment": self._first("segment", "scale"),
+            "to_segment": self._first("segment", "mid-market"),
+            "when": "What moves the customer, e.g. annual spend passes 50,000 USD",
         }
         if name in examples:
             return examples[name]

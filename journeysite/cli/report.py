@@ -20,19 +20,27 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def summary_line(diagnostics: list[Diagnostic], pages: int) -> str:
-    """One line: how many errors, warnings and infos in how many files."""
+def summary_line(diagnostics: list[Diagnostic], pages: int, accepted: int = 0) -> str:
+    """One line: how many errors, warnings and infos in how many files (and how many findings the
+    pages accept)."""
+    known = f" {plural(accepted, 'finding')} accepted on the pages (see the gaps report)." if accepted else ""
     if not diagnostics:
-        return f"No problems in {plural(pages, 'page')}."
+        return f"No problems in {plural(pages, 'page')}.{known}"
     n = counts(diagnostics)
     files = len({d.file for d in diagnostics})
     return (
         f"{plural(n['error'], 'error')}, {plural(n['warning'], 'warning')}, {n['info']} info "
-        f"in {plural(files, 'file')} ({plural(pages, 'page')} checked)."
+        f"in {plural(files, 'file')} ({plural(pages, 'page')} checked).{known}"
     )
 
 
-def text(diagnostics: list[Diagnostic], pages: int, docs_dir: Path, style: Callable[[str, str], str]) -> str:
+def text(
+    diagnostics: list[Diagnostic],
+    pages: int,
+    docs_dir: Path,
+    style: Callable[[str, str], str],
+    accepted: int = 0,
+) -> str:
     """Group by file; each line ``path:line: severity: message [code]``, paths relative to the current folder."""
     lines: list[str] = []
     for file, group in groupby(sorted(diagnostics, key=Diagnostic.sort_key), key=lambda d: d.file):
@@ -44,7 +52,7 @@ def text(diagnostics: list[Diagnostic], pages: int, docs_dir: Path, style: Calla
             message = neutral.line(d.message)
             lines.append(f"  {where}: {style(d.severity, d.severity)}: {message}{segments} [{d.code}]")
         lines.append("")
-    lines.append(summary_line(diagnostics, pages))
+    lines.append(summary_line(diagnostics, pages, accepted))
     return "\n".join(lines)
 
 

@@ -45,6 +45,52 @@ class Trigger:
     value: str
 
 
+def _trigger(raw: Any) -> Trigger | None:
+    """One trigger mapping as the schema accepts it (exactly one known key with a value), else None."""
+    if not isinstance(raw, dict) or len(raw) != 1:
+        return None
+    ((kind, value),) = raw.items()
+    if kind not in TRIGGER_KINDS or value is None or isinstance(value, dict | list):
+        return None
+    return Trigger(str(kind), str(value))
+
+
+@dataclass(frozen=True, slots=True)
+class Range:
+    """A whole-number range, both ends included (``accounts_per_csm``); one number n is Range(n, n)."""
+
+    min: int
+    max: int
+
+    def __str__(self) -> str:
+        return str(self.min) if self.min == self.max else f"{self.min}\u2013{self.max}"
+
+    def as_dict(self) -> dict[str, int]:
+        return {"min": self.min, "max": self.max}
+
+
+_RANGE_RE = re.compile(r"\A\s*([1-9][0-9]*)\s*(?:[-\u2013]\s*([1-9][0-9]*)\s*)?\Z")
+
+
+def read_range(value: Any) -> Range | None:
+    """A range written as a whole number, ``{min, max}`` or ``"6-8"``; None for anything else (the
+    schema says what is wrong). The ends may come in either order: ``Range.min > Range.max`` is the
+    mistake ``_inverted_range`` reports."""
+
+    def whole(v: Any) -> bool:
+        return isinstance(v, int) and not isinstance(v, bool)
+
+    if whole(value):
+        return Range(value, value)
+    if isinstance(value, dict) and whole(value.get("min")) and whole(value.get("max")):
+        return Range(value["min"], value["max"])
+    found = _RANGE_RE.match(value) if isinstance(value, str) else None
+    if found:
+        low, high = found.group(1), found.group(2) or found.group(1)
+        return Range(int(low), int(high))
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class Step:
     """One step of a playbook, read once from its front matter (a step the schema refused reads as
@@ -114,6 +160,26 @@ class Entity:
         """The owning team's id: the Accountable. A team owns itself."""
         return self.id if self.kind == "team" else self.text("owner")
 
+    @cached_property
+    def segment_owners(self) -> dict[str, str]:
+        """A stage's or milestone's owner by segment id, where it differs from ``owner`` (SPEC §7.1)."""
+        raw = self.data.get("segment_owners")
+        if not isinstance(raw, dict):
+            return {}
+        return {k: v for k, v in raw.items() if isinstance(k, str) and isinstance(v, str)}
+
+    def owner_in(self, segment: str | None) -> str | None:
+        """The owning team in ``segment``'s journey (None: the all-segments view, which shows ``owner``)."""
+        if segment is not None and segment in self.segment_owners:
+            return self.segment_owners[segment]
+        return self.owner
+
+    @property
+    def owners(self) -> tuple[str, ...]:
+        """Every team that owns this somewhere: ``owner`` and each segment's owner, once each."""
+        found = [self.owner] if self.owner else []
+        return tuple(dict.fromkeys([*found, *self.segment_owners.values()]))
+
     @property
     def status(self) -> str:
         status = self.data.get("status")
@@ -160,25 +226,33 @@ class Entity:
         return tuple(steps)
 
     @cached_property
-    def trigger(self) -> Trigger | None:
-        """A playbook's trigger (None when it has none the schema accepts)."""
+    def triggers(self) -> tuple[Trigger, ...]:
+        """A playbook's triggers, any one of which starts it: ``trigger`` is one mapping or a list of them
+        (a trigger the schema refuses is left out; empty for other kinds)."""
         raw = self.data.get("trigger") if self.kind == "playbook" else None
-        if not isinstance(raw, dict) or len(raw) != 1:
-            return None
-        ((kind, value),) = raw.items()
-        return Trigger(str(kind), str(value)) if kind in TRIGGER_KINDS and value is not None else None
+        found = (_trigger(item) for item in (raw if isinstance(raw, list) else [raw]))
+        return tuple(dict.fromkeys(t for t in found if t is not None))
 
     @property
     def handles(self) -> tuple[str, ...]:
-        """A team's GitHub handles that are handles (``@user``, ``@org/team``), each once: what CODEOWNERS
-        and mentions may use (a malformed one is a schema error, and never written anywhere)."""
-        return tuple(dict.fromkeys(h for h in self.texts("github") if neutral.is_handle(h)))
+        """A team's handles (``@user``, ``@org/team``) from ``github`` or its forge-neutral alias ``handles``,
+        each once: what CODEOWNERS and mentions may use (a malformed one is a schema error, and never
+        written anywhere)."""
+        written = (*self.texts("github"), *self.texts("handles"))
+        return tuple(dict.fromkeys(h for h in written if neutral.is_handle(h)))
 
     @property
-    def accounts_per_csm(self) -> int | None:
-        """A segment's accounts per CSM, when it gives a whole number."""
-        value = self.data.get("accounts_per_csm")
-        return value if isinstance(value, int) and not isinstance(value, bool) else None
+    def headcount(self) -> int | None:
+        """How many people a team has, when it says (a whole number, 0 or more)."""
+        value = self.data.get("headcount") if self.kind == "team" else None
+        return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+    @property
+    def accounts_per_csm(self) -> Range | None:
+        """A segment's accounts per CSM: a whole number n (``Range(n, n)``) or a range; None when it gives
+        none the schema accepts."""
+        found = read_range(self.data.get("accounts_per_csm")) if self.kind == "segment" else None
+        return found if found is not None and 1 <= found.min <= found.max else None
 
     @property
     def order(self) -> int:
@@ -208,6 +282,11 @@ class Handbook:
     def get(self, kind: str, id: str) -> Entity | None:
         return self.entities.get(kind, {}).get(id)
 
+    def by_key(self, key: str | None) -> Entity | None:
+        """The entity a diagnostic names (``kind:id``), if it exists."""
+        kind, _, ident = (key or "").partition(":")
+        return self.get(kind, ident) if ident else None
+
     def of_kind(self, kind: str) -> list[Entity]:
         return list(self.entities.get(kind, {}).values())
 
@@ -231,6 +310,11 @@ class Handbook:
     def stages(self) -> list[Entity]:
         """Every stage, in journey order."""
         return sorted(self.of_kind("stage"), key=lambda e: (e.order, e.id))
+
+    @cached_property
+    def segments(self) -> list[Entity]:
+        """Every segment, by ``order`` then id (SPEC §7.2)."""
+        return sorted(self.of_kind("segment"), key=lambda e: (e.order, e.id))
 
     @cached_property
     def _milestones_by_stage(self) -> dict[str, list[Entity]]:
@@ -329,6 +413,7 @@ def _entity(page: Page, meta: dict[str, Any], problems: list[Diagnostic]) -> Ent
     entity_id = explicit if isinstance(explicit, str) and SLUG_RE.match(explicit) else stem
     key = f"{kind}:{entity_id}"
     found = schema.validate(kind, front, page.file, key)
+    found.extend(_inverted_range(kind, front, page.file, key))
     if explicit is None and not SLUG_RE.match(stem):
         suggestion = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "my-page"
         found.append(
@@ -346,6 +431,29 @@ def _entity(page: Page, meta: dict[str, Any], problems: list[Diagnostic]) -> Ent
             return None
     problems.extend(found)
     return Entity(kind, entity_id, page, valid=not found)
+
+
+def _inverted_range(kind: str, front: FrontMatter, file: str, key: str) -> list[Diagnostic]:
+    """A range whose ends come in the wrong order (``accounts_per_csm: 8-6``): a ``schema`` error, as
+    JSON Schema cannot compare two values."""
+    if kind != "segment" or not isinstance(front.data, dict):
+        return []
+    found = read_range(front.data.get("accounts_per_csm"))
+    if found is None or found.min <= found.max or found.max < 1:  # below 1: the schema says so
+        return []
+    as_mapping = isinstance(front.data["accounts_per_csm"], dict)
+    path: tuple[str, ...] = ("accounts_per_csm", "min") if as_mapping else ("accounts_per_csm",)
+    fix = f"{{min: {found.max}, max: {found.min}}}" if as_mapping else f"{found.max}-{found.min}"
+    return [
+        error(
+            "schema",
+            file,
+            front.line_of(path),
+            f"`accounts_per_csm` goes from {found.min} down to {found.max}: a range starts with the smaller "
+            f"number. Write accounts_per_csm: {fix}.",
+            key,
+        )
+    ]
 
 
 def _multiple_missions(handbook: Handbook) -> list[Diagnostic]:

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path, PurePosixPath
 
-from journeysite.core import model, references
-from journeysite.core.analysis import gaps, journeys, review
-from journeysite.core.diagnostics import ERROR, WARNING, Diagnostic
+from journeysite.core import cut_text, model, references
+from journeysite.core.analysis import accepting, consistency, gaps, journeys, review
+from journeysite.core.diagnostics import ERROR, Diagnostic
 from journeysite.core.reading import loading
-from journeysite.core.settings import Project, Settings
+from journeysite.core.settings import LEVELLED_CODES, ConfigError, Project, Settings
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,7 @@ class Result:
     today: date = field(default_factory=date.today)
     review: dict[str, review.ReviewItem] = field(default_factory=dict)  # by file, relative to docs_dir
     refused: frozenset[str] = frozenset()  # files never to read or publish (``unsafe-file``)
+    accepted: tuple[accepting.Accepted, ...] = ()  # findings an ``accept`` item explains, with its reason
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -66,13 +67,25 @@ def run(
     # A page whose front matter cannot be read still exists: links to it are not also unknown-ref errors.
     unreadable = {PurePosixPath(d.file).stem for d in diagnostics if d.code == "yaml-syntax"}
     diagnostics.extend(references.check(handbook, unreadable))
+    diagnostics.extend(cut_text.check(handbook))
     diagnostics.extend(review.implausible_dates(handbook, today))
     handbook.journeys, handbook.whole_journey = journeys.build(handbook)
-    diagnostics.extend(gap_findings(handbook, settings))
+    _check_start_here_team(handbook, settings)
+    diagnostics.extend(findings(handbook, settings, diagnostics))
+    diagnostics, accepted = accepting.apply(handbook, diagnostics, settings.silenced, LEVELLED_CODES)
+    diagnostics = _levelled(diagnostics, settings)
     diagnostics.sort(key=Diagnostic.sort_key)
     commits = review.git_commit_dates(Path(docs_dir)) if git_dates else {}
     items = review.items(handbook, settings, today, within, commits)
-    return Result(handbook, diagnostics, settings, today, {item.file: item for item in items}, refused_files)
+    return Result(
+        handbook,
+        diagnostics,
+        settings,
+        today,
+        {item.file: item for item in items},
+        refused_files,
+        tuple(sorted(accepted, key=lambda a: a.diagnostic.sort_key())),
+    )
 
 
 def run_project(
@@ -91,11 +104,56 @@ def run_project(
     )
 
 
-def gap_findings(handbook: model.Handbook, settings: Settings) -> list[Diagnostic]:
-    """The gap analysis, at the severity the ``gaps`` setting asks for (warn, error or off)."""
-    if settings.gaps == "off":
-        return []
-    findings = gaps.analyse(handbook, handbook.journeys)
-    if settings.gaps == "error":
-        findings = [replace(d, severity=ERROR) if d.severity == WARNING else d for d in findings]
-    return findings
+# Findings about something missing, which a page that cannot be read may be the cause of.
+_ABSENCE_CODES = frozenset(
+    {
+        "missing-handoff",
+        "stage-without-milestones",
+        "uncovered-cell",
+        "orphan-team",
+        "never-in-a-journey",
+        "handoff-not-a-transition",
+    }
+)
+
+
+def findings(handbook: model.Handbook, settings: Settings, errors: list[Diagnostic]) -> list[Diagnostic]:
+    """The gap analysis and the consistency checks, less what a reading error already explains (one
+    mistake, one diagnostic: SPEC §7.4) and the codes whose level is off."""
+    found = gaps.analyse(handbook, handbook.journeys) + consistency.analyse(handbook, handbook.journeys)
+    broken = {e.key for e in handbook.all() if not e.valid}
+    unreadable = any(d.code in ("yaml-syntax", "unknown-kind") for d in errors)
+    silenced = settings.silenced
+    return [
+        d
+        for d in found
+        if d.entity not in broken and not (unreadable and d.code in _ABSENCE_CODES) and d.code not in silenced
+    ]
+
+
+def _levelled(diagnostics: list[Diagnostic], settings: Settings) -> list[Diagnostic]:
+    """Every finding at the level the ``gaps`` setting gives its code (errors stay errors)."""
+    out = []
+    for d in diagnostics:
+        if d.severity == ERROR or d.code not in LEVELLED_CODES:
+            out.append(d)
+            continue
+        severity = settings.severity(d.code, d.severity)
+        if severity is not None:
+            out.append(d if severity == d.severity else replace(d, severity=severity))
+    return out
+
+
+def _check_start_here_team(handbook: model.Handbook, settings: Settings) -> None:
+    """``start_here_team`` set to a team the handbook does not have is a configuration error (SPEC §7.4);
+    the default names a team only where the handbook has it."""
+    team = settings.start_here_team
+    if team == Settings.start_here_team or handbook.get("team", team) is not None or not handbook.pages:
+        return
+    from journeysite.core.diagnostics import did_you_mean
+
+    teams = [t.id for t in handbook.of_kind("team")]
+    raise ConfigError(
+        f"journeysite option `start_here_team` is `{team}`, but no team page has that id: give the id of the "
+        f"team whose steps a new CSM learns first.{did_you_mean(team, teams)}"
+    )

@@ -19,7 +19,10 @@ class Backlink:
 
     @property
     def role(self) -> str:
-        """The field's name without indices: ``steps.owner``, ``raci.informed``, ``stages``, ``body``."""
+        """The field's name without indices or keys: ``steps.owner``, ``raci.informed``, ``stages``,
+        ``segment_owners``, ``body``."""
+        if self.field[:1] == ("segment_owners",):
+            return "segment_owners"
         return ".".join(str(p) for p in self.field if not isinstance(p, int))
 
 

@@ -16,6 +16,7 @@ from journeysite.core.reading.frontmatter import FrontMatter
 
 KINDS = ("mission", "team", "segment", "stage", "milestone", "playbook", "handoff", "metric")
 COMMON = "common"
+KEYS = "<keys>"  # in a reference field's path pattern: every key of a mapping
 _REF_DEF = re.compile(r"^(mission|team|segment|stage|milestone|playbook|handoff|metric)Ref(s?)$")
 # Hints explain a value the schema refuses; they would mislead on a missing or unknown key.
 _NO_HINT = {"required"}
@@ -215,9 +216,23 @@ def validate(kind: str, front: FrontMatter, file: str, entity: str | None) -> li
                 message = _cut_message(path, written, options.get(path))
                 found.append(error("schema", file, front.line_of(path), message, entity))
             continue
+        if _too_many_because_unknown(err):
+            continue
         found.extend(_diagnostics_for(err, kind, front, file, entity))
     found.extend(_control_characters(front, file, entity))
     return found
+
+
+def _too_many_because_unknown(err: SchemaError) -> bool:
+    """A mapping with too many fields only because of unknown ones (``{schedule: twice a year, in March}``
+    reads as two): the unknown field's message says it all, so this one is not repeated."""
+    if err.validator != "maxProperties" or not isinstance(err.instance, dict):
+        return False
+    allowed = err.schema.get("properties", {}) if err.schema.get("additionalProperties") is False else None
+    if not isinstance(allowed, dict):
+        return False
+    known = [k for k in err.instance if k in allowed]
+    return len(known) < len(err.instance) and len(known) <= err.validator_value
 
 
 # Control characters YAML lets through in escapes ("\e", "\x01") end up in terminals, logs and diagrams,
@@ -307,7 +322,8 @@ def _diagnostics_for(
     value = describe(err.instance)
     if keyword == "type":
         wanted = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
-        words = " or ".join(str(_TYPE_WORDS.get(t, t)) for t in wanted)
+        # `x-expected` names a field of several forms as people think of it ("a whole number or a range").
+        words = schema.get("x-expected") or " or ".join(str(_TYPE_WORDS.get(t, t)) for t in wanted)
         message = f"`{name}` must be {words}, but it is {value}."
     elif keyword == "enum":
         options = [str(o) for o in err.validator_value]
@@ -329,6 +345,23 @@ def _diagnostics_for(
         message = f"`{name}` must be at least {err.validator_value}, but it is {value}."
     elif keyword == "uniqueItems":
         message = f"`{name}` lists the same item twice."
+    elif keyword == "not" and _both_given(err.validator_value, err.instance):
+        # `not: {required: [a, b]}`: two fields that say one thing (a team's `github` and `handles`).
+        first, second = sorted(err.validator_value["required"], key=lambda n: front.line_of((*path, n)))
+        first_line, line = front.line_of((*path, first)), front.line_of((*path, second))
+        message = (
+            f"`{field_name((*path, first))}` (line {first_line}) and `{field_name((*path, second))}` "
+            f"(line {line}) cannot both be given."
+        )
+        hint = err.validator_value.get("x-hint", hint)
+    elif keyword in ("minProperties", "maxProperties") and isinstance(err.instance, dict):
+        count, fields = len(err.instance), ", ".join(str(k) for k in err.instance)
+        limit = "may have only" if keyword == "maxProperties" else "needs at least"
+        message = (
+            f"`{name}` has {count} field{'' if count == 1 else 's'} ({fields}), but {limit} {err.validator_value}."
+            if err.instance
+            else f"`{name}` is empty."
+        )
     elif keyword in ("minProperties", "maxProperties", "oneOf", "anyOf"):
         message = (
             f"`{name}` is not written as expected." if name else "This page's fields do not fit together."
@@ -338,6 +371,17 @@ def _diagnostics_for(
     if hint:
         message = f"{message} {hint.rstrip('.')}."
     yield error("schema", file, line, message, entity)
+
+
+def _both_given(rule: Any, instance: Any) -> bool:
+    """Whether a ``not`` rule forbids two fields given together, and ``instance`` gives both."""
+    names = rule.get("required") if isinstance(rule, dict) else None
+    return (
+        isinstance(names, list)
+        and len(names) == 2
+        and isinstance(instance, dict)
+        and all(n in instance for n in names)
+    )
 
 
 def _comma_hint(front: FrontMatter, path: FieldPath, keys: list, key: object, instance: dict) -> str:
@@ -364,7 +408,8 @@ def _comma_hint(front: FrontMatter, path: FieldPath, keys: list, key: object, in
 def reference_fields(kind: str) -> tuple[tuple[FieldPath, str], ...]:
     """Return (path pattern, target kind) for every field of ``kind`` that names another entity.
 
-    Derived from the schema, so a new reference field needs no code: ``"*"`` stands for every item.
+    Derived from the schema, so a new reference field needs no code: ``"*"`` stands for every item
+    (of a list, or every value of a mapping such as ``segment_owners``) and ``KEYS`` for every key.
     """
     found: list[tuple[FieldPath, str]] = []
 
@@ -385,9 +430,17 @@ def reference_fields(kind: str) -> tuple[tuple[FieldPath, str], ...]:
             walk(prop, (*path, key), depth + 1)
         if isinstance(schema.get("items"), dict):
             walk(schema["items"], (*path, "*"), depth + 1)
+        if isinstance(schema.get("propertyNames"), dict):
+            walk(schema["propertyNames"], (*path, KEYS), depth + 1)
+        if isinstance(schema.get("additionalProperties"), dict):
+            walk(schema["additionalProperties"], (*path, "*"), depth + 1)
+        # `if`/`then`/`else`: a field written in one of two forms (a playbook's one trigger or its list).
+        for branch in ("then", "else"):
+            if isinstance(schema.get(branch), dict):
+                walk(schema[branch], path, depth + 1)
 
     walk(raw(kind), (), 0)
-    return tuple(found)
+    return tuple(dict.fromkeys(found))
 
 
 def iter_values(data: Any, pattern: FieldPath, path: FieldPath = ()) -> Iterator[tuple[FieldPath, Any]]:
@@ -400,5 +453,12 @@ def iter_values(data: Any, pattern: FieldPath, path: FieldPath = ()) -> Iterator
         if isinstance(data, list):
             for index, item in enumerate(data):
                 yield from iter_values(item, rest, (*path, index))
+        elif isinstance(data, dict):
+            for key, item in data.items():
+                yield from iter_values(item, rest, (*path, key))
+    elif head == KEYS:
+        if isinstance(data, dict):
+            for key in data:
+                yield (*path, key), key
     elif isinstance(data, dict) and head in data:
         yield from iter_values(data[head], rest, (*path, head))

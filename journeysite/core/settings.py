@@ -10,9 +10,29 @@ from typing import Any
 import yaml
 
 from journeysite.core.analysis import dates
+from journeysite.core.diagnostics import did_you_mean
 
 PLUGIN_NAME = "journeysite"
 GAP_MODES = ("warn", "error", "off")
+GAP_LEVELS = ("error", "warn", "info", "off")  # for one code, in the mapping form of `gaps`
+# The gap analysis (SPEC §3), which `gaps: warn|error|off` sets as a whole.
+GAP_CODES = (
+    "missing-handoff",
+    "handoff-owner-mismatch",
+    "handoff-without-artifacts",
+    "stage-without-milestones",
+    "raci-conflict",
+    "uncovered-cell",
+    "orphan-team",
+)
+# Every finding whose level the mapping form of `gaps` may set (SPEC §7.3).
+LEVELLED_CODES = (
+    *GAP_CODES,
+    "never-in-a-journey",
+    "handoff-not-a-transition",
+    "step-outside-playbook",
+    "stale-accept",
+)
 
 
 class ConfigError(Exception):
@@ -26,11 +46,35 @@ class Settings:
     enabled: bool = True
     review_every: str = "6 months"
     diagrams: bool = True
-    gaps: str = "warn"
+    gaps: str | tuple[tuple[str, str], ...] = "warn"  # a mode, or (code or "default", level) pairs
     start_here_team: str = "customer-success"
     allow_raw_html: bool = False  # raw HTML in page bodies is sanitised unless this is true
     codeowners_default: str = ""  # the team that owns every other path (default: the mission's owner)
     dot_deadline: int = 60  # seconds of Graphviz per build; the diagrams left show their source
+
+    def severity(self, code: str, found: str) -> str | None:
+        """The severity a finding of ``code`` found as ``found`` is reported with, or None when its
+        level is off. ``gaps: warn|error|off`` sets the gap codes; the mapping form sets each code."""
+        if isinstance(self.gaps, str):
+            mode, explicit = (self.gaps if code in GAP_CODES else "warn"), False
+        else:
+            levels = dict(self.gaps)
+            explicit = code in levels
+            mode = (
+                levels[code] if explicit else levels.get("default", "warn") if code in GAP_CODES else "warn"
+            )
+        if mode == "off":
+            return None
+        if mode == "error":
+            return "error" if found == "warning" or explicit else found
+        if mode == "info":
+            return "info" if explicit or found == "info" else found
+        return "warning" if explicit else found
+
+    @property
+    def silenced(self) -> frozenset[str]:
+        """The codes whose level is off."""
+        return frozenset(code for code in LEVELLED_CODES if self.severity(code, "warning") is None)
 
     @classmethod
     def from_mapping(cls, options: dict[str, Any] | None) -> Settings:
@@ -44,7 +88,11 @@ class Settings:
             raise ConfigError(
                 f"unknown journeysite option(s): {', '.join(unknown)}; the options are {', '.join(known)}"
             )
+        if isinstance(options.get("gaps"), dict):
+            options["gaps"] = _gap_levels(options["gaps"])
         for name, value in options.items():
+            if name == "gaps" and isinstance(value, tuple):
+                continue
             expected = type(getattr(cls, name))
             wrong = (
                 not isinstance(value, expected)
@@ -54,7 +102,7 @@ class Settings:
             if wrong:
                 words = {bool: "true or false", int: "a whole number of 1 or more"}.get(expected, "text")
                 raise ConfigError(f"journeysite option `{name}` must be {words}, not {value!r}")
-        if options.get("gaps", "warn") not in GAP_MODES:
+        if isinstance(options.get("gaps", "warn"), str) and options.get("gaps", "warn") not in GAP_MODES:
             raise ConfigError(
                 f"journeysite option `gaps` must be one of {', '.join(GAP_MODES)}, not {options['gaps']!r}"
             )
@@ -64,6 +112,24 @@ class Settings:
                 f"or `1 year`, not {options['review_every']!r}"
             )
         return cls(**options)
+
+
+def _gap_levels(mapping: dict[Any, Any]) -> tuple[tuple[str, str], ...]:
+    """The mapping form of ``gaps`` (``{default: warn, raci-conflict: off}``) as (code, level) pairs."""
+    pairs = []
+    for code, level in mapping.items():
+        level = "off" if level is False else level  # YAML reads a bare `off` as false
+        if code != "default" and code not in LEVELLED_CODES:
+            raise ConfigError(
+                f"journeysite option `gaps` names `{code}`, which is not a finding it can set: use `default` or "
+                f"one of {', '.join(LEVELLED_CODES)}.{did_you_mean(str(code), LEVELLED_CODES)}"
+            )
+        if level not in GAP_LEVELS:
+            raise ConfigError(
+                f"journeysite option `gaps` sets `{code}` to {level!r}: each level is one of {', '.join(GAP_LEVELS)}"
+            )
+        pairs.append((str(code), str(level)))
+    return tuple(pairs)
 
 
 @dataclass(frozen=True)

@@ -58,15 +58,18 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         docs_dir = Path(config.docs_dir)
         pages = [f for f in files.documentation_pages() if f.abs_src_path]
         others = [f for f in files if f.abs_src_path and not f.is_documentation_page()]
-        result = pipeline.run(
-            docs_dir,
-            self.settings,
-            [f.src_uri for f in pages],
-            [f.src_uri for f in others],
-            build_date(),
-            git_dates=True,  # review badges and the review page
-            root=Path(config.config_file_path).parent if config.config_file_path else None,
-        )
+        try:
+            result = pipeline.run(
+                docs_dir,
+                self.settings,
+                [f.src_uri for f in pages],
+                [f.src_uri for f in others],
+                build_date(),
+                git_dates=True,  # review badges and the review page
+                root=Path(config.config_file_path).parent if config.config_file_path else None,
+            )
+        except ConfigError as exc:  # a setting the handbook contradicts (start_here_team)
+            raise PluginError(f"journeysite: {exc}") from None
         for file in [*pages, *others]:  # never published, even by a `mkdocs serve` that goes on
             if file.src_uri in result.refused:
                 files.remove(file)

@@ -11,9 +11,12 @@ _DEFAULTS = Settings()
 
 
 class _GapMode(c.Choice):
-    """``gaps: off`` as written in mkdocs.yml: YAML reads a bare ``off`` as false."""
+    """``gaps``: a mode (``off`` as written in mkdocs.yml: YAML reads a bare ``off`` as false), or a
+    mapping of levels by code, which Settings validates."""
 
-    def run_validation(self, value: object) -> str:
+    def run_validation(self, value: object) -> object:
+        if isinstance(value, dict):
+            return value
         return super().run_validation("off" if value is False else value)
 
 

@@ -7,6 +7,8 @@ from datetime import date
 from typing import Any
 
 from journeysite import version
+from journeysite.core.analysis.accepting import Accepted
+from journeysite.core.analysis.gaps import moves, segment_handoffs
 from journeysite.core.analysis.review import ReviewItem
 from journeysite.core.diagnostics import Diagnostic, counts
 from journeysite.core.model import Handbook
@@ -26,8 +28,23 @@ def _entity(entity, review: ReviewItem | None, url: str | None) -> dict[str, Any
         "status": entity.status,
         "owner": entity.owner,
         "fields": fields,
+        **_as_read(entity),
         "review": review.as_dict() if review else None,
     }
+
+
+def _as_read(entity) -> dict[str, Any]:
+    """The fields that may be written in several forms, in the one form journeysite reads them: a
+    playbook's triggers (always a list), a segment's accounts per CSM (a range), a team's handles (from
+    ``github`` or ``handles``) and headcount."""
+    if entity.kind == "playbook":
+        return {"triggers": [{"kind": t.kind, "value": t.value} for t in entity.triggers]}
+    if entity.kind == "segment":
+        per_csm = entity.accounts_per_csm
+        return {"accounts_per_csm": per_csm.as_dict() if per_csm else None}
+    if entity.kind == "team":
+        return {"handles": list(entity.handles), "headcount": entity.headcount}
+    return {}
 
 
 def journey_json(
@@ -36,6 +53,7 @@ def journey_json(
     review: dict[str, ReviewItem],
     urls: dict[str, str],
     today: date,
+    accepted: tuple[Accepted, ...] = (),
 ) -> str:
     """Return the export as JSON text (shape documented in the README)."""
     document = {
@@ -53,16 +71,28 @@ def journey_json(
                 "stages": [
                     {
                         "stage": step.stage.id,
-                        "owner": step.stage.owner,
-                        "milestones": [{"milestone": m.id, "owner": m.owner} for m in step.milestones],
+                        "owner": step.owner,
+                        "milestones": [
+                            {"milestone": m.id, "owner": m.owner_in(journey.segment_id)}
+                            for m in step.milestones
+                        ],
                     }
                     for step in journey.stages
                 ],
             }
             for journey in handbook.journeys
         ],
+        "moves": [
+            {
+                "from": before.id,
+                "to": after.id,
+                "handoffs": [h.id for h in segment_handoffs(handbook, before, after)],
+            }
+            for before, after in moves(handbook)
+        ],
         "diagnostics": [d.as_dict() for d in sorted(diagnostics, key=Diagnostic.sort_key)],
         "counts": counts(diagnostics),
+        "accepted": [{**a.diagnostic.as_dict(), "reason": a.reason} for a in accepted],
     }
     text = json.dumps(document, indent=2, ensure_ascii=False, default=str)
     # "<" as \u003c: still the same JSON, and harmless if a tool ever pastes it into HTML.

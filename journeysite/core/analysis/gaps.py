@@ -9,23 +9,13 @@ from journeysite.core.analysis.journeys import Journey
 from journeysite.core.diagnostics import INFO, WARNING, Diagnostic
 from journeysite.core.model import Entity, Handbook
 
-GAP_CODES = (
-    "missing-handoff",
-    "handoff-owner-mismatch",
-    "handoff-without-artifacts",
-    "stage-without-milestones",
-    "raci-conflict",
-    "uncovered-cell",
-    "orphan-team",
-)
 # Roles a team cannot hold together on one page: who does or owns the work is not merely consulted or informed.
 EXCLUSIVE_ROLES = (
     ("owner", "consulted"),
     ("owner", "informed"),
     ("responsible", "consulted"),
     ("responsible", "informed"),
-    ("consulted", "informed"),
-)
+)  # consulted *and* informed is no conflict: real matrices write "C,I" (consulted before, informed after)
 
 
 @dataclass
@@ -49,10 +39,10 @@ def analyse(handbook: Handbook, journeys: list[Journey]) -> list[Diagnostic]:
     handoffs = [h for h in handbook.of_kind("handoff") if h.active]
     for journey in journeys:
         _missing_handoffs(handbook, journey, handoffs, findings)
-        _milestone_handoff_owners(handbook, journey, handoffs, findings)
+        _transition_handoff_owners(handbook, journey, findings)
         _stages_without_milestones(journey, findings)
         _uncovered_cells(handbook, journey, findings)
-    _stage_handoff_owners(handbook, handoffs, findings)
+    _segment_moves(handbook, handoffs, findings)
     _handoffs_without_artifacts(handoffs, findings)
     _raci_conflicts(handbook, findings)
     _orphan_teams(handbook, findings)
@@ -87,7 +77,7 @@ def _missing_handoffs(
     for t in journey.transitions:
         if not t.missing_handoff:
             continue
-        giver, receiver, before, after = t.before.owner, t.after.owner, t.before, t.after
+        giver, receiver, before, after = t.giver, t.receiver, t.before, t.after
         if t.stage is None:
             message = (
                 f"{team_name(handbook, giver)} owns {before.title} and {team_name(handbook, receiver)} owns "
@@ -102,7 +92,12 @@ def _missing_handoffs(
                 f"handoff page with `kind: handoff`, `owner: {giver}`, `from: {giver}`, `to: {receiver}`, "
                 f"`milestone: {before.id}` and the `artifacts` that travel{_limited_note(t.limited)}."
             )
-        diagnostic = _finding("missing-handoff", WARNING, before, before.line_of("owner"), message)
+        line = (
+            before.line_of("segment_owners", journey.segment_id)
+            if journey.segment_id in before.segment_owners
+            else before.line_of("owner")
+        )
+        diagnostic = _finding("missing-handoff", WARNING, before, line, message)
         findings.add(("missing-handoff", before.key, after.key), diagnostic, journey.segment_id)
 
 
@@ -115,58 +110,86 @@ def _mismatch(
     findings: _Findings,
     segment: str | None = None,
 ) -> None:
+    """``handoff``'s ``side`` (``from`` or ``to``) is not ``expected``, the owner of ``where``. The fix
+    offered never makes the handoff's two teams the same one (a team handing to itself)."""
     actual = handoff.text(side)
     if not actual or actual == expected:
         return
+    other = handoff.text("to" if side == "from" else "from")
+    fix = (
+        f"set `{side}: {expected}`, or correct the owner of {where}"
+        if expected != other
+        else f"correct the owner of {where}, or point the handoff at the transition it covers"
+    )
     message = (
         f"this handoff's `{side}` is {team_name(handbook, actual)}, but {where} is owned by "
-        f"{team_name(handbook, expected)}: set `{side}: {expected}`, or correct the owner of {where}."
+        f"{team_name(handbook, expected)}: {fix}."
     )
-    diagnostic = _finding("handoff-owner-mismatch", WARNING, handoff, handoff.line_of(side), message)
+    line = handoff.line_of(side)
+    diagnostic = _finding("handoff-owner-mismatch", WARNING, handoff, line, message)
     findings.add(("handoff-owner-mismatch", handoff.key, side, expected), diagnostic, segment)
 
 
-def _stage_handoff_owners(handbook: Handbook, handoffs: list[Entity], findings: _Findings) -> None:
-    for handoff in handoffs:
-        before = handbook.get("stage", handoff.text("from_stage") or "")
-        after = handbook.get("stage", handoff.text("to_stage") or "")
-        if before and before.owner:
-            _mismatch(handbook, handoff, "from", before.owner, f"the stage {before.title}", findings)
-        if after and after.owner:
-            _mismatch(handbook, handoff, "to", after.owner, f"the stage {after.title}", findings)
+def _transition_handoff_owners(handbook: Handbook, journey: Journey, findings: _Findings) -> None:
+    """A stage or milestone handoff's ``from``/``to`` against the owners on either side of each transition
+    it covers in this journey (each segment's own owners, SPEC §7.2)."""
+    segment = journey.segment_id if journey.segment is not None else None
+    for t in journey.transitions:
+        for handoff in t.handoffs:
+            if t.stage is None:
+                before, after = f"the stage {t.before.title}", f"the stage {t.after.title}"
+            else:
+                before, after = f"the milestone {t.before.title}", f"the next milestone, {t.after.title},"
+            if t.giver:
+                _mismatch(handbook, handoff, "from", t.giver, before, findings, segment)
+            if t.receiver:
+                _mismatch(handbook, handoff, "to", t.receiver, after, findings, segment)
 
 
-def _milestone_handoff_owners(
-    handbook: Handbook, journey: Journey, handoffs: list[Entity], findings: _Findings
-) -> None:
+def moves(handbook: Handbook) -> list[tuple[Entity, Entity]]:
+    """Every declared move between active segments (``moves_to``), in segment order."""
+    found = []
+    for segment in handbook.segments:
+        if not segment.active:
+            continue
+        for target_id in segment.texts("moves_to"):
+            target = handbook.get("segment", target_id)
+            if target is not None and target.active and target is not segment:
+                found.append((segment, target))
+    return found
+
+
+def segment_handoffs(handbook: Handbook, before: Entity, after: Entity) -> list[Entity]:
+    """The active handoffs of customers moving from segment ``before`` to ``after``."""
+    return [
+        h
+        for h in handbook.of_kind("handoff")
+        if h.active and h.text("from_segment") == before.id and h.text("to_segment") == after.id
+    ]
+
+
+def _segment_moves(handbook: Handbook, handoffs: list[Entity], findings: _Findings) -> None:
+    for before, after in moves(handbook):
+        covering = segment_handoffs(handbook, before, after)
+        if covering or not (before.owner and after.owner) or before.owner == after.owner:
+            continue
+        message = (
+            f"{before.title} customers can move to {after.title} (`moves_to`), and {team_name(handbook, before.owner)} "
+            f"owns the one while {team_name(handbook, after.owner)} owns the other, but no handoff covers the move: "
+            f"add a handoff page with `kind: handoff`, `owner: {before.owner}`, `from: {before.owner}`, "
+            f"`to: {after.owner}`, `from_segment: {before.id}`, `to_segment: {after.id}`, `when` (what triggers the "
+            "move) and the `artifacts` that travel."
+        )
+        index = before.texts("moves_to").index(after.id)
+        diagnostic = _finding("missing-handoff", WARNING, before, before.line_of("moves_to", index), message)
+        findings.add(("missing-handoff", before.key, after.key), diagnostic)
     for handoff in handoffs:
-        milestone = handbook.get("milestone", handoff.text("milestone") or "")
-        if milestone is None or not handoff.applies_to(journey.segment_id):
-            continue
-        in_journey = any(milestone in step.milestones for step in journey.stages)
-        if not in_journey:
-            continue
-        if milestone.owner:
-            _mismatch(
-                handbook,
-                handoff,
-                "from",
-                milestone.owner,
-                f"the milestone {milestone.title}",
-                findings,
-                journey.segment_id,
-            )
-        following = journey.next_after(milestone)
-        if following is not None and following.owner:
-            _mismatch(
-                handbook,
-                handoff,
-                "to",
-                following.owner,
-                f"the next milestone, {following.title},",
-                findings,
-                journey.segment_id,
-            )
+        leaving = handbook.get("segment", handoff.text("from_segment") or "")
+        joining = handbook.get("segment", handoff.text("to_segment") or "")
+        if leaving is not None and leaving.owner:
+            _mismatch(handbook, handoff, "from", leaving.owner, f"the segment {leaving.title}", findings)
+        if joining is not None and joining.owner:
+            _mismatch(handbook, handoff, "to", joining.owner, f"the segment {joining.title}", findings)
 
 
 def _handoffs_without_artifacts(handoffs: list[Entity], findings: _Findings) -> None:
@@ -244,13 +267,14 @@ def _raci_conflicts(handbook: Handbook, findings: _Findings) -> None:
 
 
 def named_teams(handbook: Handbook) -> set[str]:
-    """Every team id that an active entity names as owner, in RACI, in a handoff or as a step's owner."""
+    """Every team id that an active entity names as owner (in any segment), in RACI, in a handoff or as a
+    step's owner."""
     named: set[str] = set()
     for entity in handbook.all():
         if not entity.active:
             continue
-        if entity.kind != "team" and entity.owner:
-            named.add(entity.owner)
+        if entity.kind != "team":
+            named.update(entity.owners)
         for role in ("responsible", "consulted", "informed"):
             named.update(entity.raci(role))
         if entity.kind == "handoff":

@@ -17,6 +17,7 @@ class JourneyStage:
 
     stage: Entity
     milestones: tuple[Entity, ...]
+    owner: str | None = None  # the stage's owner in this journey (its segment's owner, SPEC §7.1)
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,8 @@ class Transition:
     stage: Entity | None
     handoffs: tuple[Entity, ...]  # active handoffs that cover it for the journey's segment
     limited: tuple[Entity, ...]  # handoffs that would cover it, but are limited to other segments
+    giver: str | None = None  # the owner of ``before`` in this journey
+    receiver: str | None = None  # the owner of ``after`` in this journey
 
     @property
     def key(self) -> tuple[str, str]:
@@ -35,7 +38,7 @@ class Transition:
 
     @property
     def changes_owner(self) -> bool:
-        return bool(self.before.owner and self.after.owner and self.before.owner != self.after.owner)
+        return bool(self.giver and self.receiver and self.giver != self.receiver)
 
     @property
     def missing_handoff(self) -> bool:
@@ -80,10 +83,10 @@ class Journey:
 
 
 def build(handbook: Handbook) -> tuple[list[Journey], Journey]:
-    """Return every segment's journey (active segments, in file order), or the one journey without
+    """Return every segment's journey (active segments, by ``order`` then id), or the one journey without
     segments; and the whole journey, every active stage and milestone whatever the segment."""
     index = _handoff_index(handbook)
-    segments = [s for s in handbook.of_kind("segment") if s.active]
+    segments = [s for s in handbook.segments if s.active]
     journeys = [journey_of(handbook, segment, index) for segment in segments]
     whole = journey_of(handbook, None, index)
     return journeys or [whole], whole
@@ -98,7 +101,7 @@ def journey_of(handbook: Handbook, segment: Entity | None, index: HandoffIndex) 
         milestones = tuple(
             m for m in handbook.milestones_of(stage.id) if m.active and m.applies_to(segment_id)
         )
-        stages.append(JourneyStage(stage, milestones))
+        stages.append(JourneyStage(stage, milestones, stage.owner_in(segment_id)))
     journey = Journey(segment, tuple(stages))
 
     def covering(*what: str | None) -> tuple[tuple[Entity, ...], tuple[Entity, ...]]:
@@ -108,12 +111,15 @@ def journey_of(handbook: Handbook, segment: Entity | None, index: HandoffIndex) 
             tuple(h for h in matching if not h.applies_to(segment_id)),
         )
 
+    def owners(before: Entity, after: Entity) -> tuple[str | None, str | None]:
+        return before.owner_in(segment_id), after.owner_in(segment_id)
+
     transitions = [
-        Transition(before, after, None, *covering("stages", before.id, after.id))
+        Transition(before, after, None, *covering("stages", before.id, after.id), *owners(before, after))
         for before, after in journey.stage_transitions()
     ]
     transitions += [
-        Transition(before, after, stage, *covering("milestone", before.id))
+        Transition(before, after, stage, *covering("milestone", before.id), *owners(before, after))
         for stage, before, after in journey.milestone_transitions()
     ]
     return Journey(segment, journey.stages, tuple(transitions))

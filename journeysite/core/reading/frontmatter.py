@@ -8,6 +8,8 @@ from typing import Any
 
 import yaml
 
+from journeysite.core import neutral
+
 try:  # libyaml is about 7x faster (FACTS.md); the pure-Python loader gives the same result
     from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
@@ -60,6 +62,18 @@ class DuplicateKey:
     second_line: int
 
 
+@dataclass(frozen=True, slots=True)
+class CutText:
+    """A plain text value that a `` #`` on its line cut short: YAML read the rest of the line as a comment."""
+
+    path: Path
+    line: int  # the file line of the cut
+    read: str  # the value as YAML read it
+    written: str  # that line as written
+    fixed: str  # the value's line with the whole text in quotes
+    whole: str  # the text in those quotes: the value as it was probably meant
+
+
 @dataclass(slots=True)
 class FrontMatter:
     """Parsed front matter: the data, the file line of every key and list item, and repeated keys."""
@@ -69,6 +83,7 @@ class FrontMatter:
     duplicates: list[DuplicateKey] = field(default_factory=list)
     first_line: int = 2
     source: str = ""  # the YAML as written, to explain mistakes
+    cuts: list[CutText] = field(default_factory=list)  # text values a comment cut short
 
     def line_of(self, path: Path) -> int:
         """Return the file line of ``path``, or of its nearest ancestor that has one."""
@@ -140,6 +155,8 @@ def parse(source: str, first_line: int = 2) -> FrontMatter:
             return FrontMatter(None, first_line=first_line, source=source)
         result = FrontMatter(None, first_line=first_line, source=source)
         _index(node, (), result, to_file, depth=0, budget=[MAX_NODES])
+        if _TEXT_THEN_COMMENT.search(source):  # most pages have no comment after a value: skip the walk
+            result.cuts = _cut_texts(node, source, to_file)
         result.data = loader.construct_document(node)
         return result
     except FrontMatterError:
@@ -299,6 +316,9 @@ def _hint(source: str, exc: yaml.MarkedYAMLError) -> str:
                 f" — YAML reads everything from a ` #` as a comment, and that cut this {what} short before its "
                 f"`{closer}`: put a value that holds # in quotes, e.g. {example}"
             )
+    closed_early = _quotes_closed_early(source, exc.problem_mark)
+    if closed_early:
+        return closed_early
     if at == ":":
         return ' — a value that contains `: ` must be in quotes, e.g. title: "Onboarding: the first 90 days"'
     if at == "\t":
@@ -306,6 +326,27 @@ def _hint(source: str, exc: yaml.MarkedYAMLError) -> str:
     if at in ("@", "`", "*"):
         return " — a value that starts with @, ` or * must be in quotes"
     return ""
+
+
+# A line up to where the parser stopped: `- "quoted"` or `key: 'quoted'`, then blanks.
+_QUOTED_THEN_BLANKS = re.compile(r"""(\s*(?:-[ \t]+)*(?:[^\s'"#-][^'"#]*?:[ \t]+)?)(["']).*\2[ \t]+""")
+
+
+def _quotes_closed_early(source: str, mark: yaml.Mark | None) -> str:
+    """The hint for text that goes on after its closing quote (``- "Renewal" call booked``), or ''."""
+    if mark is None:
+        return ""
+    lines = _YAML_LINE_BREAK.split(source)
+    written = lines[mark.line] if mark.line < len(lines) else ""
+    opened = _QUOTED_THEN_BLANKS.fullmatch(written[: mark.column])
+    if opened is None or written[mark.column : mark.column + 1] in ("", "#"):
+        return ""
+    prefix = opened.group(1)
+    fixed = prefix.strip() + " " + _quoted(written[len(prefix) :].rstrip())
+    return (
+        f" — the quotes close before the text ends (`{neutral.line(written[mark.column :].rstrip())}` follows "
+        f"them): put the whole text in quotes, e.g. `{neutral.line(fixed.strip())}`, or drop the quotes inside it"
+    )
 
 
 _BOOL_WORDS = {"yes": "True", "true": "True", "on": "True", "no": "False", "false": "False", "off": "False"}
@@ -366,3 +407,74 @@ def _index(node: yaml.Node, path: Path, out: FrontMatter, to_file, depth: int, b
             child = (*path, index)
             out.lines[child] = to_file(item.start_mark.line)
             _index(item, child, out, to_file, depth + 1, budget)
+
+
+# Something other than blanks before a ` #` on a line: a comment after a value (or inside quotes).
+_TEXT_THEN_COMMENT = re.compile(r"\S[ \t]+#")
+_COMMENT_AFTER = re.compile(r"[ \t]+#")
+# Lines as YAML counts them (marks count these breaks; the file only \n).
+_YAML_LINE_BREAK = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")
+_STR = "tag:yaml.org,2002:str"
+# Dates are not text either, though the loader keeps them as text for the schema to judge.
+_DATE = next(
+    rx
+    for resolvers in yaml.SafeLoader.yaml_implicit_resolvers.values()
+    for tag, rx in resolvers
+    if tag == _TIMESTAMP
+)
+
+
+def _cut_texts(root: yaml.Node, source: str, to_file) -> list[CutText]:
+    """The plain text values that a `` #…`` on their line cut short, from the composed nodes (which both
+    loaders mark alike). Quoted and block (``|``, ``>``) text keep their ``#``; numbers, yes/no and dates
+    are not text; flow collections (``[…]``, ``{…}``) are left to the parser, which a cut one breaks."""
+    lines = _YAML_LINE_BREAK.split(source)
+    found: list[CutText] = []
+    seen: set[int] = set()  # an alias repeats a node: one cut, said once
+
+    def walk(node: yaml.Node, path: Path) -> None:
+        if id(node) in seen:
+            return
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode) and not node.flow_style:
+            for key, value in node.value:
+                walk(value, (*path, key.value if isinstance(key, yaml.ScalarNode) else repr(key.value)))
+        elif isinstance(node, yaml.SequenceNode) and not node.flow_style:
+            for index, item in enumerate(node.value):
+                walk(item, (*path, index))
+        elif isinstance(node, yaml.ScalarNode) and path:
+            cut = _cut_text(node, path, lines, to_file)
+            if cut is not None:
+                found.append(cut)
+
+    walk(root, ())
+    return found
+
+
+def _cut_text(node: yaml.ScalarNode, path: Path, lines: list[str], to_file) -> CutText | None:
+    """The cut, when ``node`` is plain text followed on its last line by blanks and ``#``; else None."""
+    if node.style or node.tag != _STR or _DATE.match(node.value):
+        return None
+    end = node.end_mark
+    written = lines[end.line] if end.line < len(lines) else ""
+    rest = written[end.column :]
+    if not _COMMENT_AFTER.match(rest):
+        return None
+    whole = node.value + rest.rstrip()
+    start = node.start_mark
+    # On one line a plain value is its text as written; its start mark may be an anchor's or a tag's.
+    column = end.column - len(node.value) if start.line == end.line else start.column
+    prefix = lines[start.line][:column] if start.line < len(lines) else ""
+    return CutText(
+        path, to_file(end.line), node.value, written.strip(), (prefix + _quoted(whole)).strip(), whole
+    )
+
+
+def _quoted(text: str) -> str:
+    """``text`` as a YAML quoted value that reads back as it is: in double quotes, or in single quotes
+    where it holds ``"`` or ``\\`` and no ``'``, so that a person copies it without escapes."""
+    if '"' not in text and "\\" not in text:
+        return f'"{text}"'
+    if "'" not in text:
+        return f"'{text}'"
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import graphviz
 
+from journeysite.core.analysis.gaps import moves, segment_handoffs
 from journeysite.core.analysis.journeys import Journey
 from journeysite.core.model import Entity, Handbook
 from journeysite.core.relations import Relations
@@ -150,8 +151,9 @@ def _entity_node(
     dim: bool = False,
     shape: str | None = None,
     bold: bool = False,
+    segment: str | None = None,
 ) -> None:
-    fill, stroke = NEUTRAL if dim else colours.of(entity.owner)
+    fill, stroke = NEUTRAL if dim else colours.of(entity.owner_in(segment))
     attrs = {
         "label": _label((entity.title, bold)),
         "fillcolor": fill,
@@ -192,12 +194,13 @@ def _journey_graph(
     transitions_by_pair = {t.key: t for t in shown.transitions if t.stage}
     for step in shown.stages:
         stage = step.stage
-        owner = handbook.get("team", stage.owner) if stage.owner else None
-        mine = highlight is None or stage.owner == highlight
-        fill, stroke = colours.of(stage.owner) if mine else NEUTRAL
+        owner = handbook.get("team", step.owner) if step.owner else None
+        mine = highlight is None or highlight in stage.owners
+        fill, stroke = colours.of(step.owner) if mine else NEUTRAL
+        varies = " (owner varies by segment)" if shown.segment is None and stage.segment_owners else ""
         with graph.subgraph(name=f"cluster_{_node_id(stage)}") as cluster:
             cluster.attr(
-                label=_label((stage.title, True), (owner.title if owner else "", False)),
+                label=_label((stage.title, True), ((owner.title if owner else "") + varies, False)),
                 style="rounded,filled",
                 fillcolor=_tint(fill) if mine else "#fafafa",
                 color=stroke if mine else NEUTRAL[1],
@@ -228,8 +231,8 @@ def _journey_graph(
                     if isinstance(item, int):
                         column.node(f"{_node_id(stage)}__more{position}", **_more_node(stage, item, handbook))
                     else:
-                        dim = highlight is not None and item.owner != highlight
-                        _entity_node(column, handbook, item, colours, dim=dim)
+                        dim = highlight is not None and highlight not in item.owners
+                        _entity_node(column, handbook, item, colours, dim=dim, segment=shown.segment_id)
             # Placeholders are named by their position: the DOT must be the same in every build (the cache).
             ids = [
                 f"{_node_id(stage)}__more{n}" if isinstance(i, int) else _node_id(i)
@@ -467,6 +470,35 @@ def _stage_edge(
     return {}
 
 
+def moves_diagram(handbook: Handbook, flagged: frozenset[str]) -> Diagram | None:
+    """The segments as boxes coloured by owner, and the moves between them (``moves_to``), each labelled
+    with its handoff, or drawn as a gap where the analysis reports one."""
+    found = moves(handbook)
+    if not found:
+        return None
+    colours = _Colours(team_colours(handbook))
+    title = "How customers move between segments"
+    graph = _graph("segment-moves", title)
+    for segment in dict.fromkeys(s for pair in found for s in pair):
+        _entity_node(graph, handbook, segment, colours)
+    for before, after in found:
+        handoff = next(iter(segment_handoffs(handbook, before, after)), None)
+        if handoff is not None:
+            style = {"label": _label((handoff.title, False)), "URL": _link(handoff), "target": "_top"}
+        elif before.key in flagged and before.owner != after.owner:
+            colours.gap = True
+            style = {
+                "color": GAP_COLOUR,
+                "fontcolor": GAP_COLOUR,
+                "style": "dashed",
+                "label": _label(("gap: no handoff", True)),
+            }
+        else:
+            style = {}
+        graph.edge(_node_id(before), _node_id(after), **style)
+    return colours.diagram("segment-moves", title, graph)
+
+
 def all_diagrams(
     handbook: Handbook, relations: Relations, flagged: frozenset[str]
 ) -> dict[tuple[str, str | None], Diagram]:
@@ -480,6 +512,9 @@ def all_diagrams(
     for journey in handbook.journeys:
         if journey.segment is not None:
             diagrams[("segment", journey.segment.id)] = segment_journey(handbook, journey, flagged)
+    moving = moves_diagram(handbook, flagged)
+    if moving is not None:
+        diagrams[("moves", None)] = moving
     for stage in handbook.stages:
         if stage.active:
             diagrams[("stage", stage.id)] = stage_diagram(handbook, relations, whole, stage, flagged)

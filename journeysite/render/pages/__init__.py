@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from journeysite.core.analysis.accepting import Accepted
 from journeysite.core.analysis.gaps import missing_handoffs
 from journeysite.core.analysis.review import ReviewItem
 from journeysite.core.diagnostics import Diagnostic
@@ -31,6 +32,7 @@ class Context:
     linker: Linker
     diagrams: Any = None  # pages.diagram.DiagramSet, when diagrams are on
     site_url: str | None = None
+    accepted: tuple[Accepted, ...] = ()  # findings the pages accept, with their reasons
 
     def diagram(self, kind: str, subject: Entity | None) -> str:
         """The HTML of a journey diagram ("journey", "segment", "stage", "team") for this page, or ""."""

@@ -10,6 +10,7 @@ from journeysite.core.model import Entity
 from journeysite.render.markup import block, items, link, listing, md, table, tag, text
 from journeysite.render.pages import Context
 from journeysite.render.pages.parts import CARD, TRIGGER_WORDS, team_link
+from journeysite.render.pages.raci import STEPS, letters
 from journeysite.render.site import PLAYBOOK_TYPES
 
 KIND_LABELS = {
@@ -86,15 +87,27 @@ def _segments_html(context: Context, entity: Entity) -> str:
     return _refs(context, "segment", segments)
 
 
-def _trigger_html(context: Context, playbook: Entity) -> str:
-    trigger = playbook.trigger
-    if trigger is None:
-        return ""
-    label = TRIGGER_WORDS[trigger.kind][CARD]
-    shown = (
-        _refs(context, "milestone", (trigger.value,)) if trigger.kind == "milestone" else text(trigger.value)
+def _triggers_html(context: Context, playbook: Entity) -> list[str]:
+    """Each of the playbook's triggers as HTML: its card label, then the milestone's link or the text."""
+    found = []
+    for trigger in playbook.triggers:
+        label = TRIGGER_WORDS[trigger.kind][CARD]
+        if trigger.kind == "milestone":
+            shown = _refs(context, "milestone", (trigger.value,))
+        else:
+            shown = text(trigger.value)
+        found.append(f"{text(label)}: {shown}")
+    return found
+
+
+def _trigger_section(context: Context, playbook: Entity) -> str:
+    """The trigger, or every trigger when any of several starts the playbook."""
+    shown = _triggers_html(context, playbook)
+    if len(shown) <= 1:
+        return "".join(f'<p class="jsite-trigger">{t}</p>' for t in shown)
+    return f"<p>Any one of these {len(shown)} triggers starts the playbook:</p>" + items(
+        [f'<span class="jsite-trigger">{t}</span>' for t in shown], css="jsite-list jsite-triggers"
     )
-    return f"{text(label)}: {shown}"
 
 
 def _kind_rows(context: Context, e: Entity) -> list[str]:
@@ -106,6 +119,8 @@ def _kind_rows(context: Context, e: Entity) -> list[str]:
             _row("Lead", text(e.text("lead"))),
             _row("Contact", text(e.text("contact"))),
             _row("GitHub", ", ".join(tag("code", text(g)) for g in e.texts("github"))),
+            _row("Handles", ", ".join(tag("code", text(g)) for g in e.texts("handles"))),
+            _row("Headcount", text(e.headcount) if e.headcount is not None else ""),
             _row("Roles", _texts_html(e.texts("roles"))),
         ]
     if e.kind == "segment":
@@ -133,7 +148,7 @@ def _kind_rows(context: Context, e: Entity) -> list[str]:
         return [
             _row("Family", text(family)),
             _row("Stages", _refs(context, "stage", e.texts("stages"))),
-            _row("Trigger", _trigger_html(context, e)),
+            _row("Trigger" if len(e.triggers) <= 1 else "Triggers", "<br>".join(_triggers_html(context, e))),
             _row("Outcome", text(e.text("outcome"))),
             _row("Systems", _texts_html(e.texts("systems"))),
         ]
@@ -247,9 +262,13 @@ def _entity_list(
 
 def _raci_table(context: Context, e: Entity) -> str:
     rows = [["A (accountable)", team_link(context, e.owner)]] if e.owner else []
+    # A team that runs steps counts as Responsible, as in the RACI matrix (the owner's own steps aside).
+    by_steps = [t for t in dict.fromkeys(s.owner for s in e.steps) if t and STEPS in letters(e, t)]
     for letter, role in (("R", "responsible"), ("C", "consulted"), ("I", "informed")):
         if e.raci(role):
             rows.append([f"{letter} ({role})", ", ".join(team_link(context, t) for t in e.raci(role))])
+        if letter == "R" and by_steps:
+            rows.append([STEPS, ", ".join(team_link(context, t) for t in by_steps)])
     return table(["Role", "Teams"], rows, css="jsite-table jsite-raci", indexed=False) if rows else ""
 
 
@@ -354,7 +373,7 @@ def _milestone(context: Context, m: Entity) -> str:
 def _playbook(context: Context, p: Entity) -> str:
     out = _section(
         "Trigger",
-        block(f'<p class="jsite-trigger">{_trigger_html(context, p)}</p>') if p.trigger else "",
+        block(_trigger_section(context, p)) if p.triggers else "",
     )
     rows = []
     for step in p.steps:
@@ -381,8 +400,8 @@ def _playbook(context: Context, p: Entity) -> str:
     )
     out += _section("RACI", _raci_table(context, p))
     related = [context.handbook.get("milestone", m) for m in p.texts("milestones")]
-    if p.trigger is not None and p.trigger.kind == "milestone":
-        related.insert(0, context.handbook.get("milestone", p.trigger.value))
+    triggered_by = [context.handbook.get("milestone", t.value) for t in p.triggers if t.kind == "milestone"]
+    related[:0] = triggered_by
     unique = list({e.key: e for e in related if e is not None}.values())
     out += _section("Related milestones", _entity_list(context, unique))
     out += _section("Metrics", _metrics(context, p))
@@ -394,6 +413,7 @@ def _team(context: Context, team: Entity) -> str:
     out = _section("Journey diagram", context.diagram("team", team))
     roles = (
         ("owner", "A"),
+        ("segment_owners", "A (some segments)"),
         ("raci.responsible", "R"),
         ("raci.consulted", "C"),
         ("raci.informed", "I"),

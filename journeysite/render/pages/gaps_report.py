@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from journeysite.core.analysis.gaps import GAP_CODES
 from journeysite.core.diagnostics import ERROR, INFO, WARNING, Diagnostic
 from journeysite.core.model import Entity
+from journeysite.core.settings import LEVELLED_CODES
 from journeysite.render import markup
 from journeysite.render.pages import Context
 from journeysite.render.pages.parts import admonition, pill
@@ -19,6 +19,10 @@ GAP_LABELS = {
     "raci-conflict": "Conflicting RACI roles",
     "uncovered-cell": "Stages without a lifecycle playbook",
     "orphan-team": "Teams with no part in the journey",
+    "never-in-a-journey": "Pages no journey reaches",
+    "handoff-not-a-transition": "Handoffs no customer makes",
+    "step-outside-playbook": "Steps and milestones outside their playbook",
+    "stale-accept": "Accepted findings that no longer exist",
 }
 WHY_IT_MATTERS = {
     "missing-handoff": (
@@ -49,14 +53,30 @@ WHY_IT_MATTERS = {
         "A team that no page names has no visible part in the journey: either its work is missing from "
         "the handbook or the team page is out of date."
     ),
+    "never-in-a-journey": (
+        "A page limited to segments its stage or playbook never serves is published but reaches no customer: "
+        "the people who follow the journey never see it."
+    ),
+    "handoff-not-a-transition": (
+        "A handoff between stages that do not follow each other describes a move no customer makes, while "
+        "the real move may have no handoff at all."
+    ),
+    "step-outside-playbook": (
+        "A step or milestone outside its playbook's reach is never run where its author expected, so part of "
+        "the playbook silently does not happen."
+    ),
+    "stale-accept": (
+        "An accepted finding that no longer occurs hides the finding if it comes back: remove it so the "
+        "check sees it again."
+    ),
 }
 SEVERITY_LABELS = {ERROR: "Error", WARNING: "Warning", INFO: "Note"}
 _CODE_SPAN = re.compile(r"`([^`]+)`")
 
 
 def gap_findings(context: Context) -> list[Diagnostic]:
-    """The diagnostics that are gap findings, in the order the pipeline sorted them."""
-    return [d for d in context.diagnostics if d.code in GAP_CODES]
+    """The diagnostics that are gap and consistency findings, in the order the pipeline sorted them."""
+    return [d for d in context.diagnostics if d.code in LEVELLED_CODES]
 
 
 def render(context: Context) -> str:
@@ -88,6 +108,7 @@ def render(context: Context) -> str:
                         "stage has milestones and a lifecycle playbook, and every team has a part in the journey.",
                     )
                 ),
+                _accepted(context),
             ]
         )
     warnings = sum(1 for d in findings if d.severity != INFO)
@@ -103,11 +124,37 @@ def render(context: Context) -> str:
         "(`mkdocs build --strict`, as in pull-request checks); notes are advice.",
         "",
     ]
-    for code in GAP_CODES:
+    for code in LEVELLED_CODES:
         group = [d for d in findings if d.code == code]
         if group:
             parts.append(_group(context, code, group))
+    parts.append(_accepted(context))
     return "\n".join(parts)
+
+
+def _accepted(context: Context) -> str:
+    """The findings the pages accept, each with the reason its page gives (SPEC §7.3)."""
+    if not context.accepted:
+        return ""
+    rows = []
+    for item in context.accepted:
+        page, finding, segments = _row(context, item.diagnostic)
+        reason = f'<p class="jsite-accept-reason"><strong>Accepted:</strong> {markup.text(item.reason)}</p>'
+        rows.append([page, finding + reason, segments])
+    headers = ["Page", "Finding, and why it is accepted", "Segments"]
+    table = markup.table(headers, rows, "jsite-table jsite-gaps-table")
+    return "\n".join(
+        [
+            "",
+            "## Accepted",
+            "",
+            "These findings are known and accepted: the page itself says why (its `accept` list). They are not "
+            "counted as warnings and never fail a strict build; if one stops being true, the check reports it "
+            "again as a stale acceptance.",
+            "",
+            table,
+        ]
+    )
 
 
 def _group(context: Context, code: str, group: list[Diagnostic]) -> str:
@@ -135,13 +182,17 @@ def _row(context: Context, d: Diagnostic) -> list[str]:
     entity = _entity(context, d)
     page = markup.link(context.linker, entity, fallback=d.file) if entity else markup.text(d.file)
     source = f'<br><small class="jsite-source"><code>{markup.text(d.file)}:{d.line}</code></small>'
-    segments = (
-        ", ".join(
+    return [page + source, message_html(d.message), _segments(context, d)]
+
+
+def _segments(context: Context, d: Diagnostic) -> str:
+    """The segments a finding concerns, one per line (titles may hold commas), or a dash."""
+    return (
+        "<br>".join(
             markup.link(context.linker, context.handbook.get("segment", s), fallback=s) for s in d.segments
         )
         or '<span class="jsite-muted">—</span>'
     )
-    return [page + source, message_html(d.message), segments]
 
 
 def message_html(message: str) -> str:
@@ -151,9 +202,4 @@ def message_html(message: str) -> str:
 
 
 def _entity(context: Context, d: Diagnostic) -> Entity | None:
-    if d.entity and ":" in d.entity:
-        kind, _, entity_id = d.entity.partition(":")
-        found = context.handbook.get(kind, entity_id)
-        if found is not None:
-            return found
-    return context.handbook.entity_of(d.file)
+    return context.handbook.by_key(d.entity) or context.handbook.entity_of(d.file)

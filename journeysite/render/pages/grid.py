@@ -10,6 +10,7 @@ from journeysite.render.pages.parts import (
     admonition,
     draft_badge,
     md_link,
+    owner_varies,
     shorten,
     systems_of,
     tabs,
@@ -74,7 +75,7 @@ def playbooks_in(context: Context, stage: Entity, family: str, segment: str | No
 def _grid(context: Context, stages: list[Entity], segment: str | None) -> str:
     head = "".join(
         f'<th scope="col">{markup.link(context.linker, s)}{draft_badge(s)}'
-        f'<span class="jsite-owner">{team_link(context, s.owner)}</span></th>'
+        f'<span class="jsite-owner">{team_link(context, s.owner_in(segment))}</span>{owner_varies(s, segment)}</th>'
         for s in stages
     )
     rows = []

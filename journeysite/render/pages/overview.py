@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from journeysite.core.analysis.gaps import GAP_CODES
+from journeysite.core.analysis.gaps import moves, segment_handoffs
 from journeysite.core.analysis.journeys import Journey
 from journeysite.core.model import Entity
+from journeysite.core.settings import GAP_CODES
 from journeysite.render import markup
 from journeysite.render.pages import Context
 from journeysite.render.pages.gaps_report import GAP_LABELS, gap_findings
@@ -15,6 +16,7 @@ from journeysite.render.pages.parts import (
     draft_badge,
     draft_note,
     md_link,
+    owner_varies,
     page_link,
     tabs,
     team_link,
@@ -38,12 +40,50 @@ def render(context: Context) -> str:
     parts.append(_journey(context))
     if segmented:
         parts.append(_segments(context, segmented))
+        parts.append(_moves(context))
     elif handbook.journeys and handbook.journeys[0].stages:
         parts.append("## The journey, step by step\n")
         parts.append(markup.listing(_journey_list(context, handbook.journeys[0])))
     parts.append(_gaps(context))
     parts.append(_more(context))
     return "\n".join(parts)
+
+
+def _moves(context: Context) -> str:
+    """How customers move between segments (SPEC §7.2): the diagram, and each move with its handoff."""
+    found = moves(context.handbook)
+    if not found:
+        return ""
+    rows = []
+    for before, after in found:
+        handoffs = segment_handoffs(context.handbook, before, after)
+        if handoffs:
+            how = "; ".join(
+                markup.link(context.linker, h)
+                + (
+                    f' <span class="jsite-when">(when: {markup.text(h.text("when"))})</span>'
+                    if h.text("when")
+                    else ""
+                )
+                for h in handoffs
+            )
+        elif before.owner == after.owner:
+            how = f'<span class="jsite-muted">{team_link(context, before.owner)} keeps the customer: no handoff needed</span>'
+        else:
+            how = '<span class="jsite-muted">no handoff yet</span>'
+        rows.append(f"{markup.link(context.linker, before)} → {markup.link(context.linker, after)}: {how}")
+    return "\n".join(
+        [
+            "## Moving between segments",
+            "",
+            "Customers do not stay in one segment: when they grow (or shrink) they move, and the team that "
+            "looks after them changes.",
+            "",
+            context.diagram("moves", None),
+            markup.listing(markup.items(rows, "jsite-moves")),
+            "",
+        ]
+    )
 
 
 def _mission(context: Context, mission: Entity) -> str:
@@ -101,7 +141,9 @@ def _journey(context: Context) -> str:
 def _stage_card(context: Context, number: int, stage: Entity) -> str:
     milestones = [m for m in context.handbook.milestones_of(stage.id) if m.active]
     goal = stage.text("goal") or stage.summary
-    meta = [f'<span class="jsite-owner">Owner: {team_link(context, stage.owner)}</span>']
+    meta = [
+        f'<span class="jsite-owner">Owner: {team_link(context, stage.owner)}</span>{owner_varies(stage, None)}'
+    ]
     if stage.text("duration"):
         meta.append(f'<span class="jsite-duration">Duration: {markup.text(stage.text("duration"))}</span>')
     count = len(milestones)
@@ -179,7 +221,7 @@ def _journey_list(context: Context, journey: Journey) -> str:
         following = steps[index + 1].stage if index + 1 < len(steps) else None
         head = (
             f"<strong>{markup.link(context.linker, stage)}</strong>{draft_badge(stage)} "
-            f'<span class="jsite-owner">{team_link(context, stage.owner)}</span>'
+            f'<span class="jsite-owner">{team_link(context, step.owner)}</span>'
         )
         milestones = []
         for position, milestone in enumerate(step.milestones):
@@ -188,10 +230,14 @@ def _journey_list(context: Context, journey: Journey) -> str:
             then = step.milestones[position + 1] if position + 1 < len(step.milestones) else None
             milestones.append(
                 f"{markup.link(context.linker, milestone)}{draft_badge(milestone)} "
-                f'<span class="jsite-owner">{team_link(context, milestone.owner)}</span>'
+                f'<span class="jsite-owner">{team_link(context, milestone.owner_in(journey.segment_id))}</span>'
                 + (f' <span class="jsite-due">{markup.text(due)}</span>' if due else "")
                 + "".join(_handoff_note(context, h) for h in after)
-                + (_missing_note(context, milestone, then) if then and milestone.key in missing else "")
+                + (
+                    _missing_note(context, milestone, then, journey.segment_id)
+                    if then and milestone.key in missing
+                    else ""
+                )
             )
         inner = (
             markup.items(milestones, "jsite-milestones").replace("<ul", "<ol", 1).replace("</ul>", "</ol>")
@@ -207,7 +253,7 @@ def _journey_list(context: Context, journey: Journey) -> str:
         ]
         notes = "".join(_handoff_note(context, h) for h in out)
         if following is not None and stage.key in missing:
-            notes += _missing_note(context, stage, following)
+            notes += _missing_note(context, stage, following, journey.segment_id)
         items.append(f"<li>{head}\n{inner}{notes}</li>")
     return '<ol class="jsite-journey">\n' + "\n".join(items) + "\n</ol>"
 
@@ -219,11 +265,11 @@ def _handoff_note(context: Context, handoff: Entity) -> str:
     )
 
 
-def _missing_note(context: Context, before: Entity, after: Entity) -> str:
+def _missing_note(context: Context, before: Entity, after: Entity, segment: str | None) -> str:
     gaps = page_link(context, "page:gaps", "see the gaps report")
     return (
         f'<div class="jsite-handoff jsite-handoff-missing"><strong>No handoff</strong> from '
-        f"{team_link(context, before.owner)} to {team_link(context, after.owner)} "
+        f"{team_link(context, before.owner_in(segment))} to {team_link(context, after.owner_in(segment))} "
         f"before {markup.link(context.linker, after)} ({gaps})</div>"
     )
 

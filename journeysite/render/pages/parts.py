@@ -55,6 +55,14 @@ def draft_note(entity: Entity) -> str:
     return " *(draft)*" if entity.status == DRAFT else ""
 
 
+def owner_varies(entity: Entity, segment: str | None) -> str:
+    """In an all-segments view (``segment`` None), the note that another team owns ``entity`` in some
+    segments (SPEC §7.1), else ""."""
+    if segment is not None or not entity.segment_owners:
+        return ""
+    return ' <span class="jsite-owner-varies" title="The owner differs in some segments">(owner varies by segment)</span>'
+
+
 def team_link(context: Context, team_id: str | None) -> str:
     """A link to the team's page, or its escaped id when the team has no page."""
     return markup.link(context.linker, context.team(team_id), fallback=team_id or "")
@@ -92,17 +100,27 @@ TRIGGER_WORDS = {
 CARD, SHORT, PHRASE = 0, 1, 2
 
 
+# A playbook with several triggers (any one starts it): the values of one kind are joined in one phrase
+# ("when Go-live or Kickoff is reached"), the kinds with "or".
+_VALUES_JOINED = {"milestone": " or "}
+_KINDS_JOINED = {SHORT: " or ", PHRASE: ", or "}
+
+
 def trigger_words(handbook: Handbook, playbook: Entity, form: int) -> str:
-    """The playbook's trigger as plain text (to be escaped by the caller) in one of the forms of
-    TRIGGER_WORDS, a milestone named by its title; "" without a trigger."""
-    trigger = playbook.trigger
-    if trigger is None:
-        return ""
-    value = trigger.value
-    if trigger.kind == "milestone":
-        milestone = handbook.get("milestone", value)
-        value = milestone.title if milestone else value
-    return TRIGGER_WORDS[trigger.kind][form].format(value)
+    """The playbook's triggers as plain text (to be escaped by the caller) in one of the forms of
+    TRIGGER_WORDS, a milestone named by its title, several joined with "or"; "" without a trigger."""
+    by_kind: dict[str, list[str]] = {}
+    for trigger in playbook.triggers:
+        value = trigger.value
+        if trigger.kind == "milestone":
+            milestone = handbook.get("milestone", value)
+            value = milestone.title if milestone else value
+        by_kind.setdefault(trigger.kind, []).append(value)
+    phrases = [
+        TRIGGER_WORDS[kind][form].format(_VALUES_JOINED.get(kind, "; ").join(values))
+        for kind, values in by_kind.items()
+    ]
+    return _KINDS_JOINED.get(form, "; ").join(dict.fromkeys(phrases))
 
 
 def shorten(value: str, limit: int = 48) -> str:

@@ -14,13 +14,21 @@ from journeysite.render.pages import Context
 from journeysite.render.pages.parts import admonition, draft_badge, md_link, team_link
 from journeysite.render.site import PLAYBOOK_TYPES
 
+STEPS = "R (steps)"  # Responsible because it runs steps of the playbook, without being listed in `raci`
 ROLES = (
     ("A", "Accountable", "owns the outcome and keeps the page current: the page's owner, exactly one team"),
     ("R", "Responsible", "does the work"),
+    (
+        STEPS,
+        "Responsible through its steps",
+        "runs one or more of a playbook's steps without being listed as responsible (steps that name no "
+        "owner are the owner's, part of its A)",
+    ),
     ("C", "Consulted", "gives input before decisions are made"),
     ("I", "Informed", "is kept up to date"),
 )
 ROLE_NAMES = {letter: name for letter, name, _ in ROLES}
+_CSS = {STEPS: "r jsite-raci-steps"}  # the class after `jsite-raci-`; otherwise the letter, lower case
 
 
 @dataclass(frozen=True)
@@ -31,13 +39,31 @@ class Row:
     tip: str = ""  # plain text shown as the note's tooltip
 
 
+def steps_run(entity: Entity, team: str) -> list[int]:
+    """The numbers of the playbook's steps ``team`` runs for an owner that is another team (empty for the
+    owner, and for other kinds)."""
+    return [] if team == entity.owner else [step.number for step in entity.steps if step.owner == team]
+
+
 def letters(entity: Entity, team: str) -> list[str]:
-    """The RACI letters ``team`` holds on ``entity``, in A, R, C, I order."""
+    """The RACI letters ``team`` holds on ``entity``, in A, R, C, I order: ``STEPS`` for a team that runs
+    steps of a playbook without being listed responsible (listed, it is plain R)."""
     held = ["A"] if entity.owner == team else []
     for letter, role in (("R", "responsible"), ("C", "consulted"), ("I", "informed")):
         if team in entity.raci(role):
             held.append(letter)
+        elif letter == "R" and steps_run(entity, team):
+            held.append(STEPS)
     return held
+
+
+def _css(letter: str) -> str:
+    return f"jsite-raci-{_CSS.get(letter, letter.lower())}"
+
+
+def _shown(letter: str) -> str:
+    """A letter as the cell shows it: ``R (steps)`` with its note in small type."""
+    return 'R<small class="jsite-raci-note"> (steps)</small>' if letter == STEPS else markup.text(letter)
 
 
 def render(context: Context) -> str:
@@ -53,7 +79,7 @@ def render(context: Context) -> str:
         )
     teams = _teams(context, rows)
     legend = "".join(
-        f'<li><span class="jsite-raci-letter jsite-raci-{letter.lower()}">{letter}</span> '
+        f'<li><span class="jsite-raci-letter {_css(letter)}">{_shown(letter)}</span> '
         f"<strong>{name}</strong>: {why}</li>"
         for letter, name, why in ROLES
     )
@@ -144,6 +170,7 @@ def _teams(context: Context, rows: list[Row]) -> list[str]:
             *entity.raci("responsible"),
             *entity.raci("consulted"),
             *entity.raci("informed"),
+            *(step.owner for step in entity.steps),
         ):
             if team and context.team(team) is not None:
                 order.setdefault(team, None)
@@ -181,6 +208,17 @@ def _cell(context: Context, entity: Entity, team_id: str) -> str:
         return '<td class="jsite-raci-empty"></td>'
     team = context.team(team_id)
     name = team.title if team else team_id
-    tip = markup.text(f"{name}: {', '.join(ROLE_NAMES[x] for x in held)}")
-    css = " ".join(f"jsite-raci-{x.lower()}" for x in held)
-    return f'<td class="jsite-raci {css}" title="{tip}">{"/".join(held)}</td>'
+    roles = [ROLE_NAMES[x] for x in held]
+    if STEPS in held:
+        numbers = steps_run(entity, team_id)
+        steps = f"step{'s' if len(numbers) > 1 else ''} {_numbers(numbers)}"
+        roles[held.index(STEPS)] = f"Responsible (runs {steps})"
+    tip = markup.text(f"{name}: {', '.join(roles)}")
+    css = " ".join(_css(x) for x in held)
+    return f'<td class="jsite-raci {css}" title="{tip}">{"/".join(_shown(x) for x in held)}</td>'
+
+
+def _numbers(numbers: list[int]) -> str:
+    """``1``, ``1 and 3``, ``1, 2 and 4``."""
+    shown = [str(n) for n in numbers]
+    return shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"

@@ -81,10 +81,12 @@ def _group(context: Context, team_id: str | None, items: list[ReviewItem]) -> st
         about = "<p>These pages name no team as <code>owner</code> (or a team with no page): set one so that someone reviews them.</p>"
     else:
         heading = f"## {markup.md(team.title)}"
-        handles = " ".join(f"<code>{markup.text(h)}</code>" for h in team.texts("github"))
+        written = team.texts("github") or team.texts("handles")
+        handles = " ".join(f"<code>{markup.text(h)}</code>" for h in written)
+        forge = "GitHub" if team.texts("github") else "Handles"
         about = (
             f'<p class="jsite-review-team">Team page: {team_link(context, team_id)}'
-            + (f' · GitHub: <span class="jsite-handles">{handles}</span>' if handles else "")
+            + (f' · {forge}: <span class="jsite-handles">{handles}</span>' if handles else "")
             + f" · {_group_counts(items)}</p>"
         )
     items = sorted(items, key=lambda i: (_RANK[i.status], -(i.days or 0), i.title.lower()))

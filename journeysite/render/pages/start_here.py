@@ -92,7 +92,7 @@ def _overview(context: Context) -> Step | None:
 
 
 def _segments(context: Context) -> Step | None:
-    segments = [s for s in context.handbook.of_kind("segment") if s.active]
+    segments = [s for s in context.handbook.segments if s.active]
     if not segments:
         return None
     lines = []
