@@ -180,6 +180,14 @@ def _handoff_when(context: Context, e: Entity) -> str:
             + " → "
             + _refs(context, "stage", (e.text("to_stage") or "",))
         )
+    if e.text("from_segment") or e.text("to_segment"):
+        when = f" (when {text(e.text('when'))})" if e.text("when") else ""
+        return (
+            _refs(context, "segment", (e.text("from_segment") or "",))
+            + " → "
+            + _refs(context, "segment", (e.text("to_segment") or "",))
+            + when
+        )
     return ""
 
 
@@ -187,6 +195,12 @@ def _card(context: Context, e: Entity) -> str:
     rows = [_row("Kind", KIND_LABELS[e.kind])]
     if e.kind != "team":
         rows.append(_row("Owner (accountable)", team_link(context, e.owner)))
+    if e.segment_owners:
+        by_segment = "<br>".join(
+            f"{link(context.linker, context.handbook.get('segment', s), fallback=s)}: {team_link(context, t)}"
+            for s, t in e.segment_owners.items()
+        )
+        rows.append(_row("Owner in a segment", by_segment))
     rows += [
         _row("Summary", text(e.summary)),
         *_kind_rows(context, e),
