@@ -82,6 +82,10 @@ GAP_SEVERITY = {
     "never-in-a-journey": "warning",
     "handoff-not-a-transition": "warning",
     "step-outside-playbook": "warning",
+    "due-out-of-order": "warning",
+    "outside-stage-window": "warning",
+    "capacity-exceeded": "warning",
+    "segment-thresholds": "info",
     "stale-accept": "warning",
 }
 ERROR_CODES = {"yaml-syntax", "schema", "unknown-kind", "unknown-ref", "duplicate-id", "duplicate-order",
@@ -634,6 +638,13 @@ free_text = st.one_of(
               st.text(max_size=10)),
 ).map(lambda t: neutral.CONTROL_RE.sub("", t))  # control characters are a schema error (tested elsewhere)
 titles = free_text.filter(lambda t: t.strip() != "")
+# Segment thresholds (SPEC §7.6): measures and units that meet, overlap or leave holes; ends in order.
+thresholds = st.builds(
+    lambda measure, unit, ends: {k: v for k, v in zip(("measure", "min", "max", "unit"), (measure, *ends, unit),
+                                                      strict=True) if v is not None},
+    st.one_of(st.sampled_from(["ARR", "arr", "Seats"]), titles), st.sampled_from([None, "USD", "usd", "EUR"]),
+    st.sampled_from([(None, 20000), (20000, 100000), (100000, None), (50000, 150000), (0.5, 2.5), (-1, 0)]),
+)
 
 
 def q(value: object) -> str:
@@ -691,8 +702,9 @@ def valid_handbooks(draw) -> dict[str, bytes]:
     for sid in segment_ids:
         files[f"segments/{sid}.md"] = page(common("segment") + [
             f"touch: {draw(st.sampled_from(['high', 'medium', 'low', 'tech']))}",
-            f"criteria: {q(draw(st.one_of(titles, st.lists(titles, max_size=2))))}",
+            f"criteria: {q(draw(st.one_of(titles, st.lists(st.one_of(titles, thresholds), max_size=3))))}",
             f"accounts_per_csm: {q(draw(st.sampled_from([25, '6-8', {'min': 6, 'max': 8}])))}",
+            f"accounts: {draw(st.integers(0, 5000))}",
         ])
     metric_ids = ["nps"] if draw(st.booleans()) else []
     for mid in metric_ids:
@@ -725,6 +737,8 @@ def valid_handbooks(draw) -> dict[str, bytes]:
             steps = [{"do": draw(titles), "when": draw(free_text), "owner": draw(team),
                       "channel": draw(st.sampled_from(["email", "call", "meeting", "in-app", "onsite", "other"])),
                       "systems": draw(st.lists(titles, max_size=2)),
+                      **({"effort": draw(st.sampled_from(["30 minutes", "2 hours", "1 day", "0 hours"]))}
+                         if draw(st.booleans()) else {}),
                       **({"segments": draw(st.lists(st.sampled_from(segment_ids), min_size=1, max_size=2,
                                                     unique=True))} if segment_ids and draw(st.booleans()) else {})}
                      for _ in range(draw(st.integers(0, 3)))]

@@ -36,9 +36,11 @@ GENERATED = {  # output file (directory URLs) → title
     "start-here/index.html": "Start here",
     "journey/index.html": "Journey overview",
     "journey/grid/index.html": "Playbook grid",
+    "journey/timeline/index.html": "Timeline",
     "journey/raci/index.html": "RACI matrix",
     "journey/gaps/index.html": "Handoff gaps",
     "journey/review/index.html": "Review status",
+    "journey/capacity/index.html": "Team capacity",
 }
 SEGMENTS = [("enterprise", "Enterprise"), ("scale", "Scale")]
 

@@ -142,7 +142,8 @@ def test_handoff_with_both_stages_and_milestone_is_a_schema_error(project):
     )
     _, data = hb.check_json()
     d = the_error(data)
-    assert (d["code"], d["file"], d["line"], d["entity"]) == ("schema", "handoffs/to-cs.md", 2, "handoff:to-cs")
+    # located at the form written second (`milestone`, line 9), naming the fields that clash
+    assert (d["code"], d["file"], d["line"], d["entity"]) == ("schema", "handoffs/to-cs.md", 9, "handoff:to-cs")
     assert "not both" in d["message"]
     assert "from_stage" in d["message"] and "milestone" in d["message"]
 

@@ -366,3 +366,41 @@ def diff_command(config_file: str | None, base: str, head: str) -> None:
         sys.exit(EXIT_USAGE)
     click.echo(text, nl=False)
     sys.exit(EXIT_OK)
+
+
+_CAPACITY_COLOURS = {"over": "red", "near": "yellow", "heading": None}
+
+
+@main.command("capacity")
+@config_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools (the same numbers).",
+)
+def capacity_command(config_file: str | None, fmt: str) -> None:
+    """Show the hours a month each team's playbook steps take, against the hours its people have.
+
+    Planned hours = each step's `effort` × how often its playbook runs for a customer × the segment's
+    `accounts`; a team has `headcount` × the `hours_per_person_month` setting (default 120). Steps
+    without `effort` count as 0 and are listed.
+    """
+    from journeysite.cli import capacity as report_capacity
+
+    project = _project(config_file)
+    result = _run(lambda: pipeline.run_project(project))
+    if fmt == "json":
+        click.echo(report_capacity.as_json(result.capacity))
+    else:
+        colour = sys.stdout.isatty()
+
+        def style(text: str, kind: str) -> str:
+            if not colour:
+                return text
+            return click.style(text, fg=_CAPACITY_COLOURS.get(kind), bold=kind in ("heading", "over"))
+
+        click.echo(report_capacity.text(result.capacity, result.handbook, style))
+    sys.exit(EXIT_OK)

@@ -323,8 +323,12 @@ class _FrontMatterWriter:
             "handles": ["@group/team-name"],
             "headcount": 8,
             "roles": ["CSM"],
-            "criteria": ["What puts an account in this segment"],
+            "criteria": [
+                "What puts an account in this segment",
+                {"measure": "ARR", "min": 20000, "max": 100000, "unit": "USD"},
+            ],
             "accounts_per_csm": 25,
+            "accounts": 400,
             "goal": "What the customer achieves in this stage.",
             "entry": ["What must be true to enter this stage"],
             "exit": ["What must be true to leave this stage"],
@@ -333,7 +337,15 @@ class _FrontMatterWriter:
             "success": ["How the customer and the team know it is reached"],
             "due": "day 30",
             "celebrate": "How we celebrate it with the customer.",
-            "steps": [{"do": "The first action", "owner": team, "when": "day 0", "channel": "email"}],
+            "steps": [
+                {
+                    "do": "The first action",
+                    "owner": team,
+                    "when": "day 0",
+                    "channel": "email",
+                    "effort": "30 minutes",
+                }
+            ],
             "milestones": [self._first("milestone", "go-live")],
             "outcome": "What is true when the playbook has done its job.",
             "systems": ["CRM", "CS platform"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from journeysite.core import neutral, schema
+from journeysite.core.analysis import offsets
 from journeysite.core.diagnostics import Diagnostic, did_you_mean, error
 from journeysite.core.reading.frontmatter import FrontMatter
 from journeysite.core.reading.loading import Page
@@ -91,6 +93,71 @@ def read_range(value: Any) -> Range | None:
     return None
 
 
+def read_number(value: Any) -> int | float | None:
+    """A finite number as YAML reads it (not a yes/no value), else None."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def number_words(value: int | float) -> str:
+    """A number as people read it: thousands separators, no ``.0`` on a whole number (20,000; 2.5)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value:,}"
+
+
+def plain_number(value: int | float) -> str:
+    """A number as YAML should be given it: no thousands separators (``20,000`` would be text)."""
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+@dataclass(frozen=True, slots=True)
+class Threshold:
+    """A range on one measure that puts an account in a segment, read from a ``criteria`` item: from
+    ``min`` (included) up to ``max`` (not included), so one segment's ``max`` can be the next one's
+    ``min``; None leaves that side open."""
+
+    measure: str
+    min: int | float | None
+    max: int | float | None
+    unit: str | None = None
+    index: int = 0  # its place in `criteria`, for the line of a finding
+
+    @property
+    def compared_as(self) -> tuple[str, str]:
+        """The measure and unit, as thresholds are compared: case and spacing do not count."""
+        return " ".join(self.measure.casefold().split()), " ".join((self.unit or "").casefold().split())
+
+    def words(self) -> str:
+        """The range in plain words: ``from 20,000 to 100,000 USD``, ``below 20,000 USD``, ``50 seats or more``."""
+        unit = f" {self.unit}" if self.unit else ""
+        if self.min is not None and self.max is not None:
+            return f"from {number_words(self.min)} to {number_words(self.max)}{unit}"
+        if self.max is not None:
+            return f"below {number_words(self.max)}{unit}"
+        assert self.min is not None
+        return f"{number_words(self.min)}{unit} or more"
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.words()}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"measure": self.measure, "min": self.min, "max": self.max, "unit": self.unit}
+
+
+def read_threshold(value: Any, index: int = 0) -> Threshold | None:
+    """A ``criteria`` item that is a threshold (a measure, and a min or a max that is a number), else
+    None; its ends may be in the wrong order (the mistake ``_inverted_thresholds`` reports)."""
+    if not isinstance(value, dict):
+        return None
+    measure, unit = _text(value.get("measure")), _text(value.get("unit"))
+    low, high = read_number(value.get("min")), read_number(value.get("max"))
+    if measure is None or not measure.strip() or (low is None and high is None):
+        return None
+    return Threshold(measure.strip(), low, high, unit.strip() if unit and unit.strip() else None, index)
+
+
 @dataclass(frozen=True, slots=True)
 class Step:
     """One step of a playbook, read once from its front matter (a step the schema refused reads as
@@ -104,6 +171,7 @@ class Step:
     channel: str | None = None
     segments: tuple[str, ...] | None = None  # None: every segment the playbook applies to
     systems: tuple[str, ...] = ()
+    effort: str | None = None  # one run's work as written (``2 hours``), read by offsets.effort_hours
 
     def applies_to(self, segment: str | None) -> bool:
         return segment is None or self.segments is None or segment in self.segments
@@ -221,6 +289,7 @@ class Entity:
                     channel=_text(step.get("channel")),
                     segments=_texts(step["segments"]) if "segments" in step else None,
                     systems=_texts(step.get("systems")),
+                    effort=_text(step.get("effort")),
                 )
             )
         return tuple(steps)
@@ -253,6 +322,20 @@ class Entity:
         none the schema accepts."""
         found = read_range(self.data.get("accounts_per_csm")) if self.kind == "segment" else None
         return found if found is not None and 1 <= found.min <= found.max else None
+
+    @property
+    def accounts(self) -> int | None:
+        """How many customers a segment has, when it says (a whole number, 0 or more)."""
+        value = self.data.get("accounts") if self.kind == "segment" else None
+        return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+    @cached_property
+    def thresholds(self) -> tuple[Threshold, ...]:
+        """A segment's thresholds, the ``{measure, min, max, unit}`` items of ``criteria`` in order (the
+        sentences stay in ``texts("criteria")``); one whose ends are inverted is left out."""
+        raw = self.data.get("criteria") if self.kind == "segment" else None
+        found = (read_threshold(item, i) for i, item in enumerate(raw if isinstance(raw, list) else []))
+        return tuple(t for t in found if t is not None and (t.min is None or t.max is None or t.min < t.max))
 
     @property
     def order(self) -> int:
@@ -414,6 +497,8 @@ def _entity(page: Page, meta: dict[str, Any], problems: list[Diagnostic]) -> Ent
     key = f"{kind}:{entity_id}"
     found = schema.validate(kind, front, page.file, key)
     found.extend(_inverted_range(kind, front, page.file, key))
+    found.extend(_inverted_thresholds(kind, front, page.file, key))
+    found.extend(_unreadable_efforts(kind, front, page.file, key))
     if explicit is None and not SLUG_RE.match(stem):
         suggestion = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "my-page"
         found.append(
@@ -454,6 +539,58 @@ def _inverted_range(kind: str, front: FrontMatter, file: str, key: str) -> list[
             key,
         )
     ]
+
+
+def _inverted_thresholds(kind: str, front: FrontMatter, file: str, key: str) -> list[Diagnostic]:
+    """A threshold whose ``min`` is not below its ``max``: a ``schema`` error, as JSON Schema cannot
+    compare two values (a threshold holds its ``min`` and stops below its ``max``, so equal ends hold
+    nothing)."""
+    raw = front.data.get("criteria") if kind == "segment" and isinstance(front.data, dict) else None
+    found = []
+    for index, item in enumerate(raw if isinstance(raw, list) else []):
+        threshold = read_threshold(item, index)
+        if threshold is None or threshold.min is None or threshold.max is None:
+            continue
+        low, high, name = threshold.min, threshold.max, f"criteria[{index}]"
+        if low < high:
+            continue
+        if low > high:
+            message = (
+                f"`{name}` ({threshold.measure}) goes from {number_words(low)} down to {number_words(high)}: "
+                f"`min` is the lower end and `max` the upper one. Swap them: min: {plain_number(high)}, "
+                f"max: {plain_number(low)}."
+            )
+        else:
+            message = (
+                f"`{name}` ({threshold.measure}) starts and stops at {number_words(low)}, so no account falls "
+                f"in it: a threshold holds its `min` and stops just below its `max`. Give a `max` above "
+                f"{plain_number(low)}, or leave `max` out for {number_words(low)} or more."
+            )
+        found.append(error("schema", file, front.line_of(("criteria", index, "min")), message, key))
+    return found
+
+
+def _unreadable_efforts(kind: str, front: FrontMatter, file: str, key: str) -> list[Diagnostic]:
+    """A step ``effort`` that is text but no amount of work (``a couple of hours``): a ``schema`` error,
+    as the forms it may take are the ones ``offsets.effort_hours`` reads (the schema checks the type)."""
+    raw = front.data.get("steps") if kind == "playbook" and isinstance(front.data, dict) else None
+    found = []
+    for index, step in enumerate(raw if isinstance(raw, list) else []):
+        effort = step.get("effort") if isinstance(step, dict) else None
+        if not isinstance(effort, str) or offsets.effort_hours(effort) is not None:
+            continue
+        found.append(
+            error(
+                "schema",
+                file,
+                front.line_of(("steps", index, "effort")),
+                f"`steps[{index}].effort` is {schema.describe(effort)}, which is not an amount of work: write a "
+                "number and a unit, e.g. effort: 30 minutes, effort: 2 hours or effort: 1 day (a day counts "
+                "8 hours); a range such as 1-2 hours counts as its middle.",
+                key,
+            )
+        )
+    return found
 
 
 def _multiple_missions(handbook: Handbook) -> list[Diagnostic]:

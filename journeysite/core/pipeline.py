@@ -8,7 +8,16 @@ from datetime import date
 from pathlib import Path, PurePosixPath
 
 from journeysite.core import cut_text, model, references
-from journeysite.core.analysis import accepting, consistency, gaps, journeys, review
+from journeysite.core.analysis import (
+    accepting,
+    capacity,
+    consistency,
+    gaps,
+    journeys,
+    review,
+    thresholds,
+    timing,
+)
 from journeysite.core.diagnostics import ERROR, Diagnostic
 from journeysite.core.reading import loading
 from journeysite.core.settings import LEVELLED_CODES, ConfigError, Project, Settings
@@ -27,6 +36,7 @@ class Result:
     review: dict[str, review.ReviewItem] = field(default_factory=dict)  # by file, relative to docs_dir
     refused: frozenset[str] = frozenset()  # files never to read or publish (``unsafe-file``)
     accepted: tuple[accepting.Accepted, ...] = ()  # findings an ``accept`` item explains, with its reason
+    capacity: capacity.Capacity = field(default_factory=capacity.Capacity)  # hours each team's steps take
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -71,8 +81,12 @@ def run(
     diagnostics.extend(review.implausible_dates(handbook, today))
     handbook.journeys, handbook.whole_journey = journeys.build(handbook)
     _check_start_here_team(handbook, settings)
-    diagnostics.extend(findings(handbook, settings, diagnostics))
-    diagnostics, accepted = accepting.apply(handbook, diagnostics, settings.silenced, LEVELLED_CODES)
+    planned = capacity.compute(handbook, settings)
+    diagnostics.extend(findings(handbook, settings, diagnostics, capacity.exceeded(planned, handbook)))
+    # Accepted as found, then levelled: `gaps: error` makes the findings nobody accepted fail the build.
+    diagnostics, accepted = accepting.apply(
+        handbook, diagnostics, settings.silenced, LEVELLED_CODES, stale=not blocked(diagnostics)
+    )
     diagnostics = _levelled(diagnostics, settings)
     diagnostics.sort(key=Diagnostic.sort_key)
     commits = review.git_commit_dates(Path(docs_dir)) if git_dates else {}
@@ -85,6 +99,7 @@ def run(
         {item.file: item for item in items},
         refused_files,
         tuple(sorted(accepted, key=lambda a: a.diagnostic.sort_key())),
+        planned,
     )
 
 
@@ -104,31 +119,38 @@ def run_project(
     )
 
 
-# Findings about something missing, which a page that cannot be read may be the cause of.
-_ABSENCE_CODES = frozenset(
-    {
-        "missing-handoff",
-        "stage-without-milestones",
-        "uncovered-cell",
-        "orphan-team",
-        "never-in-a-journey",
-        "handoff-not-a-transition",
-    }
-)
+# Findings about one page alone: still reported while another page has an error. Every other finding
+# may exist only because a page could not be read or broke the schema (a handoff with a typo does not
+# cover its transition), so it waits until the errors are fixed: one mistake, one diagnostic (SPEC §7.4).
+_LOCAL_CODES = frozenset({"handoff-without-artifacts", "raci-conflict"})
+_READING_ERRORS = frozenset({"yaml-syntax", "unknown-kind", "schema", "unknown-ref", "duplicate-id"})
 
 
-def findings(handbook: model.Handbook, settings: Settings, errors: list[Diagnostic]) -> list[Diagnostic]:
-    """The gap analysis and the consistency checks, less what a reading error already explains (one
-    mistake, one diagnostic: SPEC §7.4) and the codes whose level is off."""
+def findings(
+    handbook: model.Handbook, settings: Settings, errors: list[Diagnostic], more: Iterable[Diagnostic] = ()
+) -> list[Diagnostic]:
+    """The gap analysis and the consistency checks (and ``more`` findings: capacity's), less what a
+    reading error may have caused (one mistake, one diagnostic: SPEC §7.4) and the codes whose level is off."""
     found = gaps.analyse(handbook, handbook.journeys) + consistency.analyse(handbook, handbook.journeys)
-    broken = {e.key for e in handbook.all() if not e.valid}
-    unreadable = any(d.code in ("yaml-syntax", "unknown-kind") for d in errors)
+    found += timing.analyse(handbook, handbook.journeys)
+    found += thresholds.analyse(handbook)
+    found += more
+    broken = {e.key for e in handbook.all() if not e.valid} | {d.entity for d in errors if d.entity}
+    unsettled = blocked(errors)
     silenced = settings.silenced
     return [
         d
         for d in found
-        if d.entity not in broken and not (unreadable and d.code in _ABSENCE_CODES) and d.code not in silenced
+        if d.entity not in broken
+        and not (unsettled and d.code not in _LOCAL_CODES)
+        and d.code not in silenced
     ]
+
+
+def blocked(errors: list[Diagnostic]) -> bool:
+    """True while a page cannot be read or breaks the schema or a reference: the journeys are not
+    settled, so findings across pages (and stale acceptances) wait."""
+    return any(d.code in _READING_ERRORS for d in errors)
 
 
 def _levelled(diagnostics: list[Diagnostic], settings: Settings) -> list[Diagnostic]:

@@ -207,6 +207,8 @@ def validate(kind: str, front: FrontMatter, file: str, entity: str | None) -> li
     cut: set[FieldPath] = set()  # values a `#` made empty: one message each, not one per rule broken
     errors = schema_errors(kind, front.data)
     options = {tuple(e.absolute_path): e.validator_value for e in errors if e.validator == "enum"}
+    # A misspelt field (`minimum:` for `min:`) is one mistake: the rule it leaves unmet is not another.
+    unknown_at = {tuple(e.absolute_path) for e in errors if e.validator == "additionalProperties"}
     for err in errors:
         path = tuple(err.absolute_path)
         written = front.cut_by_comment(front.line_of(path)) if err.instance is None and path else None
@@ -216,7 +218,7 @@ def validate(kind: str, front: FrontMatter, file: str, entity: str | None) -> li
                 message = _cut_message(path, written, options.get(path))
                 found.append(error("schema", file, front.line_of(path), message, entity))
             continue
-        if _too_many_because_unknown(err):
+        if _too_many_because_unknown(err) or (err.validator == "anyOf" and path in unknown_at):
             continue
         found.extend(_diagnostics_for(err, kind, front, file, entity))
     found.extend(_control_characters(front, file, entity))
@@ -362,6 +364,17 @@ def _diagnostics_for(
             if err.instance
             else f"`{name}` is empty."
         )
+    elif keyword == "oneOf" and not name and _forms_given(err.validator_value, err.instance):
+        # A page that mixes the fields of two forms (a handoff between stages and between segments):
+        # located at the first field of the form written last.
+        groups = [
+            sorted(g, key=lambda n: front.line_of((*path, n)))
+            for g in _forms_given(err.validator_value, err.instance)
+        ]
+        keys = sorted({k for g in groups for k in g}, key=lambda n: front.line_of((*path, n)))
+        line = max(front.line_of((*path, g[0])) for g in groups)
+        listed = ", ".join(f"`{k}`" for k in keys[:-1]) + f" and `{keys[-1]}`"
+        message = f"This page gives {listed}, which belong to different forms of the page."
     elif keyword in ("minProperties", "maxProperties", "oneOf", "anyOf"):
         message = (
             f"`{name}` is not written as expected." if name else "This page's fields do not fit together."
@@ -396,12 +409,27 @@ def _comma_hint(front: FrontMatter, path: FieldPath, keys: list, key: object, in
     ):
         return ""
     before = keys[index - 1]
+    number = instance[before]
+    if isinstance(number, int | float) and not isinstance(number, bool) and key.isdigit():
+        return (
+            f" Inside {{…}} on one line a comma starts a new field, so a number with a thousands separator "
+            f"reads as two: write `{before}` without separators, e.g. {before}: 20000."
+        )
     if not isinstance(instance[before], str):
         return ""
     return (
         f" Inside {{…}} on one line a comma starts a new field: if `{key}` belongs to `{before}`, "
         f'put the whole value in quotes, e.g. {before}: "{instance[before]}, {key}".'
     )
+
+
+def _forms_given(branches: Any, instance: Any) -> list[set[str]]:
+    """The fields of ``instance`` each ``oneOf`` branch requires, when fields of two branches are given."""
+    if not isinstance(branches, list) or not isinstance(instance, dict):
+        return []
+    groups = [set(b.get("required", ())) for b in branches if isinstance(b, dict)]
+    present = [g & set(instance) for g in groups if g & set(instance)]
+    return present if len(present) >= 2 else []
 
 
 @cache

@@ -31,8 +31,16 @@ LEVELLED_CODES = (
     "never-in-a-journey",
     "handoff-not-a-transition",
     "step-outside-playbook",
+    "due-out-of-order",
+    "outside-stage-window",
+    "capacity-exceeded",
+    "segment-thresholds",
     "stale-accept",
 )
+
+
+# Options that are any positive number (the rest take the type of their default).
+_NUMBERS = frozenset({"hours_per_person_month"})
 
 
 class ConfigError(Exception):
@@ -51,6 +59,7 @@ class Settings:
     allow_raw_html: bool = False  # raw HTML in page bodies is sanitised unless this is true
     codeowners_default: str = ""  # the team that owns every other path (default: the mission's owner)
     dot_deadline: int = 60  # seconds of Graphviz per build; the diagrams left show their source
+    hours_per_person_month: float = 120  # working hours one person gives the playbooks (capacity page)
 
     def severity(self, code: str, found: str) -> str | None:
         """The severity a finding of ``code`` found as ``found`` is reported with, or None when its
@@ -68,7 +77,7 @@ class Settings:
         if mode == "error":
             return "error" if found == "warning" or explicit else found
         if mode == "info":
-            return "info" if explicit or found == "info" else found
+            return "info"
         return "warning" if explicit else found
 
     @property
@@ -92,6 +101,13 @@ class Settings:
             options["gaps"] = _gap_levels(options["gaps"])
         for name, value in options.items():
             if name == "gaps" and isinstance(value, tuple):
+                continue
+            if name in _NUMBERS:
+                number = isinstance(value, int | float) and not isinstance(value, bool)
+                if not number or not 0 < value < float("inf"):
+                    raise ConfigError(
+                        f"journeysite option `{name}` must be a number above 0, e.g. {name}: 120, not {value!r}"
+                    )
                 continue
             expected = type(getattr(cls, name))
             wrong = (

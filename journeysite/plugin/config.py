@@ -20,6 +20,13 @@ class _GapMode(c.Choice):
         return super().run_validation("off" if value is False else value)
 
 
+class _Number(c.OptionallyRequired[float]):
+    """A number option, passed on as written: Settings says what is wrong with it, in plain words."""
+
+    def run_validation(self, value: object) -> float:
+        return value  # type: ignore[return-value]  # checked by Settings.from_mapping
+
+
 class JourneysiteConfig(Config):
     enabled = c.Type(bool, default=True)
     review_every = c.Type(str, default=_DEFAULTS.review_every)
@@ -29,6 +36,7 @@ class JourneysiteConfig(Config):
     allow_raw_html = c.Type(bool, default=_DEFAULTS.allow_raw_html)
     codeowners_default = c.Type(str, default=_DEFAULTS.codeowners_default)
     dot_deadline = c.Type(int, default=_DEFAULTS.dot_deadline)
+    hours_per_person_month = _Number(default=_DEFAULTS.hours_per_person_month)
 
     def settings(self) -> Settings:
         """The same validated settings the command line reads (raises ConfigError on a bad value)."""

@@ -55,6 +55,7 @@ def assemble(
         relations=relations.build(handbook),
         diagnostics=result.diagnostics,
         accepted=result.accepted,
+        capacity=result.capacity,
         settings=result.settings,
         review=result.review,
         today=result.today,
@@ -70,6 +71,6 @@ def assemble(
     out.files[site.STYLESHEET] = (theme_dir() / "journeysite.css").read_text(encoding="utf-8")
     urls = {key: linker.url(key) or "" for key in linker.src_of}
     out.files[site.JOURNEY_JSON] = journey_json(
-        handbook, result.diagnostics, result.review, urls, result.today, result.accepted
+        handbook, result.diagnostics, result.review, urls, result.today, result.accepted, result.capacity
     )
     return out

@@ -8,6 +8,7 @@ from typing import Any
 
 from journeysite import version
 from journeysite.core.analysis.accepting import Accepted
+from journeysite.core.analysis.capacity import Capacity
 from journeysite.core.analysis.gaps import moves, segment_handoffs
 from journeysite.core.analysis.review import ReviewItem
 from journeysite.core.diagnostics import Diagnostic, counts
@@ -35,13 +36,17 @@ def _entity(entity, review: ReviewItem | None, url: str | None) -> dict[str, Any
 
 def _as_read(entity) -> dict[str, Any]:
     """The fields that may be written in several forms, in the one form journeysite reads them: a
-    playbook's triggers (always a list), a segment's accounts per CSM (a range), a team's handles (from
+    playbook's triggers (always a list), a segment's accounts per CSM (a range) and thresholds (the
+    ``{measure, min, max, unit}`` items of its criteria), a team's handles (from
     ``github`` or ``handles``) and headcount."""
     if entity.kind == "playbook":
         return {"triggers": [{"kind": t.kind, "value": t.value} for t in entity.triggers]}
     if entity.kind == "segment":
         per_csm = entity.accounts_per_csm
-        return {"accounts_per_csm": per_csm.as_dict() if per_csm else None}
+        return {
+            "accounts_per_csm": per_csm.as_dict() if per_csm else None,
+            "thresholds": [t.as_dict() for t in entity.thresholds],
+        }
     if entity.kind == "team":
         return {"handles": list(entity.handles), "headcount": entity.headcount}
     return {}
@@ -54,6 +59,7 @@ def journey_json(
     urls: dict[str, str],
     today: date,
     accepted: tuple[Accepted, ...] = (),
+    capacity: Capacity | None = None,
 ) -> str:
     """Return the export as JSON text (shape documented in the README)."""
     document = {
@@ -93,6 +99,7 @@ def journey_json(
         "diagnostics": [d.as_dict() for d in sorted(diagnostics, key=Diagnostic.sort_key)],
         "counts": counts(diagnostics),
         "accepted": [{**a.diagnostic.as_dict(), "reason": a.reason} for a in accepted],
+        "capacity": (capacity or Capacity()).as_dict(),
     }
     text = json.dumps(document, indent=2, ensure_ascii=False, default=str)
     # "<" as \u003c: still the same JSON, and harmless if a tool ever pastes it into HTML.

@@ -20,9 +20,11 @@ GENERATED = (
     GeneratedPage("page:start-here", "start-here.md", "Start here"),
     GeneratedPage("page:overview", "journey/index.md", "Journey overview"),
     GeneratedPage("page:grid", "journey/grid.md", "Playbook grid"),
+    GeneratedPage("page:timeline", "journey/timeline.md", "Timeline"),
     GeneratedPage("page:raci", "journey/raci.md", "RACI matrix"),
     GeneratedPage("page:gaps", "journey/gaps.md", "Handoff gaps"),
     GeneratedPage("page:review", "journey/review.md", "Review status"),
+    GeneratedPage("page:capacity", "journey/capacity.md", "Team capacity"),
 )
 JOURNEY_JSON = "journey.json"
 STYLESHEET = "assets/journeysite/journeysite.css"

@@ -49,12 +49,17 @@ def items(entity: Entity) -> list[AcceptItem]:
 
 
 def apply(
-    handbook: Handbook, diagnostics: list[Diagnostic], silenced: frozenset[str], known: tuple[str, ...]
+    handbook: Handbook,
+    diagnostics: list[Diagnostic],
+    silenced: frozenset[str],
+    known: tuple[str, ...],
+    stale: bool = True,
 ) -> tuple[list[Diagnostic], list[Accepted]]:
     """Split ``diagnostics`` into those still reported (with a ``stale-accept`` for each item that matches
     nothing) and the accepted ones. A finding found in several segments' journeys is accepted for the
     segments an item names and stays reported for the others. Errors are never accepted; an item for a
-    code that is turned off (``silenced``) is not stale."""
+    code that is turned off or raised to an error (``silenced``) is not stale, nor is any item while
+    ``stale`` is false (the findings are not settled: a page has an error)."""
     by_entity: dict[str, list[AcceptItem]] = {}
     for entity in handbook.all():
         if entity.valid:
@@ -86,9 +91,9 @@ def apply(
             remaining = replace(remaining, segments=left) if left else None
         if remaining is not None:
             reported.append(remaining)
-    for entity_items in by_entity.values():
+    for entity_items in by_entity.values() if stale else ():
         for item in entity_items:
-            if (item.entity.key, item.index) not in used and item.code not in silenced:
+            if (item.entity.key, item.index) not in used and item.code not in silenced and item.entity.active:
                 reported.append(_stale(item, known))
     return reported, accepted
 

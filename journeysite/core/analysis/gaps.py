@@ -98,7 +98,9 @@ def _missing_handoffs(
             else before.line_of("owner")
         )
         diagnostic = _finding("missing-handoff", WARNING, before, line, message)
-        findings.add(("missing-handoff", before.key, after.key), diagnostic, journey.segment_id)
+        findings.add(
+            ("missing-handoff", before.key, after.key, giver, receiver), diagnostic, journey.segment_id
+        )
 
 
 def _mismatch(
@@ -119,7 +121,10 @@ def _mismatch(
     fix = (
         f"set `{side}: {expected}`, or correct the owner of {where}"
         if expected != other
-        else f"correct the owner of {where}, or point the handoff at the transition it covers"
+        else (
+            f"limit the handoff with `segments` to the segments whose journeys it covers, or correct the "
+            f"owner of {where}"
+        )
     )
     message = (
         f"this handoff's `{side}` is {team_name(handbook, actual)}, but {where} is owned by "
@@ -230,7 +235,8 @@ def _uncovered_cells(handbook: Handbook, journey: Journey, findings: _Findings) 
             continue
         message = (
             f"no lifecycle playbook runs in {stage.title}, so customers there get no proactive touch: "
-            f"add one with `type: lifecycle` and `stages: [{stage.id}]`, or explain on this page why none is needed."
+            f"add one with `type: lifecycle` and `stages: [{stage.id}]`, or, if none is needed, say why on this page: "
+            f"`accept: [{{code: uncovered-cell, reason: …}}]`."
         )
         findings.add(
             ("uncovered-cell", stage.key),

@@ -5,11 +5,12 @@ A renderer takes a ``Context`` and returns text; it never reads files or validat
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from journeysite.core.analysis.accepting import Accepted
+from journeysite.core.analysis.capacity import Capacity
 from journeysite.core.analysis.gaps import missing_handoffs
 from journeysite.core.analysis.review import ReviewItem
 from journeysite.core.diagnostics import Diagnostic
@@ -33,6 +34,7 @@ class Context:
     diagrams: Any = None  # pages.diagram.DiagramSet, when diagrams are on
     site_url: str | None = None
     accepted: tuple[Accepted, ...] = ()  # findings the pages accept, with their reasons
+    capacity: Capacity = field(default_factory=Capacity)  # the hours each team's steps take
 
     def diagram(self, kind: str, subject: Entity | None) -> str:
         """The HTML of a journey diagram ("journey", "segment", "stage", "team") for this page, or ""."""

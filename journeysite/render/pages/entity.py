@@ -129,6 +129,7 @@ def _kind_rows(context: Context, e: Entity) -> list[str]:
             _row("Touch model", text(e.text("touch"))),
             _row("Criteria", _texts_html(e.texts("criteria"))),
             _row("Accounts per CSM", text(per_csm) if per_csm is not None else ""),
+            _row("Customers", f"{e.accounts:,}" if e.accounts is not None else ""),
         ]
     if e.kind == "stage":
         position = next((i for i, s in enumerate(h.stages) if s is e), None)
@@ -390,6 +391,7 @@ def _playbook(context: Context, p: Entity) -> str:
         block(_trigger_section(context, p)) if p.triggers else "",
     )
     rows = []
+    efforts = any(step.effort for step in p.steps)  # the column only where some step estimates its time
     for step in p.steps:
         variant = (
             f'<span class="jsite-variant">{_refs(context, "segment", step.segments)} only</span>'
@@ -404,11 +406,16 @@ def _playbook(context: Context, p: Entity) -> str:
                 text(step.when),
                 text(step.channel),
                 ", ".join(text(s) for s in step.systems),
+                *([text(step.effort)] if efforts else []),
             ]
         )
     out += _section(
         "Steps",
-        table(["#", "Do", "Owner", "When", "Channel", "Systems"], rows, css="jsite-table jsite-steps")
+        table(
+            ["#", "Do", "Owner", "When", "Channel", "Systems", *(["Effort"] if efforts else [])],
+            rows,
+            css="jsite-table jsite-steps",
+        )
         if rows
         else "",
     )
@@ -491,9 +498,21 @@ def _team(context: Context, team: Entity) -> str:
     return out
 
 
+def _thresholds(segment: Entity) -> str:
+    """A segment's thresholds as a table of measure and range in words (SPEC §7.6)."""
+    rows = [[text(t.measure), text(t.words())] for t in segment.thresholds]
+    if not rows:
+        return ""
+    note = "Each range includes its lower number and stops just below its upper one."
+    return table(["Measure", "Range"], rows, css="jsite-table jsite-thresholds") + block(
+        f'<p class="jsite-muted">{note}</p>'
+    )
+
+
 def _segment(context: Context, segment: Entity) -> str:
     journey = next((j for j in context.handbook.journeys if j.segment is segment), None)
-    out = _section("Journey diagram", context.diagram("segment", segment))
+    out = _section("Thresholds", _thresholds(segment))
+    out += _section("Journey diagram", context.diagram("segment", segment))
     if journey is not None:
         steps = []
         for step in journey.stages:

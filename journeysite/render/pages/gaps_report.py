@@ -22,6 +22,10 @@ GAP_LABELS = {
     "never-in-a-journey": "Pages no journey reaches",
     "handoff-not-a-transition": "Handoffs no customer makes",
     "step-outside-playbook": "Steps and milestones outside their playbook",
+    "due-out-of-order": "Milestones due before the ones they follow",
+    "outside-stage-window": "Dates outside their stage",
+    "segment-thresholds": "Segment thresholds that do not line up",
+    "capacity-exceeded": "Teams with more planned work than people",
     "stale-accept": "Accepted findings that no longer exist",
 }
 WHY_IT_MATTERS = {
@@ -65,6 +69,22 @@ WHY_IT_MATTERS = {
         "A step or milestone outside its playbook's reach is never run where its author expected, so part of "
         "the playbook silently does not happen."
     ),
+    "due-out-of-order": (
+        "When a milestone is due before the one it follows, the timeline and the order disagree: a CSM "
+        "planning from one will chase the customer for the other at the wrong time."
+    ),
+    "outside-stage-window": (
+        "A date that falls outside its stage puts the moment in the wrong part of the journey: the stage's "
+        "owner is not looking for it then, and the timeline shows it where nobody expects it."
+    ),
+    "segment-thresholds": (
+        "When two segments' ranges overlap, an account fits both and two teams may think it is theirs; when "
+        "they leave a hole, an account fits neither and nobody is sure how to serve it."
+    ),
+    "capacity-exceeded": (
+        "A team whose playbook steps need more hours than its people have cannot run them all: steps get "
+        "skipped without anyone deciding which, and the customers of the busiest segment notice first."
+    ),
     "stale-accept": (
         "An accepted finding that no longer occurs hides the finding if it comes back: remove it so the "
         "check sees it again."
@@ -80,16 +100,22 @@ def gap_findings(context: Context) -> list[Diagnostic]:
 
 
 def render(context: Context) -> str:
+    findings = gap_findings(context)
     if context.settings.gaps == "off":
-        return markup.block(
+        off = markup.block(
             admonition(
                 "info",
                 "Gap analysis is switched off",
                 "This handbook sets <code>gaps: off</code> for the journeysite plugin in <code>mkdocs.yml</code>, "
-                "so nothing is checked. Remove the setting (or set <code>gaps: warn</code>) to see the report.",
+                "so handoff gaps are not checked. Remove the setting (or set <code>gaps: warn</code>) to see them.",
             )
         )
-    findings = gap_findings(context)
+        groups = [
+            _group(context, code, [d for d in findings if d.code == code])
+            for code in LEVELLED_CODES
+            if any(d.code == code for d in findings)
+        ]
+        return "\n".join([off, "", *groups, _accepted(context)])
     intro = (
         "Gap analysis walks every segment's journey, stage by stage and milestone by milestone, and looks "
         "for the places where a customer can fall through the cracks. Each finding names the page to change. "

@@ -3,22 +3,35 @@
 from __future__ import annotations
 
 from journeysite.render.markup import md
-from journeysite.render.pages import Context, gaps_report, grid, overview, raci, review_status, start_here
+from journeysite.render.pages import (
+    Context,
+    capacity,
+    gaps_report,
+    grid,
+    overview,
+    raci,
+    review_status,
+    start_here,
+    timeline,
+)
 from journeysite.render.site import GeneratedPage
 
 RENDERERS = {
     "page:start-here": start_here.render,
     "page:overview": overview.render,
     "page:grid": grid.render,
+    "page:timeline": timeline.render,
     "page:raci": raci.render,
     "page:gaps": gaps_report.render,
     "page:review": review_status.render,
+    "page:capacity": capacity.render,
 }
 
 # Wide pages give mkdocs-material's sidebars' room to the diagram, the grid and the matrix.
 WIDE = {
     "page:overview": ("toc",),
     "page:grid": ("navigation", "toc"),
+    "page:timeline": ("navigation", "toc"),
     "page:raci": ("navigation", "toc"),
 }
 

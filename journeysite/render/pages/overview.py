@@ -6,7 +6,7 @@ from collections import Counter
 
 from journeysite.core.analysis.gaps import moves, segment_handoffs
 from journeysite.core.analysis.journeys import Journey
-from journeysite.core.model import Entity
+from journeysite.core.model import Entity, Threshold
 from journeysite.core.settings import GAP_CODES
 from journeysite.render import markup
 from journeysite.render.pages import Context
@@ -39,6 +39,7 @@ def render(context: Context) -> str:
         parts.append(_mission(context, handbook.mission))
     parts.append(_journey(context))
     if segmented:
+        parts.append(_at_a_glance(context, [j.segment for j in segmented if j.segment is not None]))
         parts.append(_segments(context, segmented))
         parts.append(_moves(context))
     elif handbook.journeys and handbook.journeys[0].stages:
@@ -203,6 +204,43 @@ def _segments(context: Context, journeys: list[Journey]) -> str:
     )
 
 
+def _at_a_glance(context: Context, segments: list[Entity]) -> str:
+    """One row per segment: its range on each measure any segment names (SPEC §7.6), its touch model and
+    accounts per CSM."""
+    columns: dict[tuple[str, str], Threshold] = {}  # measure and unit as compared -> the first written
+    for segment in segments:
+        for threshold in segment.thresholds:
+            columns.setdefault(threshold.compared_as, threshold)
+    names = Counter(key[0] for key in columns)
+    headings = [
+        f"{t.measure} ({t.unit or 'no unit'})" if names[key[0]] > 1 else t.measure
+        for key, t in columns.items()
+    ]
+    dash = '<span class="jsite-muted">—</span>'
+    rows = []
+    for segment in segments:
+        ranges = [
+            "; ".join(markup.text(t.words()) for t in segment.thresholds if t.compared_as == key) or dash
+            for key in columns
+        ]
+        touch = segment.text("touch")
+        per_csm = segment.accounts_per_csm
+        rows.append(
+            [
+                markup.link(context.linker, segment) + draft_badge(segment),
+                *ranges,
+                markup.text(TOUCH.get(touch, touch)) if touch else dash,
+                markup.text(per_csm) if per_csm is not None else dash,
+            ]
+        )
+    headers = ["Segment", *(markup.text(h) for h in headings), "Touch", "Accounts per CSM"]
+    table = markup.table(headers, rows, css="jsite-table jsite-segments-glance", indexed=False)
+    note = " Each range includes its lower number and stops just below its upper one." if columns else ""
+    return "\n".join(
+        ["## Segments at a glance", "", f"Who is in each segment and how it is served.{note}", "", table]
+    )
+
+
 def _journey_list(context: Context, journey: Journey) -> str:
     """One journey as an ordered list: stages with their owner, milestones inside, handoffs between.
 
@@ -314,8 +352,10 @@ def _gaps(context: Context) -> str:
 def _more(context: Context) -> str:
     views = (
         ("page:grid", "Playbook grid", "which playbooks run in each stage, and where the holes are"),
+        ("page:timeline", "Timeline", "each segment's first year, every touch point where it falls"),
         ("page:raci", "RACI matrix", "who is accountable, responsible, consulted and informed, team by team"),
         ("page:review", "Review status", "which pages are due for review, by owner team"),
+        ("page:capacity", "Team capacity", "the hours each team's steps need, against the hours it has"),
         ("page:start-here", "Start here", "the reading path for a new CSM"),
     )
     lines = [f"- {link}: {why}" for target, label, why in views if (link := md_link(context, target, label))]

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from journeysite.core.model import Entity
 from journeysite.render import markup
 from journeysite.render.pages import Context
-from journeysite.render.pages.parts import admonition, draft_badge, md_link, team_link
+from journeysite.render.pages.parts import admonition, draft_badge, md_link, tabs, team_link
 from journeysite.render.site import PLAYBOOK_TYPES
 
+TABS_RACI = 93  # see grid.TABS_GRID
 STEPS = "R (steps)"  # Responsible because it runs steps of the playbook, without being listed in `raci`
 ROLES = (
     ("A", "Accountable", "owns the outcome and keeps the page current: the page's owner, exactly one team"),
@@ -45,10 +46,11 @@ def steps_run(entity: Entity, team: str) -> list[int]:
     return [] if team == entity.owner else [step.number for step in entity.steps if step.owner == team]
 
 
-def letters(entity: Entity, team: str) -> list[str]:
-    """The RACI letters ``team`` holds on ``entity``, in A, R, C, I order: ``STEPS`` for a team that runs
-    steps of a playbook without being listed responsible (listed, it is plain R)."""
-    held = ["A"] if entity.owner == team else []
+def letters(entity: Entity, team: str, segment: str | None = None) -> list[str]:
+    """The RACI letters ``team`` holds on ``entity`` (in ``segment``'s journey: its owner there), in A, R,
+    C, I order: ``STEPS`` for a team that runs steps of a playbook without being listed responsible
+    (listed, it is plain R)."""
+    held = ["A"] if entity.owner_in(segment) == team else []
     for letter, role in (("R", "responsible"), ("C", "consulted"), ("I", "informed")):
         if team in entity.raci(role):
             held.append(letter)
@@ -99,7 +101,20 @@ def render(context: Context) -> str:
     ]
     if gaps:
         parts.append(f"A team in two roles that exclude each other is listed in the {gaps}.\n")
-    parts += ["## The matrix", _matrix(context, rows, teams)]
+    parts.append("## The matrix")
+    segmented = [j for j in context.handbook.journeys if j.segment is not None]
+    if any(row.entity.segment_owners for row in rows) and segmented:
+        parts += [
+            "Who owns a stage or milestone can depend on the segment: choose one to see its own matrix.",
+            "",
+        ]
+        views = [(markup.text("All segments"), _matrix(context, rows, teams))]
+        for journey in segmented:
+            mine = [r for r in rows if r.entity.applies_to(journey.segment_id)]
+            views.append((markup.text(journey.label), _matrix(context, mine, teams, journey.segment_id)))
+        parts.append(markup.listing(tabs(TABS_RACI, views, "jsite-raci-tabs")))
+    else:
+        parts.append(_matrix(context, rows, teams))
     return "\n".join(parts)
 
 
@@ -166,7 +181,7 @@ def _teams(context: Context, rows: list[Row]) -> list[str]:
     for row in rows:
         entity = row.entity
         for team in (
-            entity.owner,
+            *entity.owners,
             *entity.raci("responsible"),
             *entity.raci("consulted"),
             *entity.raci("informed"),
@@ -181,7 +196,7 @@ def _teams(context: Context, rows: list[Row]) -> list[str]:
     return [*order, *(t.id for t in rest)]
 
 
-def _matrix(context: Context, rows: list[Row], teams: list[str]) -> str:
+def _matrix(context: Context, rows: list[Row], teams: list[str], segment: str | None = None) -> str:
     head = "".join(f'<th scope="col" class="jsite-team-col">{team_link(context, t)}</th>' for t in teams)
     body = []
     for row in rows:
@@ -193,7 +208,7 @@ def _matrix(context: Context, rows: list[Row], teams: list[str]) -> str:
         label = (
             f'{title}{draft_badge(entity)} <small class="jsite-row-note"{tip}>{markup.text(row.note)}</small>'
         )
-        cells = "".join(_cell(context, entity, t) for t in teams)
+        cells = "".join(_cell(context, entity, t, segment) for t in teams)
         body.append(f'<tr class="jsite-row-{row.level}"><th scope="row">{label}</th>{cells}</tr>')
     return markup.listing(
         '<div class="jsite-scroll">\n<table class="jsite-table jsite-matrix">\n'
@@ -202,8 +217,8 @@ def _matrix(context: Context, rows: list[Row], teams: list[str]) -> str:
     )
 
 
-def _cell(context: Context, entity: Entity, team_id: str) -> str:
-    held = letters(entity, team_id)
+def _cell(context: Context, entity: Entity, team_id: str, segment: str | None = None) -> str:
+    held = letters(entity, team_id, segment)
     if not held:
         return '<td class="jsite-raci-empty"></td>'
     team = context.team(team_id)

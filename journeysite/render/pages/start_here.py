@@ -43,6 +43,7 @@ def render(context: Context) -> str:
         md_link(context, target, label)
         for target, label in (
             ("page:grid", "Playbook grid"),
+            ("page:timeline", "Timeline"),
             ("page:raci", "RACI matrix"),
             ("page:gaps", "Handoff gaps"),
         )
