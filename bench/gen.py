@@ -400,14 +400,17 @@ class Generator:
                 "goal": f"The customer completes {stage.title.lower()} knowing what comes next.",
                 "entry": ["The previous stage's exit criteria are met", rng.choice(ARTIFACTS)],
                 "exit": [m.title for m in milestones[stage.id][:3]],
-                "duration": rng.choice(("first 30 days", "2 to 6 weeks", "one quarter", "ongoing", "90 days")),
+                # Free text the offsets parser leaves alone: windows would put random dues outside them.
+                "duration": rng.choice(("ongoing", "as long as the customer needs", "until the exit criteria are met")),
                 "metrics": rng.sample(metric_ids, min(2, len(metric_ids))),
             })
         for stage_milestones in milestones.values():
-            for m in stage_milestones:
+            # Dues in the milestones' order (due-out-of-order finds real contradictions, not the generator's).
+            dues = sorted(rng.choice((7, 14, 30, 45, 60, 90, 120)) for _ in stage_milestones)
+            for m, day in zip(stage_milestones, dues, strict=True):
                 m.fields.update({
                     "success": rng.sample(SUCCESS, 2),
-                    "due": rng.choice(("day 7", "day 30", "day 45", "day 90", "week 2", "before renewal")),
+                    "due": f"day {day}",
                     "celebrate": "A thank-you note to the customer's team naming the people who made it happen",
                 })
         all_milestones = [m for chain in milestones.values() for m in chain]

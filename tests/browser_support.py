@@ -88,6 +88,11 @@ def mkdocs_in_process(folder: Path, *args: str, env: dict[str, str] | None = Non
         logger = logging.getLogger("mkdocs")
         for handler in [h for h in logger.handlers if h.name == "MkDocsStreamHandler"]:
             logger.removeHandler(handler)  # bound to this run's captured stderr
+        # MkDocs' command line adds a filter that drops a message logged before: in one process it would
+        # hide the next build's messages that repeat this one's (a real `mkdocs` starts afresh).
+        build_log = logging.getLogger("mkdocs.commands.build")
+        for dedupe in [f for f in build_log.filters if type(f).__name__ == "DuplicateFilter"]:
+            build_log.removeFilter(dedupe)
     stderr = result.stderr
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         stderr += "Traceback (most recent call last):\n" + "".join(traceback.format_exception(result.exception))
