@@ -120,6 +120,18 @@ def project(tmp_path: Path):
     return make
 
 
+def errors(data: dict) -> list[dict]:
+    """The errors of a ``check --format json`` result."""
+    return [d for d in data["diagnostics"] if d["severity"] == "error"]
+
+
+def the_error(data: dict) -> dict:
+    """The one error of a ``check --format json`` result (fails when there are more, or none)."""
+    found = errors(data)
+    assert len(found) == 1, found
+    return found[0]
+
+
 def codes(data: dict) -> list[str]:
     """The codes of a ``check --format json`` result, in order."""
     return [d["code"] for d in data["diagnostics"]]

@@ -7,20 +7,12 @@ problems of the other pages.
 from __future__ import annotations
 
 import pytest
-from conftest import codes
+from conftest import codes, errors, the_error
 from small_handbook import CS_TEAM, ONBOARDING
 
 SALES_TEAM = "---\nkind: team\ntitle: Sales\n---\n"
 
 
-def errors(data: dict) -> list[dict]:
-    return [d for d in data["diagnostics"] if d["severity"] == "error"]
-
-
-def the_error(data: dict) -> dict:
-    found = errors(data)
-    assert len(found) == 1, found
-    return found[0]
 
 
 def handbook(project, pages: dict[str, str | bytes]):

@@ -17,7 +17,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 from browser_support import article, mkdocs_in_process, section_node, write_tree
-from conftest import DEFAULT_CONFIG, invoke_cli
+from conftest import DEFAULT_CONFIG, errors, invoke_cli, the_error
 
 from journeysite.core import schema
 
@@ -135,14 +135,6 @@ def handbook_with(project, pages: dict[str, str] | None = None):
     return hb
 
 
-def errors(data: dict) -> list[dict]:
-    return [d for d in data["diagnostics"] if d["severity"] == "error"]
-
-
-def the_error(data: dict) -> dict:
-    found = errors(data)
-    assert len(found) == 1, found
-    return found[0]
 
 
 def card(site: Path, path: str) -> dict[str, str]:

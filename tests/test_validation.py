@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import codes
+from conftest import codes, errors, the_error
 from small_handbook import ONBOARDING
 
 CS_TEAM = """
@@ -20,17 +20,6 @@ kind: team
 title: Sales
 ---
 """
-
-
-def errors(data: dict) -> list[dict]:
-    return [d for d in data["diagnostics"] if d["severity"] == "error"]
-
-
-def the_error(data: dict) -> dict:
-    """The one error of a check run (warnings and infos from gap analysis are ignored)."""
-    found = errors(data)
-    assert len(found) == 1, found
-    return found[0]
 
 
 def with_teams(project, *extra: tuple[str, str]):
