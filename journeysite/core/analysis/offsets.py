@@ -26,6 +26,7 @@ for mid-market") stays text: None.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -280,6 +281,7 @@ def _cases(norm: str, read: Callable[[str], _Found | None]) -> _Found | None:
     return found[0][0], min(start for _, start, _ in found), max(end for _, _, end in found)
 
 
+@lru_cache(maxsize=4096)  # a pure function of the text; handbooks repeat their texts
 def parse_period(text: str | None) -> Period | None:
     """The recurrence a ``schedule`` or ``when`` text names (``every 90 days``, ``monthly``), or None.
 
@@ -324,6 +326,7 @@ def _period_days(head: str) -> float | None:
     return None
 
 
+@lru_cache(maxsize=4096)  # a pure function of the text; handbooks repeat their texts
 def parse_window(text: str | None) -> Offset | None:
     """The span a stage ``duration`` names: ``day 0-90``, ``first 90 days``, ``days 30 to 90``, ``first 3 months``.
 
@@ -352,6 +355,7 @@ def _one_window(norm: str) -> _Found | None:
     return found if found is not None and found[2] > found[1] else None
 
 
+@lru_cache(maxsize=4096)  # a pure function of the text; handbooks repeat their texts
 def effort_hours(text: str | None) -> float | None:
     """Hours of work a step ``effort`` names: ``30 minutes``, ``1.5 hours``, ``1 day`` (8 hours), ``half a day``.
 

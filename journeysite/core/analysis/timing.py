@@ -42,6 +42,7 @@ class Clock:
     renewal_day: float = offsets.DEFAULT_RENEWAL_DAY
     names: dict[str, str] = field(init=False)  # lower-cased milestone title or id -> id
     dues: dict[str, Offset] = field(init=False)  # milestone id -> its parsed `due`
+    _windows: dict[str, Days | None] = field(init=False, default_factory=dict)  # by stage id, read once
 
     def __post_init__(self) -> None:
         milestones = [m for m in self.handbook.of_kind("milestone") if m.active]
@@ -60,7 +61,13 @@ class Clock:
         return self.days(self.dues.get(milestone.id))
 
     def window(self, stage: Entity) -> Days | None:
-        """The days a stage spans, when its ``duration`` is in a form journeysite reads."""
+        """The days a stage spans, when its ``duration`` is in a form journeysite reads (read once per
+        stage: every step of every playbook there asks)."""
+        if stage.key not in self._windows:
+            self._windows[stage.key] = self._window(stage)
+        return self._windows[stage.key]
+
+    def _window(self, stage: Entity) -> Days | None:
         text = stage.text("duration")
         window = offsets.parse_window(text)
         if window is None:
