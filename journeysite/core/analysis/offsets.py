@@ -26,9 +26,9 @@ for mid-market") stays text: None.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 START = "start"
 RENEWAL = "renewal"
