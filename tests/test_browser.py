@@ -106,6 +106,11 @@ def test_search_finds_a_playbook(page, site_url, tmp_path):
             if attempt == 3:
                 raise
     page.screenshot(path=str(tmp_path / "search.png"))
+    # The preview is the page's summary, not the card's labels ("Kind", "Owner (accountable)"…).
+    summary = " ".join(shipped("playbooks")["health-score-drop"]["summary"].split())
+    preview = " ".join(result.locator("article > p").first.inner_text().split())
+    assert preview.startswith(summary[:40]), preview
+    assert "Owner (accountable)" not in preview and "Kind" not in preview.split()[:3]
     result.click()
     page.wait_for_url(re.compile(r"/playbooks/health-score-drop/"))
     assert heading(page) == playbook

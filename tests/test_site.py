@@ -103,7 +103,10 @@ def test_entity_page_keeps_its_body_and_gains_the_card_with_the_owner_linked(sit
     assert card is not None, "no header card"
     owner = card.find("a", where=lambda a: resolves_to(path, a.attrs.get("href", ""), "teams/onboarding/index.html"))
     assert owner is not None and owner.text() == "Onboarding", card
-    assert "From kickoff to go-live." in card.text()  # the summary
+    # The summary leads the page, before the card (and is what a search preview shows first).
+    lead = content.find("p", cls="jsite-summary")
+    assert lead is not None and lead.text() == "From kickoff to go-live.", content
+    assert "data-search-exclude" in card.attrs, "the card's labels would fill the search previews"
 
 
 def test_card_comes_before_the_authored_body(site):

@@ -42,7 +42,7 @@ _H1 = re.compile(r"\A(\s*#[^#\n][^\n]*\n|\s*[^\n]+\n=+[ \t]*\n)")
 
 def render(context: Context, entity: Entity, body: str) -> str:
     """The page's Markdown: banner, card and badge after its H1, the body, then generated sections."""
-    top = _banner(entity) + _card(context, entity) + _badge(context, entity)
+    top = _banner(entity) + _summary(entity) + _card(context, entity) + _badge(context, entity)
     match = _H1.match(body)
     head, rest = (body[: match.end()], body[match.end() :]) if match else ("", body)
     sections = SECTIONS.get(entity.kind, lambda c, e: "")(context, entity)
@@ -50,6 +50,11 @@ def render(context: Context, entity: Entity, body: str) -> str:
 
 
 # ---- the frame: banner, header card, review badge ------------------------------------------------
+
+
+def _summary(entity: Entity) -> str:
+    """The one-line summary as the page's lead paragraph: what a reader (and a search preview) sees first."""
+    return block(f'<p class="jsite-summary">{text(entity.summary)}</p>') if entity.summary else ""
 
 
 def _banner(entity: Entity) -> str:
@@ -203,7 +208,6 @@ def _card(context: Context, e: Entity) -> str:
         )
         rows.append(_row("Owner in a segment", by_segment))
     rows += [
-        _row("Summary", text(e.summary)),
         *_kind_rows(context, e),
         _row("Segments", _segments_html(context, e)),
     ]
@@ -215,7 +219,8 @@ def _card(context: Context, e: Entity) -> str:
         rows.append(_row("Tags", _texts_html(e.texts("tags"))))
     body = "\n".join(r for r in rows if r)
     return block(
-        f'<div class="jsite-card jsite-card-{e.kind}">\n<dl class="jsite-fields">\n{body}\n</dl>\n</div>'
+        # Out of the search index: a preview shows the summary and the page's prose, not the card's labels.
+        f'<div class="jsite-card jsite-card-{e.kind}" data-search-exclude>\n<dl class="jsite-fields">\n{body}\n</dl>\n</div>'
     )
 
 
