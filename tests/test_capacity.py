@@ -549,3 +549,18 @@ def test_the_shipped_onboarding_team_matches_a_hand_computation():
     assert onboarding["steps_with_effort"] == len(steps)
     assert not any(t["exceeded"] for t in found["teams"])
     assert [t["team"] for t in found["teams"]][0] == "onboarding"
+
+
+def test_a_stage_limited_to_one_segment_charges_its_playbooks_to_that_segment_only(project):
+    """A playbook with no `segments` of its own runs only where its stages are in the journey: Adoption
+    limited to Big means its check-in costs the Small segment nothing (SPEC §7.6: steps that apply)."""
+    hb = handbook(project)
+    hb.write("stages/adoption.md", "---\nkind: stage\ntitle: Adoption\nowner: success\norder: 2\nsegments: [big]\n---\n")
+    hb.write("milestones/value.md", "---\nkind: milestone\ntitle: Value\nowner: success\nstage: adoption\norder: 1\nsegments: [big]\n---\n")
+
+    data = capacity_json(hb.root)
+
+    steps = {(s["playbook"], s["step"]): s for s in data["costliest"]}
+    call = steps[("check-in", 2)]
+    assert {s["segment"] for s in call["segments"]} == {"big"}, call
+    assert call["hours"] == pytest.approx(1.5 * CHECK_IN * 12, abs=0.01)  # Small's 216 customers: none

@@ -356,6 +356,24 @@ def test_check_prints_no_workflow_command_from_a_title(project):
     assert annotations and all(re.match(r"::(error|warning|notice) file=", line) for line in annotations), annotations
 
 
+def test_capacity_prints_no_workflow_command_from_a_title(project):
+    """Titles start the lines of `journeysite capacity`: neither a
+    `::` command nor the older `##[` form may survive there."""
+    hb = project()
+    hb.write("teams/t2.md", '---\nkind: team\ntitle: "::error title=Injected::T2 ##[error]x"\nheadcount: 1\n---\n')
+    hb.write("segments/s.md", '---\nkind: segment\ntitle: "::add-mask::S"\nowner: t2\ntouch: high\naccounts: 5\n---\n')
+    hb.write("stages/a.md", "---\nkind: stage\ntitle: A\nowner: t2\norder: 1\n---\n")
+    hb.write(
+        "playbooks/p.md",
+        "---\nkind: playbook\ntitle: P\nowner: t2\ntype: lifecycle\nstages: [a]\ntrigger: {manual: x}\n"
+        'steps:\n  - do: "::warning::do it ##[group]"\n    effort: 1 hour\n---\n',
+    )
+    run = invoke_cli(hb.root, "capacity")
+    shown = run.stdout + run.stderr
+    assert "Injected" in shown and "add-mask" in shown and "do it" in shown, shown
+    assert command_lines(shown) == [] and "##[" not in shown, shown
+
+
 def test_a_terminal_escape_in_a_title_is_a_schema_error_printed_without_the_escape(project):
     hb = project()
     hb.write("teams/support.md", '---\nkind: team\ntitle: "Sup\\x1b[31mport"\n---\n')

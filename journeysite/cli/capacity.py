@@ -71,7 +71,8 @@ def _team_line(load: TeamLoad, style: Callable[[str, str], str]) -> str:
     planned = f"{hours_text(load.planned)} planned"
     if load.capacity is None:
         return f"{planned}, headcount not given"
-    have = f"{hours_text(load.capacity)} available ({load.headcount} people)"
+    people = "1 person" if load.headcount == 1 else f"{load.headcount} people"
+    have = f"{hours_text(load.capacity)} available ({people})"
     share = f", {percent_text(load.utilisation)}" if load.utilisation is not None else ""
     flag = ""
     if load.exceeded:

@@ -93,11 +93,20 @@ def read_range(value: Any) -> Range | None:
     return None
 
 
+def _count(value: Any, largest: int) -> int | None:
+    """A whole number from 0 to ``largest`` (the schema's bounds), else None: a page that breaks them
+    has a schema error, and nothing computes with its number."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= largest else None
+
+
 def read_number(value: Any) -> int | float | None:
     """A finite number as YAML reads it (not a yes/no value), else None."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return value if math.isfinite(value) else None
+    try:
+        return value if math.isfinite(value) and abs(value) <= 1e15 else None
+    except OverflowError:  # an integer too large for a float: no number a handbook means
+        return None
 
 
 def number_words(value: int | float) -> str:
@@ -314,7 +323,7 @@ class Entity:
     def headcount(self) -> int | None:
         """How many people a team has, when it says (a whole number, 0 or more)."""
         value = self.data.get("headcount") if self.kind == "team" else None
-        return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+        return _count(value, 10_000_000)
 
     @property
     def accounts_per_csm(self) -> Range | None:
@@ -327,7 +336,7 @@ class Entity:
     def accounts(self) -> int | None:
         """How many customers a segment has, when it says (a whole number, 0 or more)."""
         value = self.data.get("accounts") if self.kind == "segment" else None
-        return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+        return _count(value, 100_000_000)
 
     @cached_property
     def thresholds(self) -> tuple[Threshold, ...]:

@@ -22,15 +22,16 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~=-])")
 
 
 def line(text: object) -> str:
-    """One terminal line: line breaks shown as ``\\n``, control characters as ``\\xNN`` or ``\\uNNNN``."""
+    """One terminal line: line breaks shown as ``\\n``, control characters as ``\\xNN`` or ``\\uNNNN``,
+    and no CI runner command in it (a terminal in CI is a runner's log): see ``log``."""
     value = _BREAKS.sub(lambda m: "\\r\\n" if m.group(0) == "\r\n" else _visible(m.group(0)), str(text))
-    return CONTROL_RE.sub(lambda m: _visible(m.group(0)), value)
+    return _no_commands(CONTROL_RE.sub(lambda m: _visible(m.group(0)), value))
 
 
 def log(text: object) -> str:
     """One log line that no CI runner reads as a command: ``::`` (GitHub's commands) and ``##[`` (the
     older form its runner still reads anywhere in a line) are split by a zero-width space."""
-    return _no_commands(line(text))
+    return line(text)
 
 
 def _no_commands(value: str) -> str:

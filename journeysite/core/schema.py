@@ -345,6 +345,10 @@ def _diagnostics_for(
         message = f"`{name}` must not be empty."
     elif keyword == "minimum":
         message = f"`{name}` must be at least {err.validator_value}, but it is {value}."
+    elif keyword == "maximum":
+        written = str(err.instance)
+        shown = written if len(written) <= 20 else f"a number of {len(written)} digits"
+        message = f"`{name}` must be at most {err.validator_value:,.0f}, but it is {shown}."
     elif keyword == "uniqueItems":
         message = f"`{name}` lists the same item twice."
     elif keyword == "not" and _both_given(err.validator_value, err.instance):

@@ -84,7 +84,7 @@ def apply(
             else:
                 taken = tuple(s for s in remaining.segments if s in item.segments)
                 left = tuple(s for s in remaining.segments if s not in item.segments)
-                if not taken:
+                if not taken and remaining.segments:  # a finding of no segment is accepted as it is
                     continue
             used.add((item.entity.key, item.index))
             accepted.append(Accepted(replace(remaining, segments=taken), item.reason))

@@ -245,6 +245,8 @@ def compute(handbook: Handbook, settings: Settings) -> Capacity:
     playbooks = sorted(
         (p for p in handbook.of_kind("playbook") if p.active), key=lambda p: (p.title.lower(), p.id)
     )
+    # A playbook runs for a segment's customers only where its stages are in that segment's journey.
+    stages_of = {j.segment_id: {step.stage.id for step in j.stages} for j in handbook.journeys}
     costs: list[StepCost] = []
     unknown: list[UnknownStep] = []
     assumptions: list[Assumption] = []
@@ -257,7 +259,13 @@ def compute(handbook: Handbook, settings: Settings) -> Capacity:
             if schedules:
                 assumptions.append(Assumption(playbook.id, schedules))
         for step in playbook.steps:
-            reached = [s for s in segments if playbook.applies_to(s.id) and step.applies_to(s.id)]
+            reached = [
+                s
+                for s in segments
+                if playbook.applies_to(s.id)
+                and step.applies_to(s.id)
+                and any(stage in stages_of.get(s.id, ()) for stage in playbook.texts("stages"))
+            ]
             if segments and not reached:
                 continue  # in no journey (never-in-a-journey says so): it costs nobody anything
             hours = offsets.effort_hours(step.effort)

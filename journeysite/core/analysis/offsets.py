@@ -28,7 +28,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, wraps
+from typing import Any, TypeVar
 
 START = "start"
 RENEWAL = "renewal"
@@ -113,8 +114,30 @@ def _name_key(text: str) -> str:
     return re.sub(r"[\s_-]+", " ", text.strip().lower()).strip()
 
 
+T = TypeVar("T")
+_LARGEST = 100_000.0  # in any unit: a larger number is no time anybody plans (and `inf` breaks rounding)
+
+
 def _number(text: str) -> float:
-    return float(_WORDS[text]) if text in _WORDS else float(text)
+    value = float(_WORDS[text]) if text in _WORDS else float(text)
+    if not value <= _LARGEST:  # also NaN and infinity
+        raise _TooLarge(text)
+    return value
+
+
+class _TooLarge(ValueError):
+    """A number no plan means: the text stays text (no diagnostic, as for any text not read)."""
+
+
+def _unread_when_too_large(read: Callable[..., T]) -> Callable[..., T | None]:
+    @wraps(read)
+    def reading(*args: Any) -> T | None:
+        try:
+            return read(*args)
+        except _TooLarge:
+            return None
+
+    return reading
 
 
 def _unit_days(unit: str) -> float:
@@ -183,6 +206,7 @@ def _day_forms(text: str) -> tuple[float, float] | None:
     return round(30.4 * (low - 1), 1), round(30.4 * high, 1)
 
 
+@_unread_when_too_large
 def parse_offset(text: str | None, milestones: Mapping[str, str] | None = None) -> Offset | None:
     """The offset a ``due`` or ``when`` text names, or None when it is in no form journeysite reads.
 
@@ -282,6 +306,7 @@ def _cases(norm: str, read: Callable[[str], _Found | None]) -> _Found | None:
 
 
 @lru_cache(maxsize=4096)  # a pure function of the text; handbooks repeat their texts
+@_unread_when_too_large
 def parse_period(text: str | None) -> Period | None:
     """The recurrence a ``schedule`` or ``when`` text names (``every 90 days``, ``monthly``), or None.
 
@@ -295,7 +320,8 @@ def parse_period(text: str | None) -> Period | None:
     if tail and _mentions_time(tail):
         return None
     days = _period_days(head.strip())
-    return Period(days, text) if days is not None else None
+    # Shorter than a day ("every 0 days", "every 0.0001 days") is no schedule anyone runs for a customer.
+    return Period(days, text) if days is not None and days >= 1 else None
 
 
 def _mentions_time(text: str) -> bool:
@@ -327,6 +353,7 @@ def _period_days(head: str) -> float | None:
 
 
 @lru_cache(maxsize=4096)  # a pure function of the text; handbooks repeat their texts
+@_unread_when_too_large
 def parse_window(text: str | None) -> Offset | None:
     """The span a stage ``duration`` names: ``day 0-90``, ``first 90 days``, ``days 30 to 90``, ``first 3 months``.
 
@@ -356,6 +383,7 @@ def _one_window(norm: str) -> _Found | None:
 
 
 @lru_cache(maxsize=4096)  # a pure function of the text; handbooks repeat their texts
+@_unread_when_too_large
 def effort_hours(text: str | None) -> float | None:
     """Hours of work a step ``effort`` names: ``30 minutes``, ``1.5 hours``, ``1 day`` (8 hours), ``half a day``.
 
