@@ -403,4 +403,11 @@ def capacity_command(config_file: str | None, fmt: str) -> None:
             return click.style(text, fg=_CAPACITY_COLOURS.get(kind), bold=kind in ("heading", "over"))
 
         click.echo(report_capacity.text(result.capacity, result.handbook, style))
+    if result.errors:  # a number the schema refused counts as not given: say so, and fail like check
+        click.echo(
+            f"journeysite: the handbook has {report.plural(len(result.errors), 'error')}, so some numbers "
+            "above may be missing: run `journeysite check` to see and fix them.",
+            err=True,
+        )
+        sys.exit(EXIT_PROBLEMS)
     sys.exit(EXIT_OK)

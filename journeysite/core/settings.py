@@ -115,6 +115,11 @@ class Settings:
                 or (expected is str and not value.strip() and name != "codeowners_default")
                 or (expected is int and (isinstance(value, bool) or value < 1))
             )
+            if wrong and name == "gaps":
+                raise ConfigError(
+                    "journeysite option `gaps` must be one of warn, error, off, or a level per code such as "
+                    f"{{default: warn, raci-conflict: off}}, not {value!r}"
+                )
             if wrong:
                 words = {bool: "true or false", int: "a whole number of 1 or more"}.get(expected, "text")
                 raise ConfigError(f"journeysite option `{name}` must be {words}, not {value!r}")
