@@ -352,6 +352,8 @@ def _transition_style(t, gap: bool, colours: _Colours) -> dict[str, str]:
             "URL": _link(handoff),
             "target": "_top",
             "tooltip": _tooltip(handoff, None),
+            # Without it the label's own tooltip is its HTML-like label, `<br/>` and all.
+            "labeltooltip": _tooltip(handoff, None),
             "penwidth": "1.4",
         }
     return {}
@@ -457,6 +459,8 @@ def _stage_edge(
             "label": _label((handoff.title, False)),
             "URL": _link(handoff),
             "target": "_top",
+            "tooltip": _tooltip(handoff, None),
+            "labeltooltip": _tooltip(handoff, None),
             "penwidth": "1.4",
         }
     if before.owner and after.owner and before.owner != after.owner and before.key in flagged:
@@ -484,7 +488,13 @@ def moves_diagram(handbook: Handbook, flagged: frozenset[str]) -> Diagram | None
     for before, after in found:
         handoff = next(iter(segment_handoffs(handbook, before, after)), None)
         if handoff is not None:
-            style = {"label": _label((handoff.title, False)), "URL": _link(handoff), "target": "_top"}
+            style = {
+                "label": _label((handoff.title, False)),
+                "URL": _link(handoff),
+                "target": "_top",
+                "tooltip": _tooltip(handoff, None),
+                "labeltooltip": _tooltip(handoff, None),
+            }
         elif before.key in flagged and before.owner != after.owner:
             colours.gap = True
             style = {
