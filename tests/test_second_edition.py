@@ -646,3 +646,27 @@ def test_the_shipped_handbook_checks_clean_and_uses_the_second_edition():
     assert moves & segment_handoffs
     assert any(e.kind == "playbook" and isinstance(e.get("trigger"), list) and len(e.triggers) > 1
                for e in everything)
+
+
+@pytest.mark.parametrize(("path", "text", "line", "words"), [
+    ("stages/onboarding.md",
+     "---\nkind: stage\ntitle: Onboarding\nowner: success\norder: 1\nsegment_owners: [scaled]\n---\n",
+     6, "must be a mapping"),
+    ("segments/solo.md",
+     "---\nkind: segment\ntitle: Solo\nowner: success\ntouch: high\nmoves_to: [solo]\n---\n",
+     6, "names this segment, `solo`, itself"),
+    ("handoffs/nowhere.md",
+     "---\nkind: handoff\ntitle: Nowhere\nowner: success\nfrom: success\nto: success\n"
+     "from_segment: solo\nto_segment: solo\nartifacts: [notes]\n---\n",
+     8, "the segment the customer leaves"),
+], ids=["segment-owners-as-a-list", "a-move-to-itself", "a-handoff-to-the-same-segment"])
+def test_a_move_or_owner_written_wrong_is_one_schema_error_at_its_line(project, path, text, line, words):
+    hb = project()
+    hb.write("teams/success.md", "---\nkind: team\ntitle: Success\n---\n")
+    hb.write("segments/solo.md", "---\nkind: segment\ntitle: Solo\nowner: success\ntouch: high\n---\n")
+    hb.write(path, text)
+
+    _, data = hb.check_json()
+
+    assert [(d["code"], d["file"], d["line"]) for d in data["diagnostics"]] == [("schema", path, line)], data
+    assert words in data["diagnostics"][0]["message"]

@@ -508,6 +508,7 @@ def _entity(page: Page, meta: dict[str, Any], problems: list[Diagnostic]) -> Ent
     found.extend(_inverted_range(kind, front, page.file, key))
     found.extend(_inverted_thresholds(kind, front, page.file, key))
     found.extend(_unreadable_efforts(kind, front, page.file, key))
+    found.extend(_moves_to_itself(kind, front, page.file, key, entity_id))
     if explicit is None and not SLUG_RE.match(stem):
         suggestion = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "my-page"
         found.append(
@@ -577,6 +578,27 @@ def _inverted_thresholds(kind: str, front: FrontMatter, file: str, key: str) -> 
             )
         found.append(error("schema", file, front.line_of(("criteria", index, "min")), message, key))
     return found
+
+
+def _moves_to_itself(kind: str, front: FrontMatter, file: str, key: str, entity_id: str) -> list[Diagnostic]:
+    """A segment that ``moves_to`` itself, or a segment handoff from a segment to the same one: a
+    ``schema`` error, as JSON Schema cannot compare two values (a move goes somewhere else)."""
+    data = front.data if isinstance(front.data, dict) else {}
+    if kind == "segment" and isinstance(data.get("moves_to"), list) and entity_id in data["moves_to"]:
+        index = data["moves_to"].index(entity_id)
+        message = (
+            f"`moves_to` names this segment, `{entity_id}`, itself: list the segments its customers move on to, "
+            "e.g. moves_to: [mid-market]."
+        )
+        return [error("schema", file, front.line_of(("moves_to", index)), message, key)]
+    leaving, joining = data.get("from_segment"), data.get("to_segment")
+    if kind == "handoff" and isinstance(leaving, str) and leaving == joining:
+        message = (
+            f"`to_segment` is `{joining}`, the segment the customer leaves (`from_segment`): give the segment "
+            "the customer moves to."
+        )
+        return [error("schema", file, front.line_of(("to_segment",)), message, key)]
+    return []
 
 
 def _unreadable_efforts(kind: str, front: FrontMatter, file: str, key: str) -> list[Diagnostic]:

@@ -17,6 +17,7 @@ from journeysite.core.reading.frontmatter import FrontMatter
 KINDS = ("mission", "team", "segment", "stage", "milestone", "playbook", "handoff", "metric")
 COMMON = "common"
 KEYS = "<keys>"  # in a reference field's path pattern: every key of a mapping
+VALUES = "<values>"  # … every value of a mapping (a list there is a schema error, not references)
 _REF_DEF = re.compile(r"^(mission|team|segment|stage|milestone|playbook|handoff|metric)Ref(s?)$")
 # Hints explain a value the schema refuses; they would mislead on a missing or unknown key.
 _NO_HINT = {"required"}
@@ -440,8 +441,8 @@ def _forms_given(branches: Any, instance: Any) -> list[set[str]]:
 def reference_fields(kind: str) -> tuple[tuple[FieldPath, str], ...]:
     """Return (path pattern, target kind) for every field of ``kind`` that names another entity.
 
-    Derived from the schema, so a new reference field needs no code: ``"*"`` stands for every item
-    (of a list, or every value of a mapping such as ``segment_owners``) and ``KEYS`` for every key.
+    Derived from the schema, so a new reference field needs no code: ``"*"`` stands for every item of
+    a list, ``VALUES`` for every value of a mapping (``segment_owners``) and ``KEYS`` for every key.
     """
     found: list[tuple[FieldPath, str]] = []
 
@@ -465,7 +466,7 @@ def reference_fields(kind: str) -> tuple[tuple[FieldPath, str], ...]:
         if isinstance(schema.get("propertyNames"), dict):
             walk(schema["propertyNames"], (*path, KEYS), depth + 1)
         if isinstance(schema.get("additionalProperties"), dict):
-            walk(schema["additionalProperties"], (*path, "*"), depth + 1)
+            walk(schema["additionalProperties"], (*path, VALUES), depth + 1)
         # `if`/`then`/`else`: a field written in one of two forms (a playbook's one trigger or its list).
         for branch in ("then", "else"):
             if isinstance(schema.get(branch), dict):
@@ -485,7 +486,8 @@ def iter_values(data: Any, pattern: FieldPath, path: FieldPath = ()) -> Iterator
         if isinstance(data, list):
             for index, item in enumerate(data):
                 yield from iter_values(item, rest, (*path, index))
-        elif isinstance(data, dict):
+    elif head == VALUES:
+        if isinstance(data, dict):
             for key, item in data.items():
                 yield from iter_values(item, rest, (*path, key))
     elif head == KEYS:
