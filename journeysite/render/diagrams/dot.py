@@ -345,18 +345,20 @@ def _transition_style(t, gap: bool, colours: _Colours) -> dict[str, str]:
             "label": _label(("gap: no handoff", True)),
             "tooltip": _quoted(f"Missing handoff: {t.before.title} → {t.after.title}"),
         }
-    if t.handoffs:
-        handoff = t.handoffs[0]
-        return {
-            "label": _label((handoff.title, False)),
-            "URL": _link(handoff),
-            "target": "_top",
-            "tooltip": _tooltip(handoff, None),
-            # Without it the label's own tooltip is its HTML-like label, `<br/>` and all.
-            "labeltooltip": _tooltip(handoff, None),
-            "penwidth": "1.4",
-        }
-    return {}
+    return _handoff_edge(t.handoffs[0]) if t.handoffs else {}
+
+
+def _handoff_edge(handoff: Entity) -> dict[str, str]:
+    """An edge a handoff covers: labelled with it and linked to its page."""
+    return {
+        "label": _label((handoff.title, False)),
+        "URL": _link(handoff),
+        "target": "_top",
+        "tooltip": _tooltip(handoff, None),
+        # Without it the label's own tooltip is its HTML-like label, `<br/>` and all.
+        "labeltooltip": _tooltip(handoff, None),
+        "penwidth": "1.4",
+    }
 
 
 def whole_journey(handbook: Handbook, whole: Journey, flagged: frozenset[str]) -> Diagram:
@@ -455,14 +457,7 @@ def _stage_edge(
     handoff: Entity | None, before: Entity, after: Entity, flagged: frozenset[str], colours: _Colours
 ) -> dict[str, str]:
     if handoff is not None:
-        return {
-            "label": _label((handoff.title, False)),
-            "URL": _link(handoff),
-            "target": "_top",
-            "tooltip": _tooltip(handoff, None),
-            "labeltooltip": _tooltip(handoff, None),
-            "penwidth": "1.4",
-        }
+        return _handoff_edge(handoff)
     if before.owner and after.owner and before.owner != after.owner and before.key in flagged:
         colours.gap = True
         return {
@@ -488,13 +483,7 @@ def moves_diagram(handbook: Handbook, flagged: frozenset[str]) -> Diagram | None
     for before, after in found:
         handoff = next(iter(segment_handoffs(handbook, before, after)), None)
         if handoff is not None:
-            style = {
-                "label": _label((handoff.title, False)),
-                "URL": _link(handoff),
-                "target": "_top",
-                "tooltip": _tooltip(handoff, None),
-                "labeltooltip": _tooltip(handoff, None),
-            }
+            style = _handoff_edge(handoff)
         elif before.key in flagged and before.owner != after.owner:
             colours.gap = True
             style = {
