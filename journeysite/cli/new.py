@@ -180,8 +180,14 @@ def plan(
         writer.field("owner", owner)
     for name, value in _own_required(handbook, kind, owner, notes).items():
         writer.field(name, value)
-    # Unquoted, like every shipped page, so `review --mark` and people see the usual form.
-    writer.field("reviewed", (today or date.today()).isoformat(), raw=True)
+    # A draft until its owner agrees it: shown with the Draft banner, not "verified", and never reviewed
+    # on the day it was scaffolded (SPEC §2: drafts still take part in the journey and its analysis).
+    writer.field("status", "draft")
+    notes.append(
+        "the page is a draft: when its owner has agreed it, remove `status: draft` and record the review "
+        "with `journeysite review --mark` and the page's path"
+    )
+    writer.today = (today or date.today()).isoformat()
     writer.optional_fields()
     body = "\n".join(f"## {heading}\n\n_{prompt}_\n" for heading, prompt in OUTLINES[kind])
     return NewPage(file, f"---\n{writer.text()}---\n\n{body}", notes)
@@ -266,6 +272,7 @@ class _FrontMatterWriter:
         self.review_every = review_every
         self.lines: list[str] = []
         self.written: set[str] = set()
+        self.today = date.today().isoformat()
 
     def field(self, name: str, value: Any, describe: bool = True, raw: bool = False) -> None:
         if describe:
@@ -314,6 +321,7 @@ class _FrontMatterWriter:
             "raci": {"responsible": [], "consulted": [], "informed": []},
             "segments": [self._first("segment", "enterprise")],
             "review_every": self.review_every,
+            "reviewed": self.today,
             "status": "draft",
             "tags": [self.kind],
             "values": ["Outcomes over activity"],
