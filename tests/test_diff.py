@@ -147,14 +147,15 @@ def test_fields_changed(repo):
     assert "1 changed" in out
 
 
-def test_long_text_is_truncated(repo):
+def test_a_short_change_is_shown_whole_and_only_a_long_text_is_cut_at_a_word(repo):
     long_text = "A very long definition " * 20
     repo.write("metrics/nps.md", "---\nkind: metric\ntitle: NPS\nowner: sales\ndefinition: Short.\n---\n")
     repo.commit()
     repo.write("metrics/nps.md", f"---\nkind: metric\ntitle: NPS\nowner: sales\ndefinition: {long_text}\n---\n")
     repo.commit()
     line = next(line for line in diff(repo, "HEAD~1").stdout.splitlines() if "`definition`" in line)
-    assert line.endswith("…") and len(line) < 200
+    assert line.endswith("definition…") and len(line) < 400, line  # cut after a whole word
+    assert "Short\\. →" in line  # Markdown-escaped, as the pull-request comment shows it
 
 
 def test_owner_change_is_called_out_with_team_titles(repo):

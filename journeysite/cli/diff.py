@@ -21,7 +21,7 @@ MARKER = "<!-- journeysite-diff -->"
 MISSING: Any = object()  # a field the page does not set
 _SEPARATE = {"owner", "raci", "segment_owners"}  # reported in their own sections, not among field changes
 RACI_ROLES = ("responsible", "consulted", "informed")
-_LONG = 80
+_LONG = 300  # a value longer than a short paragraph is cut, at a word
 
 
 def md(value: object) -> str:
@@ -367,7 +367,10 @@ def message_md(message: str) -> str:
 
 def _short(text: str) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= _LONG else text[: _LONG - 1].rstrip() + "…"
+    if len(text) <= _LONG:
+        return text
+    cut = text[: _LONG - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:") + "…"
 
 
 def _value(value: Any) -> str:
