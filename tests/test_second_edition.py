@@ -670,3 +670,17 @@ def test_a_move_or_owner_written_wrong_is_one_schema_error_at_its_line(project, 
 
     assert [(d["code"], d["file"], d["line"]) for d in data["diagnostics"]] == [("schema", path, line)], data
     assert words in data["diagnostics"][0]["message"]
+
+
+def test_a_handoff_page_shows_what_travels_as_a_checklist(project):
+    """The sender works through what travels: one checkbox per artifact, in the order written."""
+    hb = moving(project)
+    move_handoff(hb, artifacts=["Usage history", "Open tickets", "The renewal date"])
+    site = built(hb, "--strict")
+
+    content = article(site, "handoffs/self-serve-to-mid-market/index.html")
+    checklist = content.find("ul", cls="task-list")
+    assert checklist is not None, content
+    items = checklist.find_all("li", cls="task-list-item")
+    assert [i.text() for i in items] == ["Usage history", "Open tickets", "The renewal date"]
+    assert all(i.find("input") is not None for i in items)

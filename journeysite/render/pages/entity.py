@@ -548,7 +548,16 @@ def _metric(context: Context, metric: Entity) -> str:
 
 
 def _handoff(context: Context, handoff: Entity) -> str:
-    return _section("What travels", _criteria(handoff.texts("artifacts")))
+    """What travels, as the checklist the sender works through (mkdocs-material's task-list look)."""
+    artifacts = [a for a in handoff.texts("artifacts") if a.strip()]
+    if not artifacts:
+        return ""
+    checks = "".join(
+        '<li class="task-list-item"><label class="task-list-control"><input type="checkbox" disabled>'
+        f'<span class="task-list-indicator"></span></label> {text(a)}</li>'
+        for a in artifacts
+    )
+    return _section("What travels", block(f'<ul class="task-list jsite-checklist">{checks}</ul>'))
 
 
 def _mission(context: Context, mission: Entity) -> str:
