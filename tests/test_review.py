@@ -461,3 +461,18 @@ def test_the_installed_command_as_a_scheduled_ci_job_runs_it(handbook):
     assert run.returncode == 1
     assert "### Customer Success (@acme/cs @alice)" in run.stdout
     assert run.stderr == ""
+
+
+def test_the_review_names_each_teams_lead_in_the_terminal_the_issue_and_the_page(project):
+    """A handle is not a person: the owner team's named lead is the one to ask."""
+    hb = project()
+    hb.write("teams/success.md", "---\nkind: team\ntitle: Success\nlead: Ana Ruiz\ngithub: ['@acme/success']\n"
+             "reviewed: 2026-01-02\n---\n")
+    text = invoke_cli(hb.root, "review", "--today", "2026-11-22").stdout
+    assert "Success (@acme/success, lead: Ana Ruiz)" in text, text
+    issue = invoke_cli(hb.root, "review", "--today", "2026-11-22", "--format", "markdown").stdout
+    assert "Team lead: Ana Ruiz" in issue, issue
+    done = hb.build()
+    assert done.returncode == 0, done.stderr
+    page = (hb.root / "site" / "journey" / "review" / "index.html").read_text(encoding="utf-8")
+    assert "Lead: Ana Ruiz" in page

@@ -75,6 +75,7 @@ class Group:
     handles: tuple[str, ...]
     items: list[ReviewItem]
     known: bool  # the owner is a team with a page
+    lead: str | None = None  # the team's named lead: the person to ask
 
 
 def groups(handbook: Handbook, listed: list[ReviewItem]) -> list[Group]:
@@ -86,7 +87,7 @@ def groups(handbook: Handbook, listed: list[ReviewItem]) -> list[Group]:
     for owner, items in by_owner.items():
         team = handbook.get("team", owner) if owner else None
         if team is not None:
-            found.append(Group(owner, team.title, team.handles, items, True))
+            found.append(Group(owner, team.title, team.handles, items, True, team.text("lead")))
         elif owner:
             found.append(Group(owner, f"{owner} (no team has this id)", (), items, False))
         else:
@@ -130,7 +131,8 @@ def text(result: Review, docs_dir: Path, style: Callable[[str, str], str] = lamb
     status_width = max((len(item.status) for item in listed), default=0)
     for group in groups(result.handbook, listed):
         handles = " ".join(group.handles) if group.handles else "no GitHub handles"
-        lines.append(style(f"{neutral.line(group.title)} ({handles})", "team"))
+        lead = f", lead: {neutral.line(group.lead)}" if group.lead else ""
+        lines.append(style(f"{neutral.line(group.title)} ({handles}{lead})", "team"))
         for item in group.items:
             due = item.due.isoformat() if item.due else "—"
             lines.append(
@@ -251,6 +253,8 @@ def _markdown_group(group: Group, links: Links) -> tuple[list[str], list[str]]:
     if group.handles:
         heading += f" ({' '.join(group.handles)})"
     lines = [heading, ""]
+    if group.lead:
+        lines += [f"Team lead: {neutral.markdown(group.lead)}", ""]
     if not group.known:
         lines += ["These pages name no existing team as `owner`: set one so that someone reviews them.", ""]
     lines += ["| Page | Status | Last reviewed | Due |", "|---|---|---|---|"]

@@ -86,6 +86,7 @@ def _group(context: Context, team_id: str | None, items: list[ReviewItem]) -> st
         forge = "GitHub" if team.texts("github") else "Handles"
         about = (
             f'<p class="jsite-review-team">Team page: {team_link(context, team_id)}'
+            + (f" · Lead: {markup.text(team.text('lead'))}" if team.text("lead") else "")
             + (f' · {forge}: <span class="jsite-handles">{handles}</span>' if handles else "")
             + f" · {_group_counts(items)}</p>"
         )
