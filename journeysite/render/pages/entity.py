@@ -9,7 +9,7 @@ from journeysite.core.analysis.review import DUE_SOON, NEVER, OK, OVERDUE, STATU
 from journeysite.core.model import Entity
 from journeysite.render.markup import block, items, link, listing, md, table, tag, text
 from journeysite.render.pages import Context
-from journeysite.render.pages.parts import CARD, TRIGGER_WORDS, team_link
+from journeysite.render.pages.parts import CARD, TOUCH, TRIGGER_WORDS, team_link
 from journeysite.render.pages.raci import STEPS, letters
 from journeysite.render.site import PLAYBOOK_TYPES
 
@@ -131,7 +131,7 @@ def _kind_rows(context: Context, e: Entity) -> list[str]:
     if e.kind == "segment":
         per_csm = e.accounts_per_csm
         return [
-            _row("Touch model", text(e.text("touch"))),
+            _row("Touch model", text(TOUCH.get(e.text("touch") or "", e.text("touch")))),
             _row("Criteria", _texts_html(e.texts("criteria"))),
             _row("Accounts per CSM", text(per_csm) if per_csm is not None else ""),
             _row("Customers", f"{e.accounts:,}" if e.accounts is not None else ""),
@@ -139,7 +139,9 @@ def _kind_rows(context: Context, e: Entity) -> list[str]:
     if e.kind == "stage":
         position = next((i for i, s in enumerate(h.stages) if s is e), None)
         return [
-            _row("Position", f"{position + 1} of {len(h.stages)}" if position is not None else ""),
+            _row(
+                "In the journey", f"Stage {position + 1} of {len(h.stages)}" if position is not None else ""
+            ),
             _row("Goal", text(e.text("goal"))),
             _row("Duration", text(e.text("duration"))),
         ]
@@ -198,7 +200,7 @@ def _handoff_when(context: Context, e: Entity) -> str:
 
 
 def _card(context: Context, e: Entity) -> str:
-    rows = [_row("Kind", KIND_LABELS[e.kind])]
+    rows = [_row("Type of page", KIND_LABELS[e.kind])]
     if e.kind != "team":
         rows.append(_row("Owner (accountable)", team_link(context, e.owner)))
     if e.segment_owners:
@@ -209,7 +211,8 @@ def _card(context: Context, e: Entity) -> str:
         rows.append(_row("Owner in a segment", by_segment))
     rows += [
         *_kind_rows(context, e),
-        _row("Segments", _segments_html(context, e)),
+        # Where a page applies; a segment, a team or the mission is not limited to segments.
+        _row("Segments", _segments_html(context, e) if e.kind not in ("segment", "team", "mission") else ""),
     ]
     for role in ("responsible", "consulted", "informed"):
         rows.append(_row(role.capitalize(), ", ".join(team_link(context, t) for t in e.raci(role))))

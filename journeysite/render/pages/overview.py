@@ -12,6 +12,7 @@ from journeysite.render import markup
 from journeysite.render.pages import Context
 from journeysite.render.pages.gaps_report import GAP_LABELS, gap_findings
 from journeysite.render.pages.parts import (
+    TOUCH,
     admonition,
     draft_badge,
     draft_note,
@@ -23,7 +24,6 @@ from journeysite.render.pages.parts import (
 )
 
 TABS_SEGMENTS = 91  # see grid.TABS_GRID
-TOUCH = {"high": "High touch", "medium": "Medium touch", "low": "Low touch", "tech": "Tech touch"}
 
 
 def render(context: Context) -> str:

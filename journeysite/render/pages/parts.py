@@ -13,6 +13,9 @@ from journeysite.render import markup
 from journeysite.render.links import Linker
 from journeysite.render.pages import Context
 
+# The words a segment's `touch` is shown in (the values are the schema's).
+TOUCH = {"high": "High touch", "medium": "Medium touch", "low": "Low touch", "tech": "Tech touch"}
+
 
 def tabs(number: int, panels: Sequence[tuple[str, str]], css: str = "") -> str:
     """A tab set exactly as pymdownx.tabbed (alternate style) renders it: ``panels`` is (escaped label, HTML).
