@@ -23,25 +23,21 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~=-])")
 
 def line(text: object) -> str:
     """One terminal line: line breaks shown as ``\\n``, control characters as ``\\xNN`` or ``\\uNNNN``,
-    and no CI runner command in it (a terminal in CI is a runner's log): see ``log``."""
+    and no CI runner command in it (a terminal in CI is a runner's log: see ``_no_commands``)."""
     value = _BREAKS.sub(lambda m: "\\r\\n" if m.group(0) == "\r\n" else _visible(m.group(0)), str(text))
     return _no_commands(CONTROL_RE.sub(lambda m: _visible(m.group(0)), value))
 
 
-def log(text: object) -> str:
-    """One log line that no CI runner reads as a command: ``::`` (GitHub's commands) and ``##[`` (the
-    older form its runner still reads anywhere in a line) are split by a zero-width space."""
-    return line(text)
-
-
 def _no_commands(value: str) -> str:
+    """No CI runner command: ``::`` (GitHub's commands) and ``##[`` (the older form its runner still
+    reads anywhere in a line) split by a zero-width space."""
     return value.replace("::", ":\u200b:").replace("##[", "#\u200b#[")
 
 
 def log_block(text: object) -> str:
-    """Several log lines (a listing, or a message of MkDocs' own): each line neutralised as ``log`` is,
-    the line breaks kept."""
-    return "\n".join(log(part) for part in _BREAKS.split(str(text)))
+    """Several log lines (a listing, or a message of MkDocs' own): each line neutralised as ``line``
+    does, the line breaks kept."""
+    return "\n".join(line(part) for part in _BREAKS.split(str(text)))
 
 
 def markdown(text: object) -> str:

@@ -18,7 +18,7 @@ class _OneLine(logging.Filter):
     or a GitHub workflow command (``::add-mask::``) cannot reach the build log as such."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg, record.args = neutral.log(record.getMessage()), None
+        record.msg, record.args = neutral.line(record.getMessage()), None
         return True
 
 
@@ -57,7 +57,7 @@ def report(diagnostics: list[Diagnostic]) -> None:
             log.info(log_line(d))
     errors = [d for d in diagnostics if d.severity == ERROR]
     if errors:
-        listing = "\n".join(f"  {neutral.log(log_line(d))}" for d in errors)
+        listing = "\n".join(f"  {neutral.line(log_line(d))}" for d in errors)
         raise PluginError(
             f"journeysite found {len(errors)} error(s) in the handbook; fix them and build again:\n{listing}"
         )
