@@ -155,20 +155,20 @@ def _span(match: re.Match[str]) -> tuple[float, float] | None:
     return round(low * days, 2), round(high * days, 2)
 
 
-_LAST_LOOKUP: list = [
-    None,
-    {},
-]  # the last mapping read, and its lookup: callers pass one mapping per handbook
+class MilestoneNames(dict[str, str]):
+    """Milestone names (titles and ids), normalised as the parser reads them, to ids: built once per
+    handbook with ``milestone_names``, not once per text (a large handbook reads thousands of texts)."""
 
 
-def _milestone_lookup(milestones: Mapping[str, str] | None) -> dict[str, str]:
-    """Milestone names, normalised, to ids: built once per mapping, not once per text (a large handbook
-    reads thousands of texts against the same names)."""
-    if milestones is not None and milestones is _LAST_LOOKUP[0]:
-        return _LAST_LOOKUP[1]
-    lookup = {_name_key(name): mid for name, mid in (milestones or {}).items()}
-    _LAST_LOOKUP[:] = [milestones, lookup]
-    return lookup
+def milestone_names(milestones: Mapping[str, str]) -> MilestoneNames:
+    """The lookup ``parse_offset`` reads milestone names with, from a name -> id mapping."""
+    return MilestoneNames({_name_key(name): mid for name, mid in milestones.items()})
+
+
+def _milestone_lookup(milestones: Mapping[str, str] | None) -> Mapping[str, str]:
+    if isinstance(milestones, MilestoneNames):
+        return milestones
+    return milestone_names(milestones or {})
 
 
 def _anchor_of(name: str, lookup: Mapping[str, str]) -> str | None:

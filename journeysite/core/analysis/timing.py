@@ -40,13 +40,15 @@ class Clock:
 
     handbook: Handbook
     renewal_day: float = offsets.DEFAULT_RENEWAL_DAY
-    names: dict[str, str] = field(init=False)  # lower-cased milestone title or id -> id
+    names: offsets.MilestoneNames = field(init=False)  # milestone title or id, normalised -> id
     dues: dict[str, Offset] = field(init=False)  # milestone id -> its parsed `due`
     _windows: dict[str, Days | None] = field(init=False, default_factory=dict)  # by stage id, read once
 
     def __post_init__(self) -> None:
         milestones = [m for m in self.handbook.of_kind("milestone") if m.active]
-        self.names = {m.title.strip().lower(): m.id for m in milestones} | {m.id: m.id for m in milestones}
+        self.names = offsets.milestone_names(
+            {m.title.strip().lower(): m.id for m in milestones} | {m.id: m.id for m in milestones}
+        )
         self.dues = {}
         for milestone in milestones:
             due = offsets.parse_offset(milestone.text("due"), self.names)
