@@ -7,9 +7,9 @@ from journeysite.render import markup
 from journeysite.render.pages import Context
 from journeysite.render.pages.parts import (
     SHORT,
-    admonition,
     draft_badge,
     md_link,
+    no_stages_yet,
     owner_varies,
     shorten,
     systems_of,
@@ -25,15 +25,13 @@ TABS_GRID = 92  # pymdownx.tabbed numbers its tab sets from 1 on each page; ours
 def render(context: Context) -> str:
     handbook = context.handbook
     journeys = handbook.journeys
-    if not any(j.stages for j in journeys):
-        return markup.block(
-            admonition(
-                "note",
-                "No stages yet",
-                "The grid lays playbooks out by stage. Add stage pages (<code>kind: stage</code> with an "
-                "<code>order</code>) and playbooks that name them in <code>stages</code>.",
-            )
-        )
+    empty = no_stages_yet(
+        context,
+        "The grid lays playbooks out by stage. Add stage pages (<code>kind: stage</code> with an "
+        "<code>order</code>) and playbooks that name them in <code>stages</code>.",
+    )
+    if empty:
+        return empty
     views: list[tuple[str, list[Entity], str | None]] = []
     segmented = any(j.segment is not None for j in journeys)
     if segmented:

@@ -43,6 +43,14 @@ def admonition(kind: str, title: str, *paragraphs: str) -> str:
     return f'<div class="admonition {kind}"><p class="admonition-title">{title}</p>{body}</div>'
 
 
+def no_stages_yet(context: Context, advice: str) -> str:
+    """The note a journey view shows before any journey has a stage (``advice`` already escaped), or
+    "" when there is a journey to show."""
+    if any(j.stages for j in context.handbook.journeys):
+        return ""
+    return markup.block(admonition("note", "No stages yet", advice))
+
+
 def pill(label: str, css: str) -> str:
     """A small inline label (``label`` already escaped), e.g. a review status or a severity."""
     return f'<span class="{css}">{label}</span>'

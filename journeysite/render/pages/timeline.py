@@ -21,7 +21,14 @@ from journeysite.render import markup, sanitise
 from journeysite.render.diagrams.dot import PALETTE, team_colours
 from journeysite.render.pages import Context
 from journeysite.render.pages.grid import playbooks_in
-from journeysite.render.pages.parts import admonition, md_link, shorten, systems_of, tabs, team_link
+from journeysite.render.pages.parts import (
+    md_link,
+    no_stages_yet,
+    shorten,
+    systems_of,
+    tabs,
+    team_link,
+)
 from journeysite.render.site import PLAYBOOK_TYPES
 
 TABS_TIMELINE = 93  # see grid.TABS_GRID
@@ -48,16 +55,14 @@ TALL_PER_DAY = 1.2
 def render(context: Context) -> str:
     handbook = context.handbook
     journeys = handbook.journeys
-    if not any(j.stages for j in journeys):
-        return markup.block(
-            admonition(
-                "note",
-                "No stages yet",
-                "The timeline places milestones and playbook steps on the journey. Add stage pages "
-                "(<code>kind: stage</code> with an <code>order</code>), milestones with a <code>due</code> "
-                "and playbook steps with a <code>when</code>.",
-            )
-        )
+    empty = no_stages_yet(
+        context,
+        "The timeline places milestones and playbook steps on the journey. Add stage pages "
+        "(<code>kind: stage</code> with an <code>order</code>), milestones with a <code>due</code> "
+        "and playbook steps with a <code>when</code>.",
+    )
+    if empty:
+        return empty
     clock = tl.Reader(handbook)
     segmented = any(j.segment is not None for j in journeys)
     views = [
