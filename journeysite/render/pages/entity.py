@@ -9,8 +9,9 @@ from journeysite.core.analysis.review import DUE_SOON, NEVER, OK, OVERDUE, STATU
 from journeysite.core.model import Entity
 from journeysite.render.markup import block, items, link, listing, md, table, tag, text
 from journeysite.render.pages import Context
-from journeysite.render.pages.parts import CARD, TOUCH, TRIGGER_WORDS, team_link
+from journeysite.render.pages.parts import team_link
 from journeysite.render.pages.raci import STEPS, letters
+from journeysite.render.pages.words import CARD, TOUCH, TRIGGER_WORDS
 from journeysite.render.site import PLAYBOOK_TYPES
 
 KIND_LABELS = {

@@ -6,7 +6,6 @@ from journeysite.core.model import Entity
 from journeysite.render import markup
 from journeysite.render.pages import Context
 from journeysite.render.pages.parts import (
-    SHORT,
     draft_badge,
     md_link,
     no_stages_yet,
@@ -17,6 +16,7 @@ from journeysite.render.pages.parts import (
     team_link,
     trigger_words,
 )
+from journeysite.render.pages.words import SHORT
 from journeysite.render.site import PLAYBOOK_TYPES
 
 TABS_GRID = 92  # pymdownx.tabbed numbers its tab sets from 1 on each page; ours start high to never clash

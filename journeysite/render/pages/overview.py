@@ -12,7 +12,6 @@ from journeysite.render import markup
 from journeysite.render.pages import Context
 from journeysite.render.pages.gaps_report import GAP_LABELS, gap_findings
 from journeysite.render.pages.parts import (
-    TOUCH,
     admonition,
     draft_badge,
     draft_note,
@@ -22,6 +21,7 @@ from journeysite.render.pages.parts import (
     tabs,
     team_link,
 )
+from journeysite.render.pages.words import TOUCH
 
 TABS_SEGMENTS = 91  # see grid.TABS_GRID
 

@@ -12,9 +12,7 @@ from journeysite.core.model import DRAFT, Entity, Handbook
 from journeysite.render import markup
 from journeysite.render.links import Linker
 from journeysite.render.pages import Context
-
-# The words a segment's `touch` is shown in (the values are the schema's).
-TOUCH = {"high": "High touch", "medium": "Medium touch", "low": "Low touch", "tech": "Tech touch"}
+from journeysite.render.pages.words import PHRASE, SHORT, TRIGGER_WORDS
 
 
 def tabs(number: int, panels: Sequence[tuple[str, str]], css: str = "") -> str:
@@ -98,17 +96,6 @@ def md_link(context: Context, target: str | Entity, label: str) -> str:
     """A Markdown link (``label`` escaped here) to an entity or generated page, which MkDocs resolves and checks."""
     path = context.linker.md_path(target)
     return f"[{markup.md(label)}]({path})" if path else ""
-
-
-# A trigger in words, one table for every page: the card's label, the grid's short form, and the end of
-# a sentence ("it starts when Go-live is reached").
-TRIGGER_WORDS = {
-    "milestone": ("When a milestone is reached", "When {} is reached", "starts when {} is reached"),
-    "schedule": ("On a schedule", "Schedule: {}", "runs on a schedule ({})"),
-    "signal": ("On a signal", "Signal: {}", "starts on a signal ({})"),
-    "manual": ("On judgement", "Judgement call: {}", "starts on judgement ({})"),
-}
-CARD, SHORT, PHRASE = 0, 1, 2
 
 
 # A playbook with several triggers (any one starts it): the values of one kind are joined in one phrase

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from journeysite.core.model import Entity
 from journeysite.render.markup import md
 from journeysite.render.pages import Context
-from journeysite.render.pages.overview import TOUCH
-from journeysite.render.pages.parts import PHRASE, draft_note, md_link, trigger_words
+from journeysite.render.pages.parts import draft_note, md_link, trigger_words
+from journeysite.render.pages.words import PHRASE, TOUCH
 from journeysite.render.site import PLAYBOOK_TYPES
 
 Step = tuple[str, str, list[str]]  # heading (Markdown), the one-line why (Markdown), lines under it
