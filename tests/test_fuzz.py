@@ -89,7 +89,7 @@ GAP_SEVERITY = {
     "stale-accept": "warning",
 }
 ERROR_CODES = {"yaml-syntax", "schema", "unknown-kind", "unknown-ref", "duplicate-id", "duplicate-order",
-               "multiple-missions", "unsafe-file"}
+               "multiple-missions", "unsafe-file", "placeholder"}
 OTHER_SEVERITY = {"reviewed-in-future": "warning", "text-cut-by-comment": "warning"}
 CODES = set(GAP_SEVERITY) | ERROR_CODES | set(OTHER_SEVERITY)
 TODAY = date(2026, 11, 22)

@@ -103,13 +103,13 @@ def test_json_is_exactly_the_documented_shape_most_overdue_first_then_never_then
         "today": "2026-06-15",
         "pages": [
             {"file": "guides/escalation.md", "title": "Escalation guide", "entity": None, "owner": "support",
-             "reviewed": "2025-10-15", "due": "2026-04-15", "status": "overdue", "days": 61},
+             "reviewed": "2025-10-15", "reviewed_by": None, "due": "2026-04-15", "status": "overdue", "days": 61},
             {"file": "stages/onboarding.md", "title": "Onboarding", "entity": "stage:onboarding", "owner": "cs",
-             "reviewed": "2025-12-01", "due": "2026-06-01", "status": "overdue", "days": 14},
+             "reviewed": "2025-12-01", "reviewed_by": None, "due": "2026-06-01", "status": "overdue", "days": 14},
             {"file": "stages/expansion.md", "title": "Expansion", "entity": "stage:expansion",
-             "owner": "support", "reviewed": None, "due": None, "status": "never", "days": None},
+             "owner": "support", "reviewed": None, "reviewed_by": None, "due": None, "status": "never", "days": None},
             {"file": "stages/adoption.md", "title": "Adoption", "entity": "stage:adoption", "owner": "cs",
-             "reviewed": "2026-01-01", "due": "2026-07-01", "status": "due-soon", "days": -16},
+             "reviewed": "2026-01-01", "reviewed_by": None, "due": "2026-07-01", "status": "due-soon", "days": -16},
         ],
     }
 

@@ -127,7 +127,18 @@ _REVIEW_COLOURS = {"overdue": "red", "never": "magenta", "due-soon": "yellow"}
     help="text for people, markdown for an issue opened by scheduled CI, json for tools.",
 )
 @click.option("--fail-on-overdue", is_flag=True, help="Exit 1 when any page is overdue.")
-@click.option("--mark", is_flag=True, help="Record a review: set `reviewed:` to today in each PATH.")
+@click.option(
+    "--mark",
+    is_flag=True,
+    help="Record a review: set `reviewed:` to today (and `reviewed_by:`) in each PATH.",
+)
+@click.option(
+    "--by",
+    "by",
+    metavar="NAME",
+    default=None,
+    help="With --mark: who reviewed, recorded as `reviewed_by:` (default: your git user.name).",
+)
 @click.argument("paths", nargs=-1, metavar="[PATH]...", type=click.Path())
 @click.pass_context
 def review_command(
@@ -138,6 +149,7 @@ def review_command(
     fmt: str,
     fail_on_overdue: bool,
     mark: bool,
+    by: str | None,
     paths: tuple[str, ...],
 ) -> None:
     """List the pages due for review, by owner team; or, with --mark, record that PATH pages were reviewed."""
@@ -164,28 +176,46 @@ def review_command(
             if ctx.get_parameter_source(name) is not ParameterSource.DEFAULT
         ]
         if given:
-            raise click.UsageError(f"--mark takes only PATHs, --today and -f, not {', '.join(given)}")
+            raise click.UsageError(f"--mark takes only PATHs, --by, --today and -f, not {', '.join(given)}")
         if not paths:
             raise click.UsageError(
                 "--mark needs the path of at least one page, e.g. review --mark content/x.md"
             )
+        if by is not None:
+            try:
+                by = marking.reviewer(by)
+            except marking.BadReviewer as exc:
+                raise click.BadParameter(str(exc), param_hint="'--by'") from None
         project = _project(config_file)
+        if by is None:
+            by = marking.git_user_name(project.docs_dir)
+            if by is not None:
+                click.echo(
+                    f"journeysite: recording {neutral.line(by)} (your git user.name) as the reviewer; "
+                    "--by NAME names someone else",
+                    err=True,
+                )
         failed = False
         for path in paths:
             try:
-                marked = marking.mark(Path(path), project.docs_dir, today)
+                marked = marking.mark(Path(path), project.docs_dir, today, by)
             except (marking.NotMarkable, OSError) as exc:
                 reason = exc if isinstance(exc, marking.NotMarkable) else f"cannot be written: {exc}"
-                click.echo(f"journeysite: {path}: {reason}", err=True)
+                click.echo(f"journeysite: {neutral.line(path)}: {reason}", err=True)
                 failed = True
                 continue
             was = (
                 "added `reviewed:`"
                 if marked.previous is None
-                else f"was {marked.previous.strip() or 'empty'}"
+                else f"was {neutral.line(marked.previous.strip() or 'empty')}"
             )
-            click.echo(f"{path}: reviewed {today.isoformat()} ({was})")
+            if marked.previous_by:
+                was += f" by {neutral.line(marked.previous_by)}"
+            who = f" by {neutral.line(by)}" if by else ""
+            click.echo(f"{neutral.line(path)}: reviewed {today.isoformat()}{who} ({was})")
         sys.exit(EXIT_PROBLEMS if failed else EXIT_OK)
+    if by is not None:
+        raise click.UsageError("--by goes with --mark: review --mark PATH… --by NAME")
     if paths:
         raise click.UsageError(f"got {paths[0]!r}: PATH arguments are only for --mark (review --mark PATH…)")
     project = _project(config_file)
@@ -229,8 +259,10 @@ def new_command(
     """Write a new page of KIND with id ID where that kind's pages live; never overwrites.
 
     KIND is one of: mission, team, segment, stage, milestone, playbook, handoff, metric. The page
-    has the kind's required fields (placeholders marked TODO), its optional fields as comments and
-    an outline to write in. The path written is printed.
+    is a draft with the kind's required fields, its optional fields as comments and an outline to
+    write in. What only you can choose (the owner, the stages, the trigger…) is a placeholder marked
+    TODO, never a guess: `journeysite check` reports each one until it is replaced. The path
+    written is printed.
     """
     from journeysite.cli import new as scaffold
 
@@ -245,7 +277,7 @@ def new_command(
         page = scaffold.plan(
             result.handbook, kind, entity_id, title, owner, review_every=project.settings.review_every
         )
-        path = scaffold.write_new(project.docs_dir, page)
+        scaffold.write_new(project.docs_dir, page)
     except scaffold.ScaffoldError as exc:
         click.echo(f"journeysite: {exc}", err=True)
         sys.exit(exc.status)
@@ -257,8 +289,6 @@ def new_command(
     click.echo(report.display_path(project.docs_dir, page.file))
     for note in page.notes:
         click.echo(f"journeysite: note: {note}", err=True)
-    if "TODO" in page.text:
-        click.echo(f"journeysite: replace the TODOs in {path.name}, then run `journeysite check`", err=True)
     sys.exit(EXIT_OK)
 
 
@@ -343,13 +373,22 @@ def codeowners_command(config_file: str | None, check_only: bool, output: str | 
 
 @main.command("diff")
 @config_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown"]),
+    default=None,
+    help="text for a terminal, markdown for a pull-request comment "
+    "(default: text in a terminal, markdown when the output goes to a file or a pipe).",
+)
 @click.argument("base")
 @click.argument("head", default="HEAD")
-def diff_command(config_file: str | None, base: str, head: str) -> None:
-    """Describe how the journey model changed from git revision BASE to HEAD (default: HEAD), in Markdown.
+def diff_command(config_file: str | None, fmt: str | None, base: str, head: str) -> None:
+    """Describe how the journey model changed from git revision BASE to HEAD (default: HEAD).
 
-    Both sides are read from commits, never from the working tree: commit first. The output is a
-    pull-request comment marked with <!-- journeysite-diff --> so a workflow can update it in place.
+    Both sides are read from commits, never from the working tree: commit first. Every changed value is
+    shown whole. As markdown, the output is a pull-request comment marked with <!-- journeysite-diff -->
+    so a workflow can update it in place.
     """
     from journeysite.cli import diff as model_diff
     from journeysite.core.gitrepo import GitError, git_toplevel
@@ -360,7 +399,8 @@ def diff_command(config_file: str | None, base: str, head: str) -> None:
         click.echo(f"journeysite: {project.config_file.parent} is not inside a git repository", err=True)
         sys.exit(EXIT_USAGE)
     try:
-        text = model_diff.run(root, project.docs_dir, base, head, project.settings)
+        chosen = fmt or ("text" if sys.stdout.isatty() else "markdown")
+        text = model_diff.run(root, project.docs_dir, base, head, project.settings, chosen)
     except GitError as exc:
         click.echo(f"journeysite: {exc}", err=True)
         sys.exit(EXIT_USAGE)

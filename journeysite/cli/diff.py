@@ -1,16 +1,18 @@
-"""The journey model at two git revisions, compared: what a pull request adds, removes and changes, in Markdown."""
+"""The journey model at two git revisions, compared: what a pull request adds, removes and changes, as
+Markdown for the pull request's comment or as plain text for a terminal."""
 
 from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Iterable, Iterator
+import textwrap
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from journeysite.cli.report import plural
-from journeysite.core import pipeline, schema
+from journeysite.core import neutral, pipeline, schema
 from journeysite.core.diagnostics import ERROR, Diagnostic
 from journeysite.core.gitrepo import GitError, git
 from journeysite.core.model import SLUG_RE, Entity, Handbook
@@ -21,7 +23,6 @@ MARKER = "<!-- journeysite-diff -->"
 MISSING: Any = object()  # a field the page does not set
 _SEPARATE = {"owner", "raci", "segment_owners"}  # reported in their own sections, not among field changes
 RACI_ROLES = ("responsible", "consulted", "informed")
-_LONG = 300  # a value longer than a short paragraph is cut, at a word
 
 
 def md(value: object) -> str:
@@ -230,10 +231,6 @@ def compare(base: pipeline.Result, head: pipeline.Result) -> ModelDiff:
     return diff
 
 
-def _in_segment(segment: str | None) -> str:
-    return f" in {md(segment)}" if segment else ""
-
-
 def _gap_index(diagnostics: Iterable[Diagnostic]) -> dict[tuple, Diagnostic]:
     return {(d.code, d.entity, d.message): d for d in diagnostics if d.code in LEVELLED_CODES}
 
@@ -259,66 +256,31 @@ def _same(a: Any, b: Any) -> bool:
     return type(a) is type(b) and a == b
 
 
-# --- Markdown -------------------------------------------------------------------------------------
+# --- the report: Markdown for a pull request, plain text for a terminal -----------------------------
 
 
-def markdown(diff: ModelDiff, base_label: str, head_label: str, docs_folder: str = ".") -> str:
-    """The diff as a Markdown pull-request comment, found again by its hidden marker.
+@dataclass(frozen=True)
+class Style:
+    """How the report writes what comes from the pages: inert Markdown for a pull-request comment, or
+    plain text for a terminal (nothing escaped, each text one visible line with no control character)."""
 
-    ``docs_folder`` (relative to the repository) prefixes the files of errors, so they can be found.
-    """
-    prefix = "" if docs_folder in ("", ".") else docs_folder.rstrip("/") + "/"
-    lines = [MARKER, "## Journey model changes", "", f"Comparing {base_label} → {head_label}.", ""]
-    if not diff.model_changed:
-        lines.append("No change to the journey model.")
-    else:
-        lines.append(f"**{_summary(diff)}**")
-    lines += _section("Added", [f"- {_kind(n.kind)}: {_entity(n)}" for n in diff.added])
-    lines += _section("Removed", [f"- {_kind(n.kind)}: {_entity(n)}" for n in diff.removed])
-    changed: list[str] = []
-    for named, changes in diff.changed:
-        changed.append(f"- {_entity(named)}")
-        changed += [f"  - {line}" for change in changes for line in _change_lines(change)]
-    lines += _section("Changed", changed)
-    lines += _section(
-        "Owner / Accountable changes",
-        [
-            f"- {_entity(c.entity)}: owner{_in_segment(c.segment)} {_team(c.old)} → {_team(c.new)}"
-            for c in diff.owners
-        ],
-    )
-    lines += _section("RACI changes", list(_raci_lines(diff.raci)))
-    lines += _section("Gaps opened", [_finding(d, diff.titles) for d in diff.opened])
-    lines += _section("Gaps closed", [_finding(d, diff.titles) for d in diff.closed])
-    lines += _section(
-        "Errors in HEAD",
-        [
-            f"- {_code(f'{prefix}{d.file}:{d.line}')} {_code(d.code)}: {message_md(d.message)}"
-            for d in diff.head_errors
-        ],
-    )
-    return "\n".join(lines).rstrip("\n") + "\n"
+    text: Callable[[object], str]  # front-matter text
+    code: Callable[[str], str]  # an id, a field name, a file, a revision
+    strong: Callable[[str], str]
+    markdown: bool
 
+    def none(self, what: str) -> str:
+        """A missing value: ``*(none)*`` in Markdown, ``(none)`` in a terminal."""
+        return f"*({what})*" if self.markdown else f"({what})"
 
-def _summary(diff: ModelDiff) -> str:
-    parts = [
-        f"{len(diff.added)} added",
-        f"{len(diff.removed)} removed",
-        f"{diff.touched} changed",
-        f"{plural(len(diff.opened), 'gap')} opened",
-        f"{plural(len(diff.closed), 'gap')} closed",
-    ]
-    if diff.head_errors:
-        parts.append(f"{plural(len(diff.head_errors), 'error')} in HEAD")
-    return " · ".join(parts)
-
-
-def _section(title: str, items: list[str]) -> list[str]:
-    return ["", f"### {title}", "", *items] if items else []
-
-
-def _kind(kind: str) -> str:
-    return kind.capitalize()
+    def message(self, message: str) -> str:
+        """A diagnostic message: its `code` spans kept as code in Markdown, the rest escaped."""
+        if not self.markdown:
+            return neutral.line(message)
+        pieces = message.split("`")
+        if len(pieces) % 2 == 0:  # an unpaired backtick (from a title): escape it all
+            return md(message)
+        return "".join(md(p) if i % 2 == 0 else _code(p) for i, p in enumerate(pieces))
 
 
 def _code(text: str) -> str:
@@ -334,105 +296,241 @@ def _code(text: str) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
-def _entity(named: Named) -> str:
-    return f"**{md(named.title)}** ({_code(named.key)})"
-
-
-def _team(title: str | None) -> str:
-    return md(title) if title else "*(none)*"
-
-
-def _raci_lines(changes: list[RaciChange]) -> Iterator[str]:
-    grouped: dict[str, list[RaciChange]] = {}
-    for change in changes:
-        grouped.setdefault(change.entity.key, []).append(change)
-    for group in grouped.values():
-        parts = [f"{md(c.team)} {'added to' if c.added else 'removed from'} {c.role}" for c in group]
-        yield f"- {_entity(group[0].entity)}: {'; '.join(parts)}"
-
-
-def _finding(d: Diagnostic, titles: dict[str, str]) -> str:
-    where = f"**{md(titles.get(d.entity, d.entity))}** ({_code(d.entity)})" if d.entity else md(d.file)
-    segments = f" (segments: {md(', '.join(d.segments))})" if d.segments else ""
-    return f"- {_code(d.code)} {where}: {message_md(d.message)}{segments}"
+MARKDOWN = Style(text=md, code=_code, strong=lambda s: f"**{s}**", markdown=True)
+TEXT = Style(text=neutral.line, code=neutral.line, strong=lambda s: s, markdown=False)
+FORMATS = {"markdown": MARKDOWN, "text": TEXT}
+_WIDTH = 100  # a terminal line; a longer value wraps under itself, never cut
+_SIDE_BY_SIDE = 60  # characters of old + new above which a terminal shows them on two lines
 
 
 def message_md(message: str) -> str:
     """A diagnostic message for Markdown: its `code` spans kept as code, the rest escaped."""
-    pieces = message.split("`")
-    if len(pieces) % 2 == 0:  # an unpaired backtick (from a title): escape it all
-        return md(message)
-    return "".join(md(p) if i % 2 == 0 else _code(p) for i, p in enumerate(pieces))
+    return MARKDOWN.message(message)
 
 
-def _short(text: str) -> str:
-    text = " ".join(text.split())
-    if len(text) <= _LONG:
-        return text
-    cut = text[: _LONG - 1]
-    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:") + "…"
+def markdown(diff: ModelDiff, base_label: str, head_label: str, docs_folder: str = ".") -> str:
+    """The diff as a Markdown pull-request comment, found again by its hidden marker.
+
+    ``docs_folder`` (relative to the repository) prefixes the files of errors, so they can be found.
+    """
+    return _Report(MARKDOWN).render(diff, base_label, head_label, docs_folder)
 
 
-def _value(value: Any) -> str:
-    if value is MISSING:
-        return "*(none)*"
-    if isinstance(value, str):
-        return md(_short(value)) if value.strip() else "*(empty)*"
-    if isinstance(value, bool | int | float) or value is None:
-        return md(json.dumps(value))
-    if isinstance(value, list) and all(_scalar(v) for v in value):
-        return md(_short(", ".join(str(v) for v in value))) if value else "*(empty list)*"
-    return md(_short(json.dumps(value, ensure_ascii=False, sort_keys=True)))
+def text(diff: ModelDiff, base_label: str, head_label: str, docs_folder: str = ".") -> str:
+    """The diff as plain text for a terminal: the same sections, nothing escaped, values whole."""
+    return _Report(TEXT).render(diff, base_label, head_label, docs_folder)
+
+
+class _Report:
+    """Writes a ModelDiff in one Style; every value is shown whole (a long one wraps in a terminal)."""
+
+    def __init__(self, style: Style):
+        self.style = style
+
+    def render(self, diff: ModelDiff, base_label: str, head_label: str, docs_folder: str) -> str:
+        st = self.style
+        prefix = "" if docs_folder in ("", ".") else docs_folder.rstrip("/") + "/"
+        if st.markdown:
+            lines = [MARKER, "## Journey model changes", "", f"Comparing {base_label} → {head_label}.", ""]
+        else:
+            lines = [f"Journey model changes, {base_label} → {head_label}", ""]
+        if not diff.model_changed:
+            lines.append("No change to the journey model.")
+        else:
+            lines.append(st.strong(_summary(diff)))
+        lines += self._section("Added", [f"- {_kind(n.kind)}: {self._entity(n)}" for n in diff.added])
+        lines += self._section("Removed", [f"- {_kind(n.kind)}: {self._entity(n)}" for n in diff.removed])
+        changed: list[str] = []
+        for named, changes in diff.changed:
+            changed.append(f"- {self._entity(named)}")
+            for change in changes:
+                first, *rest = self._change_lines(change)
+                changed.append(f"  - {first}")
+                changed += [f"    {line}" for line in rest]
+        lines += self._section("Changed", changed)
+        lines += self._section(
+            "Owner / Accountable changes",
+            [
+                f"- {self._entity(c.entity)}: owner{self._in_segment(c.segment)} {self._team(c.old)} → "
+                f"{self._team(c.new)}"
+                for c in diff.owners
+            ],
+        )
+        lines += self._section("RACI changes", list(self._raci_lines(diff.raci)))
+        lines += self._section("Gaps opened", [self._finding(d, diff.titles) for d in diff.opened])
+        lines += self._section("Gaps closed", [self._finding(d, diff.titles) for d in diff.closed])
+        lines += self._section(
+            "Errors in HEAD",
+            [
+                f"- {st.code(f'{prefix}{d.file}:{d.line}')} {st.code(d.code)}: {st.message(d.message)}"
+                for d in diff.head_errors
+            ],
+        )
+        if not st.markdown:
+            lines = [wrapped for line in lines for wrapped in _wrap(line)]
+        return "\n".join(lines).rstrip("\n") + "\n"
+
+    def _section(self, title: str, items: list[str]) -> list[str]:
+        if not items:
+            return []
+        if self.style.markdown:
+            return ["", f"### {title}", "", *items]
+        return ["", title, *[f"  {item}" for item in items]]
+
+    def _entity(self, named: Named) -> str:
+        return f"{self.style.strong(self.style.text(named.title))} ({self.style.code(named.key)})"
+
+    def _team(self, title: str | None) -> str:
+        return self.style.text(title) if title else self.style.none("none")
+
+    def _in_segment(self, segment: str | None) -> str:
+        return f" in {self.style.text(segment)}" if segment else ""
+
+    def _raci_lines(self, changes: list[RaciChange]) -> Iterator[str]:
+        grouped: dict[str, list[RaciChange]] = {}
+        for change in changes:
+            grouped.setdefault(change.entity.key, []).append(change)
+        for group in grouped.values():
+            parts = [
+                f"{self.style.text(c.team)} {'added to' if c.added else 'removed from'} {c.role}"
+                for c in group
+            ]
+            yield f"- {self._entity(group[0].entity)}: {'; '.join(parts)}"
+
+    def _finding(self, d: Diagnostic, titles: dict[str, str]) -> str:
+        st = self.style
+        if d.entity:
+            where = f"{st.strong(st.text(titles.get(d.entity, d.entity)))} ({st.code(d.entity)})"
+        else:
+            where = st.text(d.file)
+        segments = f" (segments: {st.text(', '.join(d.segments))})" if d.segments else ""
+        return f"- {st.code(d.code)} {where}: {st.message(d.message)}{segments}"
+
+    def _value(self, value: Any) -> str:
+        st = self.style
+        if value is MISSING:
+            return st.none("none")
+        if isinstance(value, str):
+            return st.text(_whole(value)) if value.strip() else st.none("empty")
+        if isinstance(value, bool | int | float) or value is None:
+            return st.text(json.dumps(value))
+        if isinstance(value, list) and all(_scalar(v) for v in value):
+            return st.text(_whole(", ".join(str(v) for v in value))) if value else st.none("empty list")
+        return st.text(_whole(json.dumps(value, ensure_ascii=False, sort_keys=True)))
+
+    def _field(self, name: str) -> str:
+        if not self.style.markdown:
+            return neutral.line(name)
+        return _code(name) if SLUG_RE.match(name.replace("_", "-")) else md(name)
+
+    def _change_lines(self, change: FieldChange) -> list[str]:
+        """``field: old → new`` (in a terminal, a long pair on two lines: was, now); lists as the items
+        added and removed; steps matched by their action."""
+        old, new = change.old, change.new
+        name = self._field(change.name)
+        if change.name == "file":
+            return [f"{name}: {self.style.code(old)} → {self.style.code(new)}"]
+        if change.name == "trigger":  # one mapping or a list of them: compared item by item either way
+            return [f"{name}: {self._list_change(_triggers(old), _triggers(new), self._trigger)}"]
+        as_list = [v for v in (old, new) if v is not MISSING]
+        if as_list and all(isinstance(v, list) for v in as_list):
+            old_items = old if isinstance(old, list) else []
+            new_items = new if isinstance(new, list) else []
+            if all(_scalar(v) for v in old_items + new_items):
+                return [f"{name}: {self._list_change(old_items, new_items, self._value)}"]
+            if change.name == "steps":
+                return [f"{name}: {part}" for part in self._step_changes(old_items, new_items)]
+        was, now = self._value(old), self._value(new)
+        if not self.style.markdown and len(was) + len(now) > _SIDE_BY_SIDE:
+            return [f"{name}:", f"  was: {was}", f"  now: {now}"]
+        return [f"{name}: {was} → {now}"]
+
+    def _list_change(self, old: list, new: list, show: Callable[[Any], str]) -> str:
+        added = [v for v in new if v not in old]
+        removed = [v for v in old if v not in new]
+        parts = []
+        if added:
+            parts.append("added " + ", ".join(show(v) for v in added))
+        if removed:
+            parts.append("removed " + ", ".join(show(v) for v in removed))
+        return "; ".join(parts) or "reordered"
+
+    def _trigger(self, value: Any) -> str:
+        """``signal: Usage drops`` for a trigger mapping, else the value as written."""
+        if isinstance(value, dict) and len(value) == 1:
+            ((kind, said),) = value.items()
+            return f"{self._field(str(kind))} {self._value(said)}"
+        return self._value(value)
+
+    def _step_changes(self, old: list, new: list) -> list[str]:
+        text_of = self.style.text
+        before = {_step_key(s): s for s in old}
+        after = {_step_key(s): s for s in new}
+        parts = [f"added step “{text_of(_whole(k))}”" for k in after if k not in before]
+        parts += [f"removed step “{text_of(_whole(k))}”" for k in before if k not in after]
+        for key in [k for k in after if k in before and not _same(before[k], after[k])]:
+            was, now = before[key], after[key]
+            if isinstance(was, dict) and isinstance(now, dict):
+                inner = [
+                    f"{self._field(str(f))} {self._value(was.get(f, MISSING))} → {self._value(now.get(f, MISSING))}"
+                    for f in dict.fromkeys([*was, *now])
+                    if not _same(was.get(f, MISSING), now.get(f, MISSING))
+                ]
+                parts.append(f"step “{text_of(_whole(key))}”: {', '.join(inner)}")
+        if not parts and [_step_key(s) for s in old] != [_step_key(s) for s in new]:
+            parts.append("reordered")
+        return parts or ["changed"]
+
+
+def _summary(diff: ModelDiff) -> str:
+    parts = [
+        f"{len(diff.added)} added",
+        f"{len(diff.removed)} removed",
+        f"{diff.touched} changed",
+        f"{plural(len(diff.opened), 'gap')} opened",
+        f"{plural(len(diff.closed), 'gap')} closed",
+    ]
+    if diff.head_errors:
+        parts.append(f"{plural(len(diff.head_errors), 'error')} in HEAD")
+    return " · ".join(parts)
+
+
+def _kind(kind: str) -> str:
+    return kind.capitalize()
+
+
+def _whole(text: str) -> str:
+    """A value on one line, every word kept: line breaks and runs of spaces made one space."""
+    return " ".join(text.split())
+
+
+def _wrap(line: str) -> list[str]:
+    """A terminal line folded at _WIDTH between words, each continuation under the text it continues;
+    a word longer than the line stays whole."""
+    if len(line) <= _WIDTH:
+        return [line]
+    body = line.lstrip(" ")
+    indent = " " * (len(line) - len(body))
+    hang = indent + " " * (2 if body.startswith("- ") else 0) + "  "
+    if body.startswith(("was: ", "now: ")):
+        hang = indent + " " * 5
+    return textwrap.wrap(
+        line,
+        _WIDTH,
+        initial_indent="",
+        subsequent_indent=hang,
+        break_long_words=False,
+        break_on_hyphens=False,
+        drop_whitespace=True,
+    ) or [line]
 
 
 def _scalar(value: Any) -> bool:
     return isinstance(value, str | int | float | bool) or value is None
 
 
-def _field(name: str) -> str:
-    return _code(name) if SLUG_RE.match(name.replace("_", "-")) else md(name)
-
-
-def _change_lines(change: FieldChange) -> list[str]:
-    """``field: old → new``; lists as the items added and removed; steps matched by their action."""
-    old, new = change.old, change.new
-    name = _field(change.name)
-    if change.name == "file":
-        return [f"{name}: {_code(old)} → {_code(new)}"]
-    if change.name == "trigger":  # one mapping or a list of them: compared item by item either way
-        return [f"{name}: {_list_change(_triggers(old), _triggers(new), _trigger)}"]
-    as_list = [v for v in (old, new) if v is not MISSING]
-    if as_list and all(isinstance(v, list) for v in as_list):
-        old_items = old if isinstance(old, list) else []
-        new_items = new if isinstance(new, list) else []
-        if all(_scalar(v) for v in old_items + new_items):
-            return [f"{name}: {_list_change(old_items, new_items, _value)}"]
-        if change.name == "steps":
-            return [f"{name}: {part}" for part in _step_changes(old_items, new_items)]
-    return [f"{name}: {_value(old)} → {_value(new)}"]
-
-
-def _list_change(old: list, new: list, show) -> str:
-    added = [v for v in new if v not in old]
-    removed = [v for v in old if v not in new]
-    parts = []
-    if added:
-        parts.append("added " + ", ".join(show(v) for v in added))
-    if removed:
-        parts.append("removed " + ", ".join(show(v) for v in removed))
-    return "; ".join(parts) or "reordered"
-
-
 def _triggers(value: Any) -> list:
     return [] if value is MISSING else value if isinstance(value, list) else [value]
-
-
-def _trigger(value: Any) -> str:
-    """``signal: Usage drops`` for a trigger mapping, else the value as written."""
-    if isinstance(value, dict) and len(value) == 1:
-        ((kind, text),) = value.items()
-        return f"{_field(str(kind))} {_value(text)}"
-    return _value(value)
 
 
 def _step_key(step: Any) -> str:
@@ -441,36 +539,22 @@ def _step_key(step: Any) -> str:
     return json.dumps(step, ensure_ascii=False, sort_keys=True, default=str)
 
 
-def _step_changes(old: list, new: list) -> list[str]:
-    before = {_step_key(s): s for s in old}
-    after = {_step_key(s): s for s in new}
-    parts = [f"added step “{md(_short(k))}”" for k in after if k not in before]
-    parts += [f"removed step “{md(_short(k))}”" for k in before if k not in after]
-    for key in [k for k in after if k in before and not _same(before[k], after[k])]:
-        was, now = before[key], after[key]
-        if isinstance(was, dict) and isinstance(now, dict):
-            inner = [
-                f"{_field(str(f))} {_value(was.get(f, MISSING))} → {_value(now.get(f, MISSING))}"
-                for f in dict.fromkeys([*was, *now])
-                if not _same(was.get(f, MISSING), now.get(f, MISSING))
-            ]
-            parts.append(f"step “{md(_short(key))}”: {', '.join(inner)}")
-    if not parts and [_step_key(s) for s in old] != [_step_key(s) for s in new]:
-        parts.append("reordered")
-    return parts or ["changed"]
-
-
-def revision_label(revision: str, commit: str) -> str:
-    """How a revision is named in the comment: as given, with its short commit id."""
+def revision_label(revision: str, commit: str, style: Style = MARKDOWN) -> str:
+    """How a revision is named in the report: as given, with its short commit id."""
     short = commit[:7]
-    return _code(short) if revision in (commit, short) else f"{_code(revision)} ({_code(short)})"
+    if revision in (commit, short):
+        return style.code(short)
+    return f"{style.code(revision)} ({style.code(short)})"
 
 
-def run(root: Path, docs_dir: Path, base: str, head: str, settings: Settings) -> str:
-    """The Markdown diff of the handbook between two revisions of the repository at ``root``."""
+def run(root: Path, docs_dir: Path, base: str, head: str, settings: Settings, fmt: str = "markdown") -> str:
+    """The diff of the handbook between two revisions of the repository at ``root``, in ``fmt``
+    (``markdown``: the pull-request comment; ``text``: for a terminal)."""
+    style = FORMATS[fmt]
     folder = docs_folder(root, docs_dir)
     base_commit, head_commit = resolve_revision(root, base), resolve_revision(root, head)
     diff = compare(
         load_revision(root, base_commit, folder, settings), load_revision(root, head_commit, folder, settings)
     )
-    return markdown(diff, revision_label(base, base_commit), revision_label(head, head_commit), folder)
+    labels = revision_label(base, base_commit, style), revision_label(head, head_commit, style)
+    return _Report(style).render(diff, *labels, folder)

@@ -11,17 +11,20 @@ from typing import Any
 
 import yaml
 
-from journeysite.core import neutral, schema
+from journeysite.core import neutral, placeholders, schema
 from journeysite.core.diagnostics import did_you_mean
-from journeysite.core.model import SLUG_RE, Entity, Handbook
+from journeysite.core.model import SLUG_RE, Handbook
+from journeysite.core.reading import frontmatter
 from journeysite.core.writing import Exists, create_file
 
 # Exit statuses the command line uses for each refusal (SPEC §5).
 EXISTS, USAGE = 1, 2
-# Slug placeholders: `journeysite check` reports each as an unknown reference until it is replaced.
-OWNER_PLACEHOLDER = "choose-a-team"
-STAGE_PLACEHOLDER = "choose-a-stage"
-TEAM_PLACEHOLDER = "choose-a-team"
+# What only the author can choose is written as a placeholder (core/placeholders.py), never as the first
+# id found: `journeysite check` reports each one, with the ids that fit, until it is replaced.
+OWNER_PLACEHOLDER = placeholders.ref("team")
+STAGE_PLACEHOLDER = placeholders.ref("stage")
+TEAM_PLACEHOLDER = placeholders.ref("team")
+_HANDOFFS_SUGGESTED = 3  # uncovered changes of owner a new handoff's note names
 _COMMENT_WIDTH = 96
 _NOT_FIELDS = {"kind", "id", "title"}  # written first, or not at all (the file name is the id)
 
@@ -166,20 +169,20 @@ def plan(
     writer = _FrontMatterWriter(handbook, kind, review_every)
     writer.field("kind", kind, describe=False)
     writer.field("title", title or humanise(entity_id), describe=False)
-    team_ids = sorted(handbook.entities.get("team", {}))
     if kind != "team" or owner:
         if owner is None:
             owner = OWNER_PLACEHOLDER
-            choices = f" (teams: {', '.join(team_ids)})" if team_ids else ""
-            notes.append(f"set `owner:` to the id of the team that owns this page{choices}")
         elif handbook.get("team", owner) is None:
             notes.append(
                 f"there is no team `{owner}` yet: add its page (journeysite new team {owner}) "
                 "before `journeysite check` passes"
             )
         writer.field("owner", owner)
-    for name, value in _own_required(handbook, kind, owner, notes).items():
-        writer.field(name, value)
+    for name, value in _own_required(handbook, kind, notes).items():
+        if name == "steps":
+            writer.steps(value)
+        else:
+            writer.field(name, value)
     # A draft until its owner agrees it: shown with the Draft banner, not "verified", and never reviewed
     # on the day it was scaffolded (SPEC §2: drafts still take part in the journey and its analysis).
     writer.field("status", "draft")
@@ -190,68 +193,84 @@ def plan(
     writer.today = (today or date.today()).isoformat()
     writer.optional_fields()
     body = "\n".join(f"## {heading}\n\n_{prompt}_\n" for heading, prompt in OUTLINES[kind])
-    return NewPage(file, f"---\n{writer.text()}---\n\n{body}", notes)
+    text = f"---\n{writer.text()}---\n\n{body}"
+    left = placeholders_in(text)
+    if left:
+        notes.insert(
+            0,
+            f"fill in the {plural_placeholders(len(left))} marked TODO ({', '.join(left)}): "
+            "`journeysite check` reports each one, with the ids that fit, until it is replaced",
+        )
+    return NewPage(file, text, notes)
 
 
-def _own_required(handbook: Handbook, kind: str, owner: str | None, notes: list[str]) -> dict[str, Any]:
-    """Placeholder values that pass the schema for the kind's own required fields."""
-    stages = [s for s in handbook.stages if s.active]
-    # The owner's first stage, if it leads one: a new milestone or playbook there opens no handoff gap.
-    owned = [s for s in stages if s.owner == owner] or stages
-    first_stage = owned[0].id if owned else STAGE_PLACEHOLDER
-    if not stages and kind in ("milestone", "playbook", "handoff"):
-        notes.append("the handbook has no stage yet: replace `choose-a-stage` with a stage id")
+def placeholders_in(text: str) -> list[str]:
+    """The fields of a page's front matter that still hold a placeholder (``steps[0].do``), in order."""
+    source, _, _ = frontmatter.split(text)
+    data = frontmatter.parse(source).data if source is not None else None
+    return [schema.field_name(path) for path, _ in placeholders.paths(data)]
+
+
+def plural_placeholders(count: int) -> str:
+    return "placeholder" if count == 1 else f"{count} placeholders"
+
+
+def _own_required(handbook: Handbook, kind: str, notes: list[str]) -> dict[str, Any]:
+    """The kind's own required fields: placeholders wherever the author must choose, never a guess.
+
+    A stage's ``order`` is the one value worked out (after the last stage: right until someone
+    reorders); a milestone's is 1 until its stage is chosen, and ``check`` names a clash then.
+    """
     if kind == "mission":
-        return {"statement": "TODO: say in one or two sentences what we do for every customer."}
+        return {"statement": placeholders.text("say in one or two sentences what we do for every customer.")}
+    if kind == "team":
+        return {"lead": placeholders.text("the name of the team's lead, the person to ask")}
     if kind == "segment":
-        return {"touch": "medium"}
+        return {"touch": placeholders.text("high, medium, low or tech")}
     if kind == "stage":
         orders = [s.order for s in handbook.of_kind("stage")]
         return {"order": max(orders, default=0) + 1}
     if kind == "milestone":
-        orders = [m.order for m in handbook.milestones_of(first_stage)]
-        return {"stage": first_stage, "order": max(orders, default=0) + 1}
+        return {"stage": STAGE_PLACEHOLDER, "order": 1}
     if kind == "playbook":
         return {
-            "type": "lifecycle",
-            "stages": [first_stage],
-            "trigger": {
-                "manual": "TODO: say who decides to run this playbook, or use milestone, schedule or signal."
-            },
+            "type": placeholders.text("lifecycle, risk or expansion"),
+            "stages": [STAGE_PLACEHOLDER],
+            "trigger": placeholders.text(
+                "what starts it: {milestone: ID}, {schedule: every 90 days}, {signal: …} or {manual: …}"
+            ),
+            "steps": [{"do": placeholders.text("the first thing to do, e.g. Send the kickoff agenda")}],
         }
     if kind == "handoff":
-        return _handoff_sides(handbook, stages, owner, notes)
+        notes.extend(_uncovered_handoffs(handbook))
+        return {
+            "from": TEAM_PLACEHOLDER,
+            "to": TEAM_PLACEHOLDER,
+            "from_stage": STAGE_PLACEHOLDER,
+            "to_stage": STAGE_PLACEHOLDER,
+        }
     if kind == "metric":
-        return {"definition": "TODO: say what this metric measures, in plain words."}
+        return {"definition": placeholders.text("say what this metric measures, in plain words.")}
     return {}
 
 
-def _handoff_sides(
-    handbook: Handbook, stages: list[Entity], owner: str | None, notes: list[str]
-) -> dict[str, Any]:
-    """From, to and the stages of a new handoff: the first stage change of owner that no handoff covers yet.
-
-    Failing that, the first two stages; the teams are those stages' owners, so the page starts consistent.
-    """
+def _uncovered_handoffs(handbook: Handbook) -> list[str]:
+    """A note naming the changes of owner between stages that no handoff covers yet: what a new
+    handoff most likely describes (the author chooses; nothing is filled in from it)."""
+    stages = [s for s in handbook.stages if s.active and not placeholders.is_placeholder(s.owner)]
     covered = {(h.text("from_stage"), h.text("to_stage")) for h in handbook.of_kind("handoff") if h.active}
-    pairs = list(zip(stages, stages[1:], strict=False))
     uncovered = [
-        (a, b) for a, b in pairs if a.owner and b.owner and a.owner != b.owner and (a.id, b.id) not in covered
+        f"{a.id} → {b.id} ({a.owner} to {b.owner})"
+        for a, b in zip(stages, stages[1:], strict=False)
+        if a.owner and b.owner and a.owner != b.owner and (a.id, b.id) not in covered
     ]
-    preferred = [(a, b) for a, b in uncovered if a.owner == owner]
-    candidates: list[tuple[Entity, Entity]] = preferred or uncovered or pairs
-    before, after = candidates[0] if candidates else (None, None)
-    if before is None or after is None:
-        notes.append(
-            "choose the stages this handoff connects (`from_stage`, `to_stage`), or use `milestone:`"
-        )
-    fallback = owner if owner and owner != OWNER_PLACEHOLDER else TEAM_PLACEHOLDER
-    return {
-        "from": (before.owner if before else None) or fallback,
-        "to": (after.owner if after else None) or fallback,
-        "from_stage": before.id if before else STAGE_PLACEHOLDER,
-        "to_stage": after.id if after else STAGE_PLACEHOLDER,
-    }
+    if not uncovered:
+        return []
+    shown = "; ".join(uncovered[:_HANDOFFS_SUGGESTED])
+    more = (
+        f"; and {len(uncovered) - _HANDOFFS_SUGGESTED} more" if len(uncovered) > _HANDOFFS_SUGGESTED else ""
+    )
+    return [f"changes of owner between stages that no handoff covers yet: {neutral.line(shown + more)}"]
 
 
 def _flow(value: Any) -> str:
@@ -279,6 +298,31 @@ class _FrontMatterWriter:
             self._describe(name)
         self.lines.append(f"{name}: {value if raw else _flow(value)}")
         self.written.add(name)
+
+    def steps(self, steps: list[dict[str, Any]]) -> None:
+        """``steps:`` as a block list (how people write steps), each step followed by its optional
+        fields as commented examples, so the first step shows everything a step can say."""
+        self._describe("steps")
+        self.lines.append("steps:")
+        step_fields = schema.raw(schema.COMMON)["$defs"]["step"]["properties"]
+        for step in steps:
+            first, *rest = [f"{name}: {_flow(value)}" for name, value in step.items()]
+            self.lines.append(f"  - {first}")
+            self.lines += [f"    {line}" for line in rest]
+            self.lines += [
+                "    # Optional for each step: who does it (default: the playbook's owner), when, how,",
+                "    # for which segments, with which systems and how long it takes.",
+            ]
+            example = self._example_value("steps")[0]
+            self.lines += [
+                f"    # {name}: {_flow(example[name] if name in example else self._step_example(name))}"
+                for name in step_fields
+                if name not in step
+            ]
+        self.written.add("steps")
+
+    def _step_example(self, name: str) -> Any:
+        return {"segments": [self._first("segment", "enterprise")], "systems": ["CRM"]}.get(name, "")
 
     def optional_fields(self) -> None:
         optional = [n for n in self.schema.get("properties", {}) if n not in self.written | _NOT_FIELDS]
@@ -322,6 +366,7 @@ class _FrontMatterWriter:
             "segments": [self._first("segment", "enterprise")],
             "review_every": self.review_every,
             "reviewed": self.today,
+            "reviewed_by": "Your name",
             "status": "draft",
             "tags": [self.kind],
             "values": ["Outcomes over activity"],

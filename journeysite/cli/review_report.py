@@ -109,6 +109,11 @@ def _reviewed_phrase(item: ReviewItem) -> str:
     return item.reviewed.isoformat() + (" (last commit)" if item.source == "git" else "")
 
 
+def _reviewer(item: ReviewItem, shown: Callable[[str], str]) -> str:
+    """`` by NAME`` (the page's ``reviewed_by``, neutralised by ``shown`` for its medium), or ''."""
+    return f" by {shown(item.reviewed_by)}" if item.reviewed_by else ""
+
+
 def _counts(listed: list[ReviewItem], within: int) -> str:
     n = Counter(item.status for item in listed)
     parts = [f"{n[OVERDUE]} overdue"] if n[OVERDUE] else []
@@ -137,7 +142,7 @@ def text(result: Review, docs_dir: Path, style: Callable[[str, str], str] = lamb
             due = item.due.isoformat() if item.due else "—"
             lines.append(
                 f"  {paths[item.file].ljust(width)}  {style(item.status.ljust(status_width), item.status)}  "
-                f"{_reviewed_phrase(item)} → {due}"
+                f"{_reviewed_phrase(item)}{_reviewer(item, neutral.line)} → {due}"
                 + (f"  ({_days_phrase(item)})" if item.days is not None else "")
             )
         lines.append("")
@@ -263,7 +268,8 @@ def _markdown_group(group: Group, links: Links) -> tuple[list[str], list[str]]:
         page = f"[{neutral.markdown(item.title)}]({_md_url(links.href(item.file))})"
         due = item.due.isoformat() if item.due else "—"
         status = "Never reviewed" if item.days is None else _days_phrase(item).capitalize()
-        rows.append(f"| {page} | {status} | {_reviewed_phrase(item)} | {due} |")
+        reviewed = _reviewed_phrase(item) + _reviewer(item, neutral.markdown)
+        rows.append(f"| {page} | {status} | {reviewed} | {due} |")
     return lines, rows
 
 
@@ -302,8 +308,9 @@ def _markdown_footer(result: Review, links: Links) -> list[str]:
         "---",
         "",
         f"**To record a review**, check the page with its owner team, then run "
-        f"`journeysite review --mark PATH` (for example `journeysite review --mark {example}`) and open a "
-        f"pull request; or set `reviewed: {day}` in the page's front matter yourself. "
+        f"`journeysite review --mark PATH` (for example `journeysite review --mark {example}`), which records "
+        "today's date and you as the reviewer (your git `user.name`, or `--by NAME`), and open a "
+        f"pull request; or set `reviewed: {day}` and `reviewed_by:` in the page's front matter yourself. "
         "Pages without `reviewed:` count from their last git commit.",
         "",
     ]
@@ -324,7 +331,7 @@ def _md_url(url: str) -> str:
 
 
 def as_json(result: Review) -> str:
-    """``{"today": date, "pages": [{file, title, entity, owner, reviewed, due, status, days}, …]}``."""
+    """``{"today": date, "pages": [{file, title, entity, owner, reviewed, reviewed_by, due, status, days}, …]}``."""
     return json.dumps(
         {"today": result.today.isoformat(), "pages": [item.as_dict() for item in result.listed]},
         indent=2,

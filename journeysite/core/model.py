@@ -10,7 +10,7 @@ from functools import cached_property
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from journeysite.core import neutral, schema
+from journeysite.core import neutral, placeholders, schema
 from journeysite.core.analysis import offsets
 from journeysite.core.diagnostics import Diagnostic, did_you_mean, error
 from journeysite.core.reading.frontmatter import FrontMatter
@@ -525,7 +525,9 @@ def _entity(page: Page, meta: dict[str, Any], problems: list[Diagnostic]) -> Ent
             problems.extend(found)
             return None
     problems.extend(found)
-    return Entity(kind, entity_id, page, valid=not found)
+    # A placeholder `new` wrote is not an answer yet: the page counts as broken, as with a schema error.
+    unfinished = next(placeholders.paths(meta), None) is not None
+    return Entity(kind, entity_id, page, valid=not found and not unfinished)
 
 
 def _inverted_range(kind: str, front: FrontMatter, file: str, key: str) -> list[Diagnostic]:

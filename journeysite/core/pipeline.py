@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path, PurePosixPath
 
-from journeysite.core import cut_text, model, references
+from journeysite.core import cut_text, model, placeholders, references
 from journeysite.core.analysis import (
     accepting,
     capacity,
@@ -77,6 +77,7 @@ def run(
     # A page whose front matter cannot be read still exists: links to it are not also unknown-ref errors.
     unreadable = {PurePosixPath(d.file).stem for d in diagnostics if d.code == "yaml-syntax"}
     diagnostics.extend(references.check(handbook, unreadable))
+    diagnostics.extend(placeholders.check(handbook))
     diagnostics.extend(cut_text.check(handbook))
     diagnostics.extend(review.implausible_dates(handbook, today))
     handbook.journeys, handbook.whole_journey = journeys.build(handbook)
@@ -123,7 +124,9 @@ def run_project(
 # may exist only because a page could not be read or broke the schema (a handoff with a typo does not
 # cover its transition), so it waits until the errors are fixed: one mistake, one diagnostic (SPEC §7.4).
 _LOCAL_CODES = frozenset({"handoff-without-artifacts", "raci-conflict"})
-_READING_ERRORS = frozenset({"yaml-syntax", "unknown-kind", "schema", "unknown-ref", "duplicate-id"})
+_READING_ERRORS = frozenset(
+    {"yaml-syntax", "unknown-kind", "schema", "unknown-ref", "duplicate-id", placeholders.CODE}
+)
 
 
 def findings(

@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from journeysite.core import neutral
+from journeysite.core import neutral, placeholders
 from journeysite.core.diagnostics import Diagnostic, did_you_mean, error
 from journeysite.core.reading.frontmatter import FrontMatter
 
@@ -220,6 +220,8 @@ def validate(kind: str, front: FrontMatter, file: str, entity: str | None) -> li
                 found.append(error("schema", file, front.line_of(path), message, entity))
             continue
         if _too_many_because_unknown(err) or (err.validator == "anyOf" and path in unknown_at):
+            continue
+        if placeholders.is_placeholder(err.instance):  # reported once, as `placeholder`, with what fits
             continue
         found.extend(_diagnostics_for(err, kind, front, file, entity))
     found.extend(_control_characters(front, file, entity))

@@ -31,6 +31,8 @@ class ReviewItem:
     due: date | None
     status: str
     days: int | None  # days overdue; negative: days left; None: never reviewed
+    # Who confirmed it (`reviewed_by`, one line), when the front matter's `reviewed` date is the one used.
+    reviewed_by: str | None = None
 
     def as_dict(self) -> dict:
         return {
@@ -39,6 +41,7 @@ class ReviewItem:
             "entity": self.entity,
             "owner": self.owner,
             "reviewed": self.reviewed.isoformat() if self.reviewed else None,
+            "reviewed_by": self.reviewed_by,
             "due": self.due.isoformat() if self.due else None,
             "status": self.status,
             "days": self.days,
@@ -88,8 +91,17 @@ def items(
         if reviewed is None:
             source = None
         due, status, days = status_of(reviewed, every, today, within)
-        found.append(ReviewItem(page.file, title, key, owner, reviewed, source, every, due, status, days))
+        by = _reviewer(meta) if source == "front matter" else None
+        found.append(ReviewItem(page.file, title, key, owner, reviewed, source, every, due, status, days, by))
     return found
+
+
+def _reviewer(meta: dict) -> str | None:
+    """``reviewed_by`` as one line of text, or None when it is absent or not a name."""
+    value = meta.get("reviewed_by")
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return " ".join(value.split())
 
 
 def needing_review(found: list[ReviewItem]) -> list[ReviewItem]:
