@@ -41,11 +41,17 @@ def test_the_journey_diagram_is_visible_and_has_a_size(browser, site_url):
         box = svg.bounding_box()
         assert box is not None and box["width"] > 200 and box["height"] > 50, box
         nodes = svg.locator("g.node")
-        assert nodes.count() == sum(1 for m in shipped("milestones").values() if m.get("status") != "retired")
+        # Each node's <title> is its DOT name: a milestone_… per milestone, a stage_…__title heading per stage.
+        names = svg.locator("g.node > title").all_text_contents()
+        assert len(names) == nodes.count()
+        active_milestones = sum(1 for m in shipped("milestones").values() if m.get("status") != "retired")
+        active_stages = sum(1 for s in shipped("stages").values() if s.get("status") != "retired")
+        assert sum(1 for n in names if n.startswith("milestone_")) == active_milestones, names
+        assert sum(1 for n in names if n.startswith("stage_") and n.endswith("__title")) == active_stages, names
         first = nodes.first.bounding_box()
         assert first is not None and first["width"] > 0 and first["height"] > 0
         clusters = svg.locator("g.cluster")
-        assert clusters.count() == sum(1 for s in shipped("stages").values() if s.get("status") != "retired")
+        assert clusters.count() == active_stages
         assert page.errors == []
 
 

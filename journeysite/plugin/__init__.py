@@ -49,6 +49,8 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             raise PluginError(f"journeysite: {exc}") from None
         if site.STYLESHEET not in config.extra_css:
             config.extra_css.append(site.STYLESHEET)
+        if site.SCRIPT not in [str(script) for script in config.extra_javascript]:
+            config.extra_javascript.append(site.SCRIPT)
         return config
 
     @event_priority(50)  # before other plugins look at the files, so they see the generated pages too

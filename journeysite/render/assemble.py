@@ -69,6 +69,7 @@ def assemble(
         if page not in displaced:
             out.files[page.src_uri] = generated.render(page, context.at(page.src_uri))
     out.files[site.STYLESHEET] = (theme_dir() / "journeysite.css").read_text(encoding="utf-8")
+    out.files[site.SCRIPT] = (theme_dir() / "journeysite.js").read_text(encoding="utf-8")
     urls = {key: linker.url(key) or "" for key in linker.src_of}
     out.files[site.JOURNEY_JSON] = journey_json(
         handbook, result.diagnostics, result.review, urls, result.today, result.accepted, result.capacity

@@ -7,6 +7,8 @@ Links are written as ``jsite:<kind>:<id>`` and replaced per page when the SVG is
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import html
 import re
 import textwrap
@@ -20,7 +22,8 @@ from journeysite.core.model import Entity, Handbook
 from journeysite.core.relations import Relations
 
 LINK_SCHEME = "jsite:"
-# Fills readable with dark text, and a darker stroke of each; assigned to teams in id order.
+# Fills readable with dark text, and a darker stroke of each, of hues far enough apart to tell apart
+# (no grey: grey is for what a diagram dims); each team's is picked by its id (team_colours).
 PALETTE = (
     ("#cfe2ff", "#3d6fb6"),
     ("#d1f0d8", "#3c8a52"),
@@ -29,17 +32,18 @@ PALETTE = (
     ("#fbd3d8", "#b0394b"),
     ("#cdeff2", "#2f8791"),
     ("#f4eab0", "#8e7a10"),
-    ("#e2e2e2", "#666666"),
     ("#f7d6ee", "#a2418a"),
-    ("#d8e9c4", "#5b7f2a"),
-    ("#c9d6f2", "#3f4f9a"),
     ("#f2dccb", "#92562f"),
 )
 NEUTRAL = ("#ffffff", "#9e9e9e")
 GAP_COLOUR = "#d32f2f"
+# Before a milestone whose moment of truth is celebrated (it has `celebrate`), in diagrams and legends.
+CELEBRATED = "★"
 # Journey diagrams show at most this many milestones per stage (plus any at a change of owner):
 # the picture stays readable, and dot's time stays bounded on a large handbook.
 MAX_MILESTONES = 10
+# Milestones side by side in a stage of a journey diagram: rows of three keep it within a page's column.
+ROW = 3
 _FONT = "Helvetica,Arial,sans-serif"
 
 
@@ -53,6 +57,7 @@ class Diagram:
     dot: str
     teams: tuple[str, ...] = ()
     gap: bool = False
+    celebrated: bool = False  # it marks a milestone whose success is celebrated (CELEBRATED)
 
 
 @dataclass
@@ -62,6 +67,7 @@ class _Colours:
     by_team: dict[str, tuple[str, str]]
     used: set[str] = field(default_factory=set)
     gap: bool = False
+    celebrated: bool = False
 
     def of(self, team_id: str | None) -> tuple[str, str]:
         if team_id in self.by_team:
@@ -70,15 +76,27 @@ class _Colours:
         return NEUTRAL
 
     def diagram(self, name: str, title: str, graph: graphviz.Digraph) -> Diagram:
-        return Diagram(name, title, graph.source, tuple(sorted(self.used)), self.gap)
+        return Diagram(name, title, graph.source, tuple(sorted(self.used)), self.gap, self.celebrated)
 
 
 def team_colours(handbook: Handbook) -> dict[str, tuple[str, str]]:
-    """A (fill, stroke) colour per team, stable for a given set of team ids."""
-    return {
-        team.id: PALETTE[i % len(PALETTE)]
-        for i, team in enumerate(sorted(handbook.of_kind("team"), key=lambda t: t.id))
-    }
+    """A (fill, stroke) colour per team, derived from the team's id: a team keeps its colour when owners
+    change, and when teams are added unless the newcomer wants the same colour and sorts first."""
+    return _colour_slots(tuple(sorted(team.id for team in handbook.of_kind("team"))))
+
+
+@functools.lru_cache(maxsize=8)
+def _colour_slots(team_ids: tuple[str, ...]) -> dict[str, tuple[str, str]]:
+    taken: set[int] = set()
+    colours = {}
+    for team_id in team_ids:
+        slot = int(hashlib.sha256(team_id.encode()).hexdigest()[:8], 16) % len(PALETTE)
+        # The next free colour when another team has it; when every colour is taken, shared.
+        while slot in taken and len(taken) < len(PALETTE):
+            slot = (slot + 1) % len(PALETTE)
+        taken.add(slot)
+        colours[team_id] = PALETTE[slot]
+    return colours
 
 
 def _quoted(value: object) -> str:
@@ -87,14 +105,17 @@ def _quoted(value: object) -> str:
     return graphviz.escape(" ".join(str(value).split()).replace("\\", "\\\\"))
 
 
-def _label(*lines: tuple[str, bool], width: int = 22) -> str:
-    """An HTML-like label: each (text, bold) wrapped to ``width`` characters, escaped."""
+def _label(*lines: tuple[str, bool], width: int = 18, left: bool = False) -> str:
+    """An HTML-like label: each (text, bold) wrapped to ``width`` characters, escaped; ``left`` aligns
+    every line on the left (a box's title), else lines are centred."""
     parts = []
     for text, bold in lines:
         for line in textwrap.wrap(" ".join(str(text).split()), width) or [""]:
             # In labels too dot expands \N and friends; a doubled backslash shows as one.
             escaped = html.escape(line.replace("\\", "\\\\"), quote=True)
             parts.append(f"<b>{escaped}</b>" if bold else escaped)
+    if left:
+        return "<" + "".join(f'{part}<br align="left"/>' for part in parts) + ">"
     return "<" + "<br/>".join(parts) + ">"
 
 
@@ -113,18 +134,18 @@ def _tooltip(entity: Entity, handbook: Handbook | None) -> str:
     return _quoted(f"{words} (owner: {owner.title})" if owner else words)
 
 
-def _graph(name: str, title: str) -> graphviz.Digraph:
+def _graph(name: str, title: str, rankdir: str = "LR") -> graphviz.Digraph:
     graph = graphviz.Digraph(name=re.sub(r"[^A-Za-z0-9_]", "_", name))
     # newrank: Graphviz 2.43 aborts on some clustered graphs without it (FACTS.md).
     graph.attr(
         "graph",
-        rankdir="LR",
+        rankdir=rankdir,
         newrank="true",
         compound="true",
         nodesep="0.25",
         ranksep="0.45",
         fontname=_FONT,
-        fontsize="12",
+        fontsize="13",
         bgcolor="transparent",
         tooltip=_quoted(title),
         label="",
@@ -134,12 +155,12 @@ def _graph(name: str, title: str) -> graphviz.Digraph:
         shape="box",
         style="rounded,filled",
         fontname=_FONT,
-        fontsize="11",
+        fontsize="12",
         margin="0.14,0.07",
         penwidth="1.2",
         fontcolor="#1a1a1a",
     )
-    graph.attr("edge", color="#5f6368", fontname=_FONT, fontsize="9", fontcolor="#333333", arrowsize="0.7")
+    graph.attr("edge", color="#5f6368", fontname=_FONT, fontsize="11", fontcolor="#333333", arrowsize="0.7")
     return graph
 
 
@@ -154,8 +175,12 @@ def _entity_node(
     segment: str | None = None,
 ) -> None:
     fill, stroke = NEUTRAL if dim else colours.of(entity.owner_in(segment))
+    title = entity.title
+    if entity.kind == "milestone" and entity.text("celebrate"):
+        colours.celebrated = True
+        title = f"{CELEBRATED} {title}"
     attrs = {
-        "label": _label((entity.title, bold)),
+        "label": _label((title, bold)),
         "fillcolor": fill,
         "color": stroke,
         "URL": _link(entity),
@@ -180,35 +205,65 @@ def _journey_graph(
     flagged: frozenset[str],
     highlight: str | None = None,
 ) -> Diagram:
-    """Stages left to right as clusters, milestones inside, transitions with their handoffs or the gaps
-    the analysis reports (``flagged``: the entities after which it reports a missing handoff)."""
+    """Stages top to bottom as boxes, each with its milestones in rows of at most ROW, transitions with
+    their handoffs or the gaps the analysis reports (``flagged``: the entities after which it reports
+    a missing handoff). Top to bottom so that the width stays that of a few milestones, whatever the
+    number of stages: the diagram fits a page's column with its labels at reading size.
+
+    With ``highlight`` (a team page) the team's stages are drawn in full and the others folded to one
+    grey line each, so the team's own part of the journey is what the diagram shows first."""
     colours = _Colours(team_colours(handbook))
-    graph = _graph(name, title)
+    graph = _graph(name, title, rankdir="TB")
     gaps = {
         t.key: t for j in journeys for t in j.transitions if t.missing_handoff and t.before.key in flagged
     }
     gap_pairs = set(gaps)
     drawn: set[tuple[str, str]] = set()
     nodes: set[str] = set()
-    anchors: dict[str, tuple[str, str]] = {}  # stage key -> (first node, last node)
+    # stage key -> (first node, first node of its last row): stages are chained from the start of one
+    # stage's last row to the start of the next, so they line up on the left.
+    anchors: dict[str, tuple[str, str]] = {}
+    folded: set[str] = set()  # stage keys drawn without a box (no cluster to clip edges to)
     transitions_by_pair = {t.key: t for t in shown.transitions if t.stage}
     for step in shown.stages:
         stage = step.stage
         owner = handbook.get("team", step.owner) if step.owner else None
         mine = highlight is None or highlight in stage.owners
+        if highlight is not None and not mine and not any(highlight in m.owners for m in step.milestones):
+            folded.add(stage.key)
+            node = _node_id(stage)
+            graph.node(node, **_folded_stage(stage, len(step.milestones), handbook))
+            anchors[stage.key] = (node, node)
+            continue
         fill, stroke = colours.of(step.owner) if mine else NEUTRAL
         varies = " (owner varies by segment)" if shown.segment is None and stage.segment_owners else ""
         with graph.subgraph(name=f"cluster_{_node_id(stage)}") as cluster:
             cluster.attr(
-                label=_label((stage.title, True), ((owner.title if owner else "") + varies, False)),
+                label="",
                 style="rounded,filled",
                 fillcolor=_tint(fill) if mine else "#fafafa",
                 color=stroke if mine else NEUTRAL[1],
                 URL=_link(stage),
                 tooltip=_tooltip(stage, handbook),
                 target="_top",
-                fontcolor="#1a1a1a" if mine else "#8a8a8a",
+                fontcolor="#1a1a1a" if mine else "#5f5f5f",
                 penwidth="1.4",
+            )
+            # The stage's name and owner as the box's first row, a node rather than the box's label: dot
+            # then keeps the labels of the handoffs between its milestones clear of it.
+            heading = f"{_node_id(stage)}__title"
+            cluster.node(
+                heading,
+                label=_label(
+                    (stage.title, True), ((owner.title if owner else "") + varies, False), width=44, left=True
+                ),
+                shape="plaintext",
+                style="",
+                margin="0.05,0.02",
+                fontcolor="#1a1a1a" if mine else "#5f5f5f",
+                URL=_link(stage),
+                tooltip=_tooltip(stage, handbook),
+                target="_top",
             )
             if not step.milestones:
                 placeholder = f"{_node_id(stage)}__empty"
@@ -217,29 +272,31 @@ def _journey_graph(
                     label=_label(("no milestones", False)),
                     style="rounded,dashed",
                     color=NEUTRAL[1],
-                    fontcolor="#777777",
+                    fontcolor="#5f5f5f",
                     URL=_link(stage),
                     tooltip=_tooltip(stage, handbook),
                 )
-                anchors[stage.key] = (placeholder, placeholder)
+                graph.edge(heading, placeholder, style="invis", weight="10")
+                anchors[stage.key] = (heading, placeholder)
                 continue
             display = _visible(step.milestones, transitions_by_pair)
-            with cluster.subgraph() as column:
-                # One rank: the stage's milestones stack top to bottom, so stages stay narrow columns.
-                column.attr(rank="same")
-                for position, item in enumerate(display):
-                    if isinstance(item, int):
-                        column.node(f"{_node_id(stage)}__more{position}", **_more_node(stage, item, handbook))
-                    else:
-                        dim = highlight is not None and highlight not in item.owners
-                        _entity_node(column, handbook, item, colours, dim=dim, segment=shown.segment_id)
             # Placeholders are named by their position: the DOT must be the same in every build (the cache).
             ids = [
                 f"{_node_id(stage)}__more{n}" if isinstance(i, int) else _node_id(i)
                 for n, i in enumerate(display)
             ]
-            nodes.update(_node_id(i) for i in display if not isinstance(i, int))
-            anchors[stage.key] = (ids[0], ids[-1])
+            rows = [range(i, min(i + ROW, len(display))) for i in range(0, len(display), ROW)]
+            for row in rows:
+                with cluster.subgraph() as line:
+                    line.attr(rank="same")  # one row, read left to right
+                    for position in row:
+                        item = display[position]
+                        if isinstance(item, int):
+                            line.node(ids[position], **_more_node(stage, item, handbook))
+                        else:
+                            dim = highlight is not None and highlight not in item.owners
+                            _entity_node(line, handbook, item, colours, dim=dim, segment=shown.segment_id)
+            labelled: set[int] = set()  # rows with a labelled edge between two of their milestones
             for (a, b), (id_a, id_b) in zip(
                 zip(display, display[1:], strict=False), zip(ids, ids[1:], strict=False), strict=True
             ):
@@ -251,19 +308,32 @@ def _journey_graph(
                 style = _transition_style(t, t.key in gap_pairs, colours) if t else {"style": "dotted"}
                 if t:
                     drawn.add((t.before.key, t.after.key))
-                # Inside a rank dot puts an edge's tail below its head, so the edge is drawn reversed:
-                # the milestones then read from top to bottom.
-                graph.edge(id_b, id_a, dir="back", **style)
+                same_row = _row_of(id_a, ids) == _row_of(id_b, ids)
+                if same_row and "label" in style:
+                    labelled.add(_row_of(id_a, ids))
+                graph.edge(id_a, id_b, constraint="true" if same_row else "false", **style)
+            # Rows stack, aligned on the left; dot puts the labels of a row's edges above it, so a row
+            # with labels keeps a free line above it for them.
+            graph.edge(heading, ids[0], style="invis", weight="10", minlen="2" if 0 in labelled else "1")
+            for n, (above, below) in enumerate(zip(rows, rows[1:], strict=False), 1):
+                graph.edge(
+                    ids[above[0]],
+                    ids[below[0]],
+                    style="invis",
+                    weight="10",
+                    minlen="2" if n in labelled else "1",
+                )
+            nodes.update(_node_id(i) for i in display if not isinstance(i, int))
+            anchors[stage.key] = (heading, ids[rows[-1][0]])
     for t in shown.transitions:
         if t.stage is None:
-            # First milestone to first milestone, heavily weighted: the stage columns line up at the top.
-            tail, head = anchors[t.before.key][0], anchors[t.after.key][0]
-            extra = {
-                "ltail": f"cluster_{_node_id(t.before)}",
-                "lhead": f"cluster_{_node_id(t.after)}",
-                "weight": "10",
-            }
-            graph.edge(tail, head, **extra, **_transition_style(t, t.key in gap_pairs, colours))
+            # The start of one stage's last row to the start of the next stage, heavily weighted: the
+            # stages stack on the left edge.
+            tail, head = anchors[t.before.key][1], anchors[t.after.key][0]
+            style = _transition_style(t, t.key in gap_pairs, colours)
+            if t.before.key in folded and t.after.key in folded:
+                style.pop("label", None)  # other teams' handoff: a team page keeps it to one short line
+            graph.edge(tail, head, **_clipped(t, folded), weight="10", **style)
             drawn.add((t.before.key, t.after.key))
     # Gaps of a segment's journey between steps that are not next to each other here (a stage or
     # milestone only other segments go through lies between them): drawn across, without moving the layout.
@@ -272,11 +342,10 @@ def _journey_graph(
             continue
         if t.stage is None and t.before.key in anchors and t.after.key in anchors:
             graph.edge(
-                anchors[t.before.key][0],
+                anchors[t.before.key][1],
                 anchors[t.after.key][0],
                 constraint="false",
-                ltail=f"cluster_{_node_id(t.before)}",
-                lhead=f"cluster_{_node_id(t.after)}",
+                **_clipped(t, folded),
                 **_transition_style(t, True, colours),
             )
         elif t.stage is not None and _node_id(t.before) in nodes and _node_id(t.after) in nodes:
@@ -287,6 +356,35 @@ def _journey_graph(
                 **_transition_style(t, True, colours),
             )
     return colours.diagram(name, title, graph)
+
+
+def _row_of(node: str, ids: list[str]) -> int:
+    return ids.index(node) // ROW
+
+
+def _clipped(t, folded: set[str]) -> dict[str, str]:
+    """An edge between two stages ends at their boxes (a folded stage has none: it ends at its node)."""
+    ends = {}
+    if t.before.key not in folded:
+        ends["ltail"] = f"cluster_{_node_id(t.before)}"
+    if t.after.key not in folded:
+        ends["lhead"] = f"cluster_{_node_id(t.after)}"
+    return ends
+
+
+def _folded_stage(stage: Entity, milestones: int, handbook: Handbook) -> dict[str, str]:
+    """A stage another team's page shows as one grey line: its title and how many milestones it has."""
+    more = f" · {milestones} milestone{'' if milestones == 1 else 's'}" if milestones else ""
+    return {
+        "label": _label((stage.title + more, False), width=44),
+        "style": "rounded,filled",
+        "fillcolor": "#f2f2f2",
+        "color": NEUTRAL[1],
+        "fontcolor": "#5f5f5f",
+        "URL": _link(stage),
+        "tooltip": _tooltip(stage, handbook),
+        "target": "_top",
+    }
 
 
 def _visible(milestones: tuple[Entity, ...], transitions_by_pair: dict) -> list[Entity | int]:
@@ -318,7 +416,7 @@ def _visible(milestones: tuple[Entity, ...], transitions_by_pair: dict) -> list[
 
 def _more_node(stage: Entity, count: int, handbook: Handbook) -> dict[str, str]:
     return {
-        "label": _label((f"… {count} more milestone{'' if count == 1 else 's'}", False)),
+        "label": _label((f"… {count} more milestone{'' if count == 1 else 's'}", False), width=24),
         "shape": "plaintext",
         "style": "",
         "fontcolor": "#555555",
@@ -351,7 +449,7 @@ def _transition_style(t, gap: bool, colours: _Colours) -> dict[str, str]:
 def _handoff_edge(handoff: Entity) -> dict[str, str]:
     """An edge a handoff covers: labelled with it and linked to its page."""
     return {
-        "label": _label((handoff.title, False)),
+        "label": _label((handoff.title, False), width=14),
         "URL": _link(handoff),
         "target": "_top",
         "tooltip": _tooltip(handoff, None),
@@ -387,10 +485,11 @@ def team_journey(handbook: Handbook, whole: Journey, team: Entity, flagged: froz
 def stage_diagram(
     handbook: Handbook, relations: Relations, whole: Journey, stage: Entity, flagged: frozenset[str]
 ) -> Diagram:
-    """A stage's milestones in order, the playbooks they trigger, and the handoffs in and out."""
+    """A stage's milestones in order (rows of ROW, top to bottom like the journey), the playbooks they
+    trigger, and the handoffs in from the stage before and out to the stage after."""
     colours = _Colours(team_colours(handbook))
     title = f"The {stage.title} stage"
-    graph = _graph(f"stage-{stage.id}", title)
+    graph = _graph(f"stage-{stage.id}", title, rankdir="TB")
     order = [s.stage for s in whole.stages]
     index = order.index(stage) if stage in order else -1
     previous = order[index - 1] if index > 0 else None
@@ -407,8 +506,15 @@ def stage_diagram(
             tooltip=_tooltip(stage, handbook),
             target="_top",
         )
-        for milestone in milestones:
-            _entity_node(cluster, handbook, milestone, colours)
+        for start in range(0, len(milestones), ROW):
+            with cluster.subgraph() as line:
+                line.attr(rank="same")
+                for milestone in milestones[start : start + ROW]:
+                    _entity_node(line, handbook, milestone, colours)
+        for start in range(ROW, len(milestones), ROW):  # rows stack, aligned on the left
+            graph.edge(
+                _node_id(milestones[start - ROW]), _node_id(milestones[start]), style="invis", weight="10"
+            )
         if not milestones:
             cluster.node(
                 "empty", label=_label(("no milestones", False)), style="rounded,dashed", color=NEUTRAL[1]
@@ -421,11 +527,12 @@ def stage_diagram(
         if t.stage is stage and t.missing_handoff and t.before.key in flagged
     }
     inside = {t.key: t for t in whole.transitions if t.stage is stage}
-    for a, b in zip(milestones, milestones[1:], strict=False):
+    for n, (a, b) in enumerate(zip(milestones, milestones[1:], strict=False), 1):
         t = inside.get((a.key, b.key))
         graph.edge(
             _node_id(a),
             _node_id(b),
+            constraint="false" if n % ROW == 0 else "true",  # from the end of a row to the next row
             **(_transition_style(t, (a.key, b.key) in gap_pairs, colours) if t else {}),
         )
     handoffs_in = relations.handoffs_into(stage)
@@ -437,12 +544,16 @@ def stage_diagram(
     if following is not None:
         _entity_node(graph, handbook, following, colours, shape="cds")
         handoff = next((h for h in handoffs_out if h.text("to_stage") == following.id and h.active), None)
-        graph.edge(ids[-1], _node_id(following), **_stage_edge(handoff, stage, following, flagged, colours))
+        last_row = ids[(len(ids) - 1) // ROW * ROW]
+        graph.edge(last_row, _node_id(following), **_stage_edge(handoff, stage, following, flagged, colours))
     for milestone in milestones:
         for playbook in relations.to(milestone, "trigger.milestone", kind="playbook"):
             if not playbook.active:
                 continue
             _entity_node(graph, handbook, playbook, colours, shape="note")
+            # Below the stage's last row, whichever row triggers it: beside a lower row it would widen
+            # the diagram and cross that row.
+            graph.edge(ids[(len(ids) - 1) // ROW * ROW], _node_id(playbook), style="invis")
             graph.edge(
                 _node_id(milestone),
                 _node_id(playbook),

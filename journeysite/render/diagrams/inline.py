@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from journeysite.core.model import Entity, Handbook
 from journeysite.render import sanitise
-from journeysite.render.diagrams.dot import LINK_SCHEME, Diagram, team_colours
+from journeysite.render.diagrams.dot import CELEBRATED, LINK_SCHEME, Diagram, team_colours
 from journeysite.render.diagrams.drawing import Rendered, prepare_svg
 from journeysite.render.links import Linker
 from journeysite.render.markup import link, listing, text
@@ -56,7 +56,7 @@ class DiagramSet:
         svg = prepare_svg(result.svg, f"jsite-{diagram.name}", diagram.title)
         svg = _fit(sanitise.diagram_svg(_LINK.sub(lambda m: _href(linker, m.group(1)), svg)))
         return (
-            f'<figure class="jsite-diagram" aria-label="{text(diagram.title)}">'
+            f'<figure class="jsite-diagram" aria-label="{text(diagram.title)}" data-name="{text(diagram.name)}">'
             f'<div class="jsite-scroll jsite-diagram-canvas">{svg}</div>'
             f"{self._legend(diagram, linker)}</figure>"
         )
@@ -76,7 +76,12 @@ class DiagramSet:
             if diagram.gap
             else ""
         )
-        return f'<figcaption class="jsite-legend"><span>Owner:</span><ul>{chips}{gap}</ul></figcaption>'
+        celebrated = (
+            f'<li><span class="jsite-legend-mark" aria-hidden="true">{CELEBRATED}</span>celebrated moment of truth</li>'
+            if diagram.celebrated
+            else ""
+        )
+        return f'<figcaption class="jsite-legend"><span>Owner:</span><ul>{chips}{gap}{celebrated}</ul></figcaption>'
 
 
 def _href(linker: Linker, key: str) -> str:
@@ -88,10 +93,11 @@ _SIZE = re.compile(r'<svg\b([^>]*?)\swidth="([\d.]+)pt"\s+height="([\d.]+)pt"')
 
 
 def _fit(svg: str) -> str:
-    """Let a diagram shrink to the column down to 60% of its natural size; wider ones scroll instead."""
+    """Show a diagram at its natural size, shrunk to the column when that is narrower: it never scrolls
+    sideways inside the page (the full-screen view zooms and pans instead)."""
     match = _SIZE.search(svg)
     if not match:
         return svg
     width = float(match.group(2)) * 4 / 3  # points to CSS pixels
-    style = f"width:100%;max-width:{width:.0f}px;min-width:{width * 0.6:.0f}px;height:auto"
+    style = f"width:{width:.0f}px;max-width:100%;height:auto"
     return svg[: match.end()] + f' style="{style}"' + svg[match.end() :]
