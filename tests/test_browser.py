@@ -119,7 +119,8 @@ def test_search_finds_a_playbook(page, site_url, tmp_path):
 
 @pytest.mark.parametrize("path", [
     "", "start-here/", "journey/", "journey/grid/", "journey/raci/", "journey/gaps/", "journey/review/",
-    "journey/capacity/",
+    "journey/capacity/", "journey/moments/", "journey/handoffs/", "journey/roles/", "journey/systems/",
+    "journey/metrics/",
     "stages/onboarding/", "playbooks/onboarding-and-training/", "teams/customer-success/",
 ])
 def test_no_console_errors(page, site_url, path, tmp_path):

@@ -27,6 +27,7 @@ from browser_support import (
     links,
     mkdocs_build,
     page,
+    section,
     section_node,
     tree_hashes,
     write_handbook,
@@ -37,7 +38,12 @@ GENERATED = {  # output file (directory URLs) → title
     "journey/index.html": "Journey overview",
     "journey/grid/index.html": "Playbook grid",
     "journey/timeline/index.html": "Timeline",
+    "journey/moments/index.html": "Moments of truth",
+    "journey/handoffs/index.html": "Handoffs",
+    "journey/roles/index.html": "Who does what",
     "journey/raci/index.html": "RACI matrix",
+    "journey/systems/index.html": "Systems",
+    "journey/metrics/index.html": "Metrics",
     "journey/gaps/index.html": "Handoff gaps",
     "journey/review/index.html": "Review status",
     "journey/capacity/index.html": "Team capacity",
@@ -170,10 +176,12 @@ def test_team_lists_its_moments_in_journey_order(site):
     path = "teams/customer-success/index.html"
     moments = section_node(article(site, path), "Moments in the journey")
     names = [text for _, text in links(moments)]
-    for name in ("Onboarding plan", "Adoption", "First value", "Health check", "Low usage"):
-        assert name in names, f"{name} missing from the team's moments: {names}"
-    # Its role in the onboarding stage (Onboarding plan) comes before the adoption stage's moments.
-    assert names.index("Onboarding plan") < names.index("Adoption") < names.index("First value")
+    # Stages and their milestones in journey order: consulted on onboarding before owning adoption.
+    assert names == ["Onboarding & implementation", "Adoption", "First value"], names
+    # The playbooks it takes part in come once each, in their own section.
+    playbooks = [text for _, text in links(section_node(article(site, path), "Playbooks it takes part in"))]
+    for name in ("Onboarding plan", "Health check", "Low usage"):
+        assert playbooks.count(name) == 1, f"{name} not listed once among the team's playbooks: {playbooks}"
 
 
 def test_playbook_shows_its_trigger(site):
@@ -200,13 +208,22 @@ def test_playbook_steps_in_order_with_per_segment_variants_marked_only(site):
 
 
 def test_referenced_by_lists_the_pages_that_name_the_entity(site):
-    path = "stages/onboarding/index.html"
+    path = "teams/customer-success/index.html"
     backlinks = section_node(article(site, path), "Referenced by")
+    for target in ("mission/index.html", "segments/enterprise/index.html", "metrics/time-to-value/index.html"):
+        assert hrefs_to(backlinks, path, target), f"{target} missing from Referenced by: {backlinks.text()}"
+    assert not hrefs_to(backlinks, path, path), "a page lists itself as a backlink"
+    # How each relates, in words, never the field's name.
+    assert "owned by this team" in backlinks.text() and "raci" not in backlinks.text()
+    # A stage's milestones, playbooks and handoffs are listed in its own sections, not again below.
+    path = "stages/onboarding/index.html"
+    content = article(site, path)
+    below = Node("section", children=section(content, "Referenced by"))
     for target in ("milestones/kickoff-held/index.html", "milestones/go-live/index.html",
                    "playbooks/onboarding-plan/index.html", "handoffs/sales-to-onboarding/index.html",
                    "handoffs/onboarding-to-cs/index.html"):
-        assert hrefs_to(backlinks, path, target), f"{target} missing from Referenced by: {backlinks.text()}"
-    assert not hrefs_to(backlinks, path, path), "a page lists itself as a backlink"
+        assert hrefs_to(content, path, target), f"{target} missing from the stage page"
+        assert not hrefs_to(below, path, target), f"{target} listed again under Referenced by"
 
 
 # ---- [[kind:id]] in bodies -----------------------------------------------------------------------

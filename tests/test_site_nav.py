@@ -19,8 +19,8 @@ from browser_support import (
 
 from journeysite.render import site
 
-GENERATED_TITLES = ["Journey overview", "Playbook grid", "Timeline", "RACI matrix", "Handoff gaps", "Review status",
-                    "Team capacity"]
+GENERATED_TITLES = ["Journey overview", "Playbook grid", "Timeline", "Moments of truth", "Handoffs", "Who does what",
+                    "RACI matrix", "Systems", "Metrics", "Handoff gaps", "Review status", "Team capacity"]
 STAGE_TITLES = ["Purchase", "Onboarding & implementation", "Adoption"]
 MILESTONES_BY_STAGE = [
     ("Purchase", ["Contract signed"]),
@@ -29,8 +29,9 @@ MILESTONES_BY_STAGE = [
 ]
 ENTITY_PAGES = sorted(name for name in SMALL_HANDBOOK if name not in ("index.md", "guide.md"))
 GENERATED_FILES = ["start-here/index.html", "journey/index.html", "journey/grid/index.html",
-                   "journey/timeline/index.html",
-                   "journey/raci/index.html", "journey/gaps/index.html", "journey/review/index.html",
+                   "journey/timeline/index.html", "journey/moments/index.html", "journey/handoffs/index.html",
+                   "journey/roles/index.html", "journey/raci/index.html", "journey/systems/index.html",
+                   "journey/metrics/index.html", "journey/gaps/index.html", "journey/review/index.html",
                    "journey/capacity/index.html"]
 USER_NAV = """\
 nav:

@@ -21,13 +21,19 @@ GENERATED = (
     GeneratedPage("page:overview", "journey/index.md", "Journey overview"),
     GeneratedPage("page:grid", "journey/grid.md", "Playbook grid"),
     GeneratedPage("page:timeline", "journey/timeline.md", "Timeline"),
+    GeneratedPage("page:moments", "journey/moments.md", "Moments of truth"),
+    GeneratedPage("page:handoffs", "journey/handoffs.md", "Handoffs"),
+    GeneratedPage("page:roles", "journey/roles.md", "Who does what"),
     GeneratedPage("page:raci", "journey/raci.md", "RACI matrix"),
+    GeneratedPage("page:systems", "journey/systems.md", "Systems"),
+    GeneratedPage("page:metrics", "journey/metrics.md", "Metrics"),
     GeneratedPage("page:gaps", "journey/gaps.md", "Handoff gaps"),
     GeneratedPage("page:review", "journey/review.md", "Review status"),
     GeneratedPage("page:capacity", "journey/capacity.md", "Team capacity"),
 )
 JOURNEY_JSON = "journey.json"
 STYLESHEET = "assets/journeysite/journeysite.css"
+SCRIPT = "assets/journeysite/journeysite.js"  # the diagrams' full-screen view and downloads
 
 KIND_SECTIONS = (
     ("mission", "Mission"),

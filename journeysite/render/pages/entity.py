@@ -6,12 +6,28 @@ import re
 from collections.abc import Callable
 
 from journeysite.core.analysis.review import DUE_SOON, NEVER, OK, OVERDUE, STATUS_LABELS
-from journeysite.core.model import Entity
+from journeysite.core.model import Entity, Step
 from journeysite.render.markup import block, items, link, listing, md, table, tag, text
 from journeysite.render.pages import Context
-from journeysite.render.pages.parts import team_link
+from journeysite.render.pages.parts import draft_badge, owner_varies, team_link
 from journeysite.render.pages.raci import STEPS, letters
-from journeysite.render.pages.words import CARD, TOUCH, TRIGGER_WORDS
+from journeysite.render.pages.words import (
+    BACKLINKS,
+    BACKLINKS_TO_SEGMENT,
+    CARD,
+    CELEBRATE,
+    CELEBRATED,
+    CHANNELS,
+    DIRECTION,
+    HANDOFF_WHEN,
+    STEP_LABELS,
+    STEP_ONLY,
+    SUCCESS,
+    TEAM_PARTS,
+    TOUCH,
+    TRAVELS,
+    TRIGGER_WORDS,
+)
 from journeysite.render.site import PLAYBOOK_TYPES
 
 KIND_LABELS = {
@@ -24,30 +40,42 @@ KIND_LABELS = {
     "handoff": "Handoff",
     "metric": "Metric",
 }
-ROLE_LABELS = {
-    "owner": "owner",
-    "raci.responsible": "responsible",
-    "raci.consulted": "consulted",
-    "raci.informed": "informed",
-    "steps.owner": "step owner",
-    "steps.segments": "step segment",
-    "body": "mentioned",
-    "trigger.milestone": "trigger",
-    "from": "from",
-    "to": "to",
-    "from_stage": "from stage",
-    "to_stage": "to stage",
-}
 _H1 = re.compile(r"\A(\s*#[^#\n][^\n]*\n|\s*[^\n]+\n=+[ \t]*\n)")
 
 
 def render(context: Context, entity: Entity, body: str) -> str:
-    """The page's Markdown: banner, card and badge after its H1, the body, then generated sections."""
+    """The page's Markdown: banner, card and badge after its H1; what a reader comes for (a playbook's
+    trigger and steps, a milestone's moment of truth, what a handoff carries) before the body's first
+    heading; the rest of the body; then the other generated sections."""
     top = _banner(entity) + _summary(entity) + _card(context, entity) + _badge(context, entity)
     match = _H1.match(body)
     head, rest = (body[: match.end()], body[match.end() :]) if match else ("", body)
+    lead = LEADS.get(entity.kind, lambda c, e: "")(context, entity)
+    intro, rest = _split_at_first_heading(rest) if lead else ("", rest)
     sections = SECTIONS.get(entity.kind, lambda c, e: "")(context, entity)
-    return f"{head}\n{top}\n{rest}\n\n{sections}{_referenced_by(context, entity)}"
+    return f"{head}\n{top}\n{intro}\n\n{lead}\n{rest}\n\n{sections}{_referenced_by(context, entity)}"
+
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_HEADING = re.compile(r"^ {0,3}#{1,6}(\s|$)")
+
+
+def _split_at_first_heading(body: str) -> tuple[str, str]:
+    """The body's opening prose and the rest from its first heading on (outside code fences), so the
+    lead sections follow what people wrote as an introduction instead of swallowing it."""
+    fence = ""
+    offset = 0
+    for line in body.splitlines(keepends=True):
+        opened = _FENCE.match(line)
+        if fence:
+            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
+                fence = ""
+        elif opened:
+            fence = opened.group(1)
+        elif _HEADING.match(line):
+            return body[:offset], body[offset:]
+        offset += len(line)
+    return body, ""
 
 
 # ---- the frame: banner, header card, review badge ------------------------------------------------
@@ -136,6 +164,7 @@ def _kind_rows(context: Context, e: Entity) -> list[str]:
             _row("Criteria", _texts_html(e.texts("criteria"))),
             _row("Accounts per CSM", text(per_csm) if per_csm is not None else ""),
             _row("Customers", f"{e.accounts:,}" if e.accounts is not None else ""),
+            _row("Customers move on to", _refs(context, "segment", e.texts("moves_to"))),
         ]
     if e.kind == "stage":
         position = next((i for i, s in enumerate(h.stages) if s is e), None)
@@ -150,14 +179,12 @@ def _kind_rows(context: Context, e: Entity) -> list[str]:
         return [
             _row("Stage", _refs(context, "stage", (e.text("stage") or "",))),
             _row("Due", text(e.text("due"))),
-            _row("Celebrate", text(e.text("celebrate"))),
         ]
     if e.kind == "playbook":
         family = dict(PLAYBOOK_TYPES).get(e.text("type") or "", e.text("type") or "")
         return [
             _row("Family", text(family)),
             _row("Stages", _refs(context, "stage", e.texts("stages"))),
-            _row("Trigger" if len(e.triggers) <= 1 else "Triggers", "<br>".join(_triggers_html(context, e))),
             _row("Outcome", text(e.text("outcome"))),
             _row("Systems", _texts_html(e.texts("systems"))),
         ]
@@ -169,7 +196,7 @@ def _kind_rows(context: Context, e: Entity) -> list[str]:
             _row("SLA", text(e.text("sla"))),
         ]
     if e.kind == "metric":
-        direction = {"up": "higher is better", "down": "lower is better"}.get(e.text("direction") or "", "")
+        direction = DIRECTION.get(e.text("direction") or "", "")
         target = e.get("target")
         return [
             _row("Definition", text(e.text("definition"))),
@@ -181,23 +208,26 @@ def _kind_rows(context: Context, e: Entity) -> list[str]:
 
 
 def _handoff_when(context: Context, e: Entity) -> str:
+    """When the handoff happens, as an event in words (the same words as the handoffs page)."""
+    phrase = ""
     if e.text("milestone"):
-        return "after " + _refs(context, "milestone", (e.text("milestone") or "",))
-    if e.text("from_stage") or e.text("to_stage"):
-        return (
-            _refs(context, "stage", (e.text("from_stage") or "",))
-            + " → "
-            + _refs(context, "stage", (e.text("to_stage") or "",))
+        milestone = context.handbook.get("milestone", e.text("milestone") or "")
+        stage = context.handbook.get("stage", milestone.text("stage") or "") if milestone else None
+        phrase = HANDOFF_WHEN["milestone" if stage else "milestone-no-stage"].format(
+            milestone=_refs(context, "milestone", (e.text("milestone") or "",)),
+            stage=link(context.linker, stage),
         )
-    if e.text("from_segment") or e.text("to_segment"):
-        when = f" (when {text(e.text('when'))})" if e.text("when") else ""
-        return (
-            _refs(context, "segment", (e.text("from_segment") or "",))
-            + " → "
-            + _refs(context, "segment", (e.text("to_segment") or "",))
-            + when
+    elif e.text("from_stage") or e.text("to_stage"):
+        phrase = HANDOFF_WHEN["stages"].format(
+            before=_refs(context, "stage", (e.text("from_stage") or "",)),
+            after=_refs(context, "stage", (e.text("to_stage") or "",)),
         )
-    return ""
+    elif e.text("from_segment") or e.text("to_segment"):
+        phrase = HANDOFF_WHEN["segments"].format(
+            before=_refs(context, "segment", (e.text("from_segment") or "",)),
+            after=_refs(context, "segment", (e.text("to_segment") or "",)),
+        ) + (f": {text(e.text('when'))}" if e.text("when") else "")
+    return phrase[:1].upper() + phrase[1:]
 
 
 def _card(context: Context, e: Entity) -> str:
@@ -217,10 +247,14 @@ def _card(context: Context, e: Entity) -> str:
     ]
     for role in ("responsible", "consulted", "informed"):
         rows.append(_row(role.capitalize(), ", ".join(team_link(context, t) for t in e.raci(role))))
+        if role == "responsible":
+            rows.append(
+                _row(TEAM_PARTS["steps.owner"], ", ".join(team_link(context, t) for t in _step_runners(e)))
+            )
     if e.status != "active":
         rows.append(_row("Status", text(e.status)))
     if e.texts("tags"):
-        rows.append(_row("Tags", _texts_html(e.texts("tags"))))
+        rows.append(_row("Topics", _texts_html(e.texts("tags"))))
     body = "\n".join(r for r in rows if r)
     return block(
         # Out of the search index: a preview shows the summary and the page's prose, not the card's labels.
@@ -262,11 +296,13 @@ def _criteria(values: tuple[str, ...]) -> str:
     return block(items([text(v) for v in values])) if values else ""
 
 
-def _owner_note(context: Context, entity: Entity) -> str:
-    owner = context.team(entity.owner)
+def _owner_note(context: Context, entity: Entity, segment: str | None = None) -> str:
+    """The owner as a small label: in ``segment``'s journey, the team that owns it there (SPEC §7.1)."""
+    owner_id = entity.owner_in(segment)
+    owner = context.team(owner_id)
     return (
-        f' <span class="jsite-owner">{link(context.linker, owner, fallback=entity.owner or "")}</span>'
-        if entity.owner
+        f' <span class="jsite-owner">{link(context.linker, owner, fallback=owner_id or "")}</span>'
+        if owner_id
         else ""
     )
 
@@ -278,22 +314,17 @@ def _entity_list(
     for e in entities:
         draft = ' <span class="jsite-tag-draft">draft</span>' if e.status == "draft" else ""
         summary = f' — <span class="jsite-summary">{text(e.summary)}</span>' if e.summary else ""
+        mark = _celebrated_mark(e) if e.kind == "milestone" else ""
         rows.append(
-            f"{link(context.linker, e)}{draft}{_owner_note(context, e)}{summary}{extra(e) if extra else ''}"
+            f"{link(context.linker, e)}{draft}{_owner_note(context, e)}{mark}{summary}{extra(e) if extra else ''}"
         )
     return listing(items(rows)) if rows else ""
 
 
-def _raci_table(context: Context, e: Entity) -> str:
-    rows = [["A (accountable)", team_link(context, e.owner)]] if e.owner else []
-    # A team that runs steps counts as Responsible, as in the RACI matrix (the owner's own steps aside).
-    by_steps = [t for t in dict.fromkeys(s.owner for s in e.steps) if t and STEPS in letters(e, t)]
-    for letter, role in (("R", "responsible"), ("C", "consulted"), ("I", "informed")):
-        if e.raci(role):
-            rows.append([f"{letter} ({role})", ", ".join(team_link(context, t) for t in e.raci(role))])
-        if letter == "R" and by_steps:
-            rows.append([STEPS, ", ".join(team_link(context, t) for t in by_steps)])
-    return table(["Role", "Teams"], rows, css="jsite-table jsite-raci", indexed=False) if rows else ""
+def _step_runners(e: Entity) -> list[str]:
+    """The teams that run steps of a playbook without being its owner or listed responsible (the RACI
+    matrix's "R (steps)"), in the order of their first step."""
+    return [t for t in dict.fromkeys(s.owner for s in e.steps) if t and STEPS in letters(e, t)]
 
 
 def _metrics(context: Context, e: Entity) -> str:
@@ -309,23 +340,56 @@ def _metrics(context: Context, e: Entity) -> str:
     )
 
 
+def _celebration(milestone: Entity) -> str:
+    """How the milestone's success is celebrated, as a line that stands out ("" when it says nothing)."""
+    how = milestone.text("celebrate")
+    return f'<p class="jsite-celebration">{text(CELEBRATE)}: {text(how)}</p>' if how else ""
+
+
+def _celebrated_mark(milestone: Entity) -> str:
+    """The marker lists show beside a milestone that is celebrated, the celebration as its tooltip."""
+    how = milestone.text("celebrate")
+    return f' <span class="jsite-celebrated" title="{text(how)}">{text(CELEBRATED)}</span>' if how else ""
+
+
+def _milestone_list(context: Context, milestones: list[Entity]) -> str:
+    """A stage's milestones in order, each with its owner, due date, success criteria and celebration:
+    the stage's moments of truth, listed once."""
+    rows = []
+    for m in milestones:
+        due = f' <span class="jsite-due">{text(m.text("due"))}</span>' if m.text("due") else ""
+        only = (
+            f' <span class="jsite-segments">{STEP_ONLY.format(_refs(context, "segment", m.segments))}</span>'
+            if m.segments
+            else ""
+        )
+        summary = f'<p class="jsite-summary">{text(m.summary)}</p>' if m.summary else ""
+        success = (
+            f'<p class="jsite-success-label">{text(SUCCESS)}:</p>'
+            + items([text(v) for v in m.texts("success")], css="jsite-list jsite-success")
+            if m.texts("success")
+            else ""
+        )
+        rows.append(
+            f"<p>{link(context.linker, m)}{draft_badge(m)}{_owner_note(context, m)}{owner_varies(m, None)}{due}{only}</p>"
+            f"{summary}{success}{_celebration(m)}"
+        )
+    if not rows:
+        return ""
+    return listing(
+        '<ol class="jsite-list jsite-stage-milestones">\n'
+        + "\n".join(f"<li>{r}</li>" for r in rows)
+        + "\n</ol>"
+    )
+
+
 def _stage(context: Context, stage: Entity) -> str:
     rel = context.relations
     out = _section("Entry criteria", _criteria(stage.texts("entry")))
     out += _section("Exit criteria", _criteria(stage.texts("exit")))
     out += _section("Journey diagram", context.diagram("stage", stage))
-
-    def milestone_extra(m: Entity) -> str:
-        due = f' <span class="jsite-due">{text(m.text("due"))}</span>' if m.text("due") else ""
-        only = (
-            f' <span class="jsite-segments">{_refs(context, "segment", m.segments)} only</span>'
-            if m.segments
-            else ""
-        )
-        return due + only
-
     milestones = context.handbook.milestones_of(stage.id)
-    out += _section("Milestones", _ordered(context, milestones, milestone_extra))
+    out += _section("Milestones", _milestone_list(context, milestones))
     playbooks = rel.playbooks_of_stage(stage)
     families = ""
     for family, label in PLAYBOOK_TYPES:
@@ -348,32 +412,50 @@ def _stage(context: Context, stage: Entity) -> str:
         if group:
             handoffs += f"### {title}\n" + _handoff_list(context, group)
     out += _section("Handoffs", handoffs)
-    out += _section("RACI", _raci_table(context, stage))
     out += _section("Metrics", _metrics(context, stage))
     return out
 
 
-def _ordered(context: Context, entities: list[Entity], extra: Callable[[Entity], str]) -> str:
-    rows = [f"{link(context.linker, e)}{_owner_note(context, e)}{extra(e)}" for e in entities]
-    if not rows:
-        return ""
-    return listing('<ol class="jsite-list">\n' + "\n".join(f"<li>{r}</li>" for r in rows) + "\n</ol>")
+def _checklist(artifacts: list[str]) -> str:
+    """What travels, as the checklist the sender works through (mkdocs-material's task-list look)."""
+    checks = "".join(
+        '<li class="task-list-item"><label class="task-list-control"><input type="checkbox" disabled>'
+        f'<span class="task-list-indicator"></span></label> {text(a)}</li>'
+        for a in artifacts
+    )
+    return f'<ul class="task-list jsite-checklist">{checks}</ul>'
+
+
+def _fold(summary: str, content: str) -> str:
+    """Details a list item keeps folded (``summary`` already escaped): the list stays short to scan, and
+    nothing is lost."""
+    return f'<details class="jsite-fold"><summary>{summary}</summary>{content}</details>'
 
 
 def _handoff_list(context: Context, handoffs: list[Entity]) -> str:
+    """Each handoff once: who hands to whom, when, and what travels as a folded checklist."""
     rows = []
     for h in handoffs:
         who = f"{team_link(context, h.text('from'))} → {team_link(context, h.text('to'))}"
-        artifacts = ", ".join(text(a) for a in h.texts("artifacts"))
+        when = _handoff_when(context, h)
+        artifacts = [a for a in h.texts("artifacts") if a.strip()]
         rows.append(
-            f'{link(context.linker, h)} <span class="jsite-handoff-teams">{who}</span>'
-            + (f' <span class="jsite-artifacts">carries: {artifacts}</span>' if artifacts else "")
+            f'{link(context.linker, h)}{draft_badge(h)} <span class="jsite-handoff-teams">{who}</span>'
+            + (f'<br><span class="jsite-when">{when}</span>' if when else "")
+            + (_fold(f"{text(TRAVELS)} ({len(artifacts)})", _checklist(artifacts)) if artifacts else "")
         )
-    return listing(items(rows))
+    return listing(items(rows, css="jsite-list jsite-handoffs"))
+
+
+def _milestone_lead(context: Context, m: Entity) -> str:
+    """The moment of truth, first: what success looks like and how it is celebrated."""
+    return _section(
+        SUCCESS, _criteria(m.texts("success")) + (block(_celebration(m)) if _celebration(m) else "")
+    )
 
 
 def _milestone(context: Context, m: Entity) -> str:
-    out = _section("Success looks like", _criteria(m.texts("success")))
+    out = ""
     siblings = context.handbook.milestones_of(m.text("stage") or "")
     if m in siblings:
         index = siblings.index(m)
@@ -390,87 +472,136 @@ def _milestone(context: Context, m: Entity) -> str:
         if context.relations.handoffs_after(m)
         else "",
     )
-    out += _section("RACI", _raci_table(context, m))
     return out
 
 
+def _step_cells(context: Context, step: Step) -> dict[str, str]:
+    """A step's details as HTML by column; a channel that says nothing ("other") is left out."""
+    variant = (
+        f' <span class="jsite-variant">{STEP_ONLY.format(_refs(context, "segment", step.segments))}</span>'
+        if step.segments
+        else ""
+    )
+    return {
+        "do": f"{text(step.do)}{variant}",
+        "owner": team_link(context, step.owner),
+        "when": text(step.when),
+        "channel": text(CHANNELS.get(step.channel or "", step.channel)),
+        "systems": ", ".join(text(s) for s in step.systems),
+        "effort": text(step.effort),
+    }
+
+
+def _steps_table(context: Context, steps: list[Step], who: bool = True) -> str:
+    """The steps as a table (a column only where some step fills it), whose rows stack on a phone, each
+    cell named by its column (``data-label``) so nothing needs a sideways scroll."""
+    cells = [_step_cells(context, s) for s in steps]
+    columns = [c for c in STEP_LABELS if (who or c != "owner") and any(row[c] for row in cells)]
+    head = "<th>#</th><th>Step</th>" + "".join(f"<th>{text(STEP_LABELS[c])}</th>" for c in columns)
+    body = "\n".join(
+        f'<tr><td class="jsite-step-no">{step.number}</td><td class="jsite-step-do">{row["do"]}</td>'
+        + "".join(f'<td data-label="{text(STEP_LABELS[c])}">{row[c]}</td>' for c in columns)
+        + "</tr>"
+        for step, row in zip(steps, cells, strict=True)
+    )
+    return (
+        '<div class="jsite-scroll">\n<table class="jsite-table jsite-steps">\n'
+        f"<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>\n</div>"
+    )
+
+
+def _playbook_lead(context: Context, p: Entity) -> str:
+    """How the playbook runs, first: what starts it, then its steps."""
+    out = _section("Trigger", block(_trigger_section(context, p)) if p.triggers else "")
+    # "Who" only where some step is another team's: a column repeating the owner says nothing new.
+    who = any(step.owner != p.owner for step in p.steps)
+    return out + _section("Steps", block(_steps_table(context, list(p.steps), who=who)) if p.steps else "")
+
+
 def _playbook(context: Context, p: Entity) -> str:
-    out = _section(
-        "Trigger",
-        block(_trigger_section(context, p)) if p.triggers else "",
-    )
-    rows = []
-    efforts = any(step.effort for step in p.steps)  # the column only where some step estimates its time
-    for step in p.steps:
-        variant = (
-            f'<span class="jsite-variant">{_refs(context, "segment", step.segments)} only</span>'
-            if step.segments
-            else ""
-        )
-        rows.append(
-            [
-                str(step.number),
-                f"{text(step.do)} {variant}".strip(),
-                team_link(context, step.owner),
-                text(step.when),
-                text(step.channel),
-                ", ".join(text(s) for s in step.systems),
-                *([text(step.effort)] if efforts else []),
-            ]
-        )
-    out += _section(
-        "Steps",
-        table(
-            ["#", "Do", "Owner", "When", "Channel", "Systems", *(["Effort"] if efforts else [])],
-            rows,
-            css="jsite-table jsite-steps",
-        )
-        if rows
-        else "",
-    )
-    out += _section("RACI", _raci_table(context, p))
     related = [context.handbook.get("milestone", m) for m in p.texts("milestones")]
     triggered_by = [context.handbook.get("milestone", t.value) for t in p.triggers if t.kind == "milestone"]
     related[:0] = triggered_by
     unique = list({e.key: e for e in related if e is not None}.values())
-    out += _section("Related milestones", _entity_list(context, unique))
+    out = _section("Related milestones", _entity_list(context, unique))
     out += _section("Metrics", _metrics(context, p))
+    return out
+
+
+def _team_parts(context: Context, team: Entity) -> dict[str, list[str]]:
+    """The team's parts in each stage, milestone and playbook (by key), in words, strongest first."""
+    parts: dict[str, list[str]] = {}
+    for role, words in TEAM_PARTS.items():
+        for source in context.relations.to(team, role):
+            if words not in parts.setdefault(source.key, []):
+                parts[source.key].append(words)
+    return parts
+
+
+def _pills(words: list[str]) -> str:
+    return "".join(f' <span class="jsite-role">{text(w)}</span>' for w in words)
+
+
+def _team_moments(context: Context, parts: dict[str, list[str]]) -> str:
+    """The stages and milestones the team has a part in, in journey order, milestones inside their stage."""
+    h = context.handbook
+    rows = []
+    for stage in h.stages:
+        inner = [
+            f"{link(context.linker, m)}{_pills(parts[m.key])}{_celebrated_mark(m)}"
+            for m in h.milestones_of(stage.id)
+            if m.key in parts and m.active
+        ]
+        own = parts.get(stage.key) if stage.active else None
+        if own or inner:
+            rows.append(
+                f"{link(context.linker, stage)}{_pills(own or [])}" + ("\n" + items(inner) if inner else "")
+            )
+    if not rows:
+        return ""
+    return listing('<ol class="jsite-journey">\n' + "\n".join(f"<li>{r}</li>" for r in rows) + "\n</ol>")
+
+
+def _team_playbooks(context: Context, team: Entity, parts: dict[str, list[str]]) -> str:
+    """Each playbook the team takes part in, once, by family and first stage: its part, the stages it runs
+    in, and the steps the team runs folded beneath it."""
+    h = context.handbook
+    rank = {s.id: i for i, s in enumerate(h.stages)}
+
+    def first_stage(p: Entity) -> int:
+        return min((rank[s] for s in p.texts("stages") if s in rank), default=len(rank))
+
+    mine = [p for p in h.of_kind("playbook") if p.active and p.key in parts]
+    out = ""
+    for family, label in PLAYBOOK_TYPES:
+        members = sorted(
+            (p for p in mine if p.text("type") == family), key=lambda p: (first_stage(p), p.title)
+        )
+        rows = []
+        for p in members:
+            steps = [s for s in p.steps if s.owner == team.id]
+            stages = [s for s in p.texts("stages") if s in rank]
+            where = (
+                f' <span class="jsite-stages">in {_refs(context, "stage", tuple(stages))}</span>'
+                if stages
+                else ""
+            )
+            count = f"{len(steps)} step{'' if len(steps) == 1 else 's'} {text(team.title)} runs"
+            rows.append(
+                f"{link(context.linker, p)}{draft_badge(p)}{_pills(parts[p.key])}{where}"
+                + (_fold(count, _steps_table(context, steps, who=False)) if steps else "")
+            )
+        if rows:
+            out += f"### {md(label)}\n" + listing(items(rows, css="jsite-list jsite-team-playbooks"))
     return out
 
 
 def _team(context: Context, team: Entity) -> str:
     h, rel = context.handbook, context.relations
     out = _section("Journey diagram", context.diagram("team", team))
-    roles = (
-        ("owner", "A"),
-        ("segment_owners", "A (some segments)"),
-        ("raci.responsible", "R"),
-        ("raci.consulted", "C"),
-        ("raci.informed", "I"),
-        ("steps.owner", "runs steps"),
-    )
-    involvement: dict[str, list[str]] = {}
-    for role, letter in roles:
-        for source in rel.to(team, role):
-            involvement.setdefault(source.key, []).append(letter)
-    moments = ""
-    for stage in h.stages:
-        members = [stage, *h.milestones_of(stage.id), *rel.playbooks_of_stage(stage)]
-        rows = [
-            f'<span class="jsite-role">{text("/".join(involvement[e.key]))}</span> {link(context.linker, e)}'
-            f' <span class="jsite-kind">{text(KIND_LABELS[e.kind].lower())}</span>'
-            for e in members
-            if e.key in involvement and e.active
-        ]
-        if rows:
-            moments += f"### {md(stage.title)}\n" + listing(items(rows))
-    out += _section("Moments in the journey", moments)
-    steps_html = []
-    for playbook in h.of_kind("playbook"):
-        mine = [step for step in playbook.steps if step.owner == team.id]
-        if mine and playbook.active:
-            steps_html.append(f"{link(context.linker, playbook)}: " + "; ".join(text(s.do) for s in mine))
-    out += _section("Playbook steps it runs", listing(items(steps_html)) if steps_html else "")
+    parts = _team_parts(context, team)
+    out += _section("Moments in the journey", _team_moments(context, parts))
+    out += _section("Playbooks it takes part in", _team_playbooks(context, team, parts))
     gives = rel.to(team, "from", kind="handoff")
     receives = rel.to(team, "to", kind="handoff")
     out += _section("Handoffs it gives", _handoff_list(context, gives) if gives else "")
@@ -525,8 +656,14 @@ def _segment(context: Context, segment: Entity) -> str:
     if journey is not None:
         steps = []
         for step in journey.stages:
-            inner = items([link(context.linker, m) + _owner_note(context, m) for m in step.milestones])
-            steps.append(f"{link(context.linker, step.stage)}{_owner_note(context, step.stage)}\n{inner}")
+            inner = items(
+                [
+                    link(context.linker, m) + _owner_note(context, m, segment.id) + _celebrated_mark(m)
+                    for m in step.milestones
+                ]
+            )
+            owner = _owner_note(context, step.stage, segment.id)
+            steps.append(f"{link(context.linker, step.stage)}{owner}\n{inner}")
         out += _section(
             "Its journey",
             listing('<ol class="jsite-journey">\n' + "\n".join(f"<li>{s}</li>" for s in steps) + "\n</ol>")
@@ -551,17 +688,10 @@ def _metric(context: Context, metric: Entity) -> str:
     return _section("Where it is used", _entity_list(context, context.relations.metric_users(metric)))
 
 
-def _handoff(context: Context, handoff: Entity) -> str:
-    """What travels, as the checklist the sender works through (mkdocs-material's task-list look)."""
+def _handoff_lead(context: Context, handoff: Entity) -> str:
+    """What travels, first: the checklist the sender works through before the handoff."""
     artifacts = [a for a in handoff.texts("artifacts") if a.strip()]
-    if not artifacts:
-        return ""
-    checks = "".join(
-        '<li class="task-list-item"><label class="task-list-control"><input type="checkbox" disabled>'
-        f'<span class="task-list-indicator"></span></label> {text(a)}</li>'
-        for a in artifacts
-    )
-    return _section("What travels", block(f'<ul class="task-list jsite-checklist">{checks}</ul>'))
+    return _section(TRAVELS, block(_checklist(artifacts))) if artifacts else ""
 
 
 def _mission(context: Context, mission: Entity) -> str:
@@ -572,6 +702,12 @@ def _mission(context: Context, mission: Entity) -> str:
     return out
 
 
+# What a reader of each kind comes for, put before the body's first heading.
+LEADS: dict[str, Callable[[Context, Entity], str]] = {
+    "playbook": _playbook_lead,
+    "milestone": _milestone_lead,
+    "handoff": _handoff_lead,
+}
 SECTIONS: dict[str, Callable[[Context, Entity], str]] = {
     "stage": _stage,
     "milestone": _milestone,
@@ -579,41 +715,67 @@ SECTIONS: dict[str, Callable[[Context, Entity], str]] = {
     "team": _team,
     "segment": _segment,
     "metric": _metric,
-    "handoff": _handoff,
     "mission": _mission,
 }
 
 
-def _listed_above(entity: Entity, backlink) -> bool:
-    """Whether a team's or segment's own sections already list this reference (not repeated below)."""
-    source, role = backlink.source, backlink.role
-    if not source.active:  # the sections above list active entities only
-        return False
-    if entity.kind == "team":
-        in_moments = source.kind in ("stage", "milestone", "playbook") and (
-            role == "owner" or role.startswith("raci.") or role == "steps.owner"
-        )
-        return in_moments or (source.kind == "handoff" and role in ("from", "to"))
-    if entity.kind == "segment":
-        return role in ("segments", "steps.segments") and source.kind in ("stage", "milestone", "playbook")
-    return False
+def _keys(*groups: list[Entity]) -> set[str]:
+    return {e.key for group in groups for e in group}
+
+
+def _shown_above(context: Context, entity: Entity) -> set[str]:
+    """The entities the card and the sections above already link to, so "Referenced by" does not list
+    them again: every page this one names (the card and the kind sections show each), and what each
+    kind's sections list of the pages that name it."""
+    h, rel = context.handbook, context.relations
+    shown = {f"{kind}:{target}" for path, kind, target in entity.references() if path[:1] != ("accept",)}
+    if entity.kind == "stage":
+        milestones = h.milestones_of(entity.id)
+        inside = [x for m in milestones for x in rel.handoffs_after(m)]
+        shown |= _keys(milestones, rel.playbooks_of_stage(entity), rel.handoffs_into(entity), inside)
+        shown |= _keys(rel.handoffs_out_of(entity))
+    elif entity.kind == "milestone":
+        siblings = h.milestones_of(entity.text("stage") or "")
+        at = siblings.index(entity) if entity in siblings else -1
+        around = siblings[max(at - 1, 0) : at + 2] if at >= 0 else []  # "In its stage": before and next
+        shown |= _keys(around, rel.milestone_playbooks(entity), rel.handoffs_after(entity))
+    elif entity.kind == "metric":
+        shown |= _keys(rel.metric_users(entity))
+    elif entity.kind == "team":
+        parts = [e for role in TEAM_PARTS for e in rel.to(entity, role, active=True)]
+        shown |= _keys([e for e in parts if e.kind in ("stage", "milestone", "playbook")])
+        shown |= _keys(rel.to(entity, "from", "to", kind="handoff"))
+    elif entity.kind == "segment":
+        journey = next((j for j in h.journeys if j.segment is entity), None)
+        steps = journey.stages if journey is not None else []
+        shown |= _keys([s.stage for s in steps], [m for s in steps for m in s.milestones])
+        shown |= _keys([p for p in h.of_kind("playbook") if p.active and p.applies_to(entity.id)])
+    return shown
+
+
+def _backlink_words(entity: Entity, role: str) -> str:
+    if entity.kind == "segment" and role in BACKLINKS_TO_SEGMENT:
+        return BACKLINKS_TO_SEGMENT[role]
+    return BACKLINKS.get(role, role.replace("_", " ").replace(".", " "))
 
 
 def _referenced_by(context: Context, entity: Entity) -> str:
+    """The other pages that name this one, each once with how it relates in words; a page the sections
+    above list already is left out, whatever else it says about this one."""
+    shown_above = _shown_above(context, entity)
     grouped: dict[Entity, list[str]] = {}
     for backlink in context.relations.referenced_by(entity):
-        source = backlink.source
-        if source is entity or _listed_above(entity, backlink):
+        if backlink.source is entity or backlink.source.key in shown_above:
             continue
-        roles = grouped.setdefault(source, [])
-        role = ROLE_LABELS.get(backlink.role, backlink.role.replace("_", " "))
-        if role not in roles:
-            roles.append(role)
+        roles = grouped.setdefault(backlink.source, [])
+        words = _backlink_words(entity, backlink.role)
+        if words not in roles:
+            roles.append(words)
     if not grouped:
         return ""
     rows = [
         f'{link(context.linker, referrer)} <span class="jsite-kind">{text(KIND_LABELS[referrer.kind].lower())}'
-        f'</span> <span class="jsite-role">{text(", ".join(roles))}</span>'
+        f'</span> <span class="jsite-how">{text("; ".join(roles))}</span>'
         for referrer, roles in grouped.items()
     ]
     return _section("Referenced by", listing(items(rows, css="jsite-list jsite-backlinks")))

@@ -1,97 +1,73 @@
-"""The gaps report: every handoff gap and ownership finding, grouped by kind, each linked to the page to fix."""
+"""The gaps report: every handoff gap and ownership finding, grouped by kind, each linked to the page to fix.
+
+Written for the whole company: each finding says what is wrong and what to do in words; the exact front
+matter an editor writes waits in a folded "How to fix it in the page" under it.
+"""
 
 from __future__ import annotations
 
 import re
 
-from journeysite.core.diagnostics import ERROR, INFO, WARNING, Diagnostic
+from journeysite.core.diagnostics import INFO, Diagnostic
 from journeysite.core.model import Entity
 from journeysite.core.settings import LEVELLED_CODES
 from journeysite.render import markup
 from journeysite.render.pages import Context
 from journeysite.render.pages.parts import admonition, pill
+from journeysite.render.pages.words import (
+    GAP_ACCEPTED_HEADERS,
+    GAP_ACCEPTED_HEADING,
+    GAP_ACCEPTED_INTRO,
+    GAP_ACCEPTED_LABEL,
+    GAP_EDITOR_NOTE,
+    GAP_FIX_ACCEPT,
+    GAP_FIX_SUMMARY,
+    GAP_FIX_WHERE,
+    GAP_FOR_EDITORS,
+    GAP_HEADERS,
+    GAP_INTRO,
+    GAP_LABELS,
+    GAP_NO_PROBLEMS,
+    GAP_NO_PROBLEMS_TITLE,
+    GAP_NONE,
+    GAP_NONE_TITLE,
+    GAP_NOTES_HEADING,
+    GAP_NOTES_INTRO,
+    GAP_SEGMENTS_LABEL,
+    GAP_TODO,
+    GAP_TODO_HANDOFF,
+    GAP_TODO_LABEL,
+    GAP_WHY_LABEL,
+    SEVERITY_LABELS,
+    WHY_IT_MATTERS,
+)
 
-GAP_LABELS = {
-    "missing-handoff": "Missing handoffs",
-    "handoff-owner-mismatch": "Handoffs between the wrong teams",
-    "handoff-without-artifacts": "Handoffs that carry no information",
-    "stage-without-milestones": "Stages without milestones",
-    "raci-conflict": "Conflicting RACI roles",
-    "uncovered-cell": "Stages without a lifecycle playbook",
-    "orphan-team": "Teams with no part in the journey",
-    "never-in-a-journey": "Pages no journey reaches",
-    "handoff-not-a-transition": "Handoffs no customer makes",
-    "step-outside-playbook": "Steps and milestones outside their playbook",
-    "due-out-of-order": "Milestones due before the ones they follow",
-    "outside-stage-window": "Dates outside their stage",
-    "segment-thresholds": "Segment thresholds that do not line up",
-    "capacity-exceeded": "Teams with more planned work than people",
-    "stale-accept": "Accepted findings that no longer exist",
-}
-WHY_IT_MATTERS = {
-    "missing-handoff": (
-        "When the owner changes and nobody has written down how the customer moves across, the customer "
-        "is the one who notices: goals are asked for twice, context is lost, and no one is sure who calls next."
-    ),
-    "handoff-owner-mismatch": (
-        "A handoff between the wrong teams means the team that really owns the next moment never receives "
-        "what the customer already told us."
-    ),
-    "handoff-without-artifacts": (
-        "A handoff that does not say what travels (success criteria, stakeholders, notes) invites a cold "
-        "email instead of a warm introduction."
-    ),
-    "stage-without-milestones": (
-        "Without a milestone nobody can tell when a customer has succeeded in a stage, so progress goes "
-        "unmeasured and uncelebrated."
-    ),
-    "raci-conflict": (
-        "A team listed in roles that exclude each other blurs who does the work and who only needs to know, "
-        "which is how moments end up owned by nobody."
-    ),
-    "uncovered-cell": (
-        "A stage with no lifecycle playbook gives its customers no planned, proactive touch: the team only "
-        "reacts once something has gone wrong."
-    ),
-    "orphan-team": (
-        "A team that no page names has no visible part in the journey: either its work is missing from "
-        "the handbook or the team page is out of date."
-    ),
-    "never-in-a-journey": (
-        "A page limited to segments its stage or playbook never serves is published but reaches no customer: "
-        "the people who follow the journey never see it."
-    ),
-    "handoff-not-a-transition": (
-        "A handoff between stages that do not follow each other describes a move no customer makes, while "
-        "the real move may have no handoff at all."
-    ),
-    "step-outside-playbook": (
-        "A step or milestone outside its playbook's reach is never run where its author expected, so part of "
-        "the playbook silently does not happen."
-    ),
-    "due-out-of-order": (
-        "When a milestone is due before the one it follows, the timeline and the order disagree: a CSM "
-        "planning from one will chase the customer for the other at the wrong time."
-    ),
-    "outside-stage-window": (
-        "A date that falls outside its stage puts the moment in the wrong part of the journey: the stage's "
-        "owner is not looking for it then, and the timeline shows it where nobody expects it."
-    ),
-    "segment-thresholds": (
-        "When two segments' ranges overlap, an account fits both and two teams may think it is theirs; when "
-        "they leave a hole, an account fits neither and nobody is sure how to serve it."
-    ),
-    "capacity-exceeded": (
-        "A team whose playbook steps need more hours than its people have cannot run them all: steps get "
-        "skipped without anyone deciding which, and the customers of the busiest segment notice first."
-    ),
-    "stale-accept": (
-        "An accepted finding that no longer occurs hides the finding if it comes back: remove it so the "
-        "check sees it again."
-    ),
-}
-SEVERITY_LABELS = {ERROR: "Error", WARNING: "Warning", INFO: "Note"}
+__all__ = ["GAP_LABELS", "WHY_IT_MATTERS", "SEVERITY_LABELS", "gap_findings", "message_html", "render"]
+
 _CODE_SPAN = re.compile(r"`([^`]+)`")
+# Where a message turns from what is wrong to the fix: ": ", "; " or ". " before one of these verbs.
+_FIX_VERBS = (
+    "add",
+    "list",
+    "set",
+    "remove",
+    "give",
+    "change",
+    "correct",
+    "make",
+    "limit",
+    "raise",
+    "lower",
+    "write",
+    "point",
+    "move",
+    "for the move",
+    "say",
+    "the two give",
+)
+_FIX_START = re.compile(r"[:.;] (?=(?:" + "|".join(re.escape(v) for v in _FIX_VERBS) + r")\b)", re.IGNORECASE)
+# A finding the page can accept instead of fixing (SPEC §7.3): the advice says how.
+_ACCEPTABLE = frozenset(LEVELLED_CODES) - {"stale-accept"}
 
 
 def gap_findings(context: Context) -> list[Diagnostic]:
@@ -101,61 +77,52 @@ def gap_findings(context: Context) -> list[Diagnostic]:
 
 def render(context: Context) -> str:
     findings = gap_findings(context)
+    editors = markup.block(
+        f'<details class="jsite-fold jsite-for-editors"><summary>{markup.text(GAP_FOR_EDITORS)}</summary>'
+        f"<p>{GAP_EDITOR_NOTE}</p></details>"
+    )
+    parts = [GAP_INTRO, "", editors]
     if context.settings.gaps == "off":
-        off = markup.block(
-            admonition(
-                "info",
-                "Gap analysis is switched off",
-                "This handbook sets <code>gaps: off</code> for the journeysite plugin in <code>mkdocs.yml</code>, "
-                "so handoff gaps are not checked. Remove the setting (or set <code>gaps: warn</code>) to see them.",
+        parts.append(
+            markup.block(
+                admonition(
+                    "info",
+                    "Gap analysis is switched off",
+                    "This handbook turns gap analysis off (<code>gaps: off</code> for the journeysite plugin in "
+                    "<code>mkdocs.yml</code>), so handoff gaps are not looked for. Only the other findings are listed.",
+                )
             )
         )
-        groups = [
-            _group(context, code, [d for d in findings if d.code == code])
-            for code in LEVELLED_CODES
-            if any(d.code == code for d in findings)
-        ]
-        return "\n".join([off, "", *groups, _accepted(context)])
-    intro = (
-        "Gap analysis walks every segment's journey, stage by stage and milestone by milestone, and looks "
-        "for the places where a customer can fall through the cracks. Each finding names the page to change. "
-        "Run `journeysite check` before opening a pull request to see the same list in seconds."
-    )
-    if not findings:
-        return "\n".join(
-            [
-                intro,
-                "",
-                markup.block(
-                    admonition(
-                        "success",
-                        "No gaps found",
-                        "Every change of owner along every journey is covered by a handoff that says what travels, every "
-                        "stage has milestones and a lifecycle playbook, and every team has a part in the journey.",
-                    )
-                ),
-                _accepted(context),
-            ]
-        )
-    warnings = sum(1 for d in findings if d.severity != INFO)
-    notes = len(findings) - warnings
-    counts = [
-        f"**{warnings}** warning{'s' if warnings != 1 else ''}" if warnings else "",
-        f"**{notes}** note{'s' if notes != 1 else ''}" if notes else "",
+    problems = [
+        code for code in LEVELLED_CODES if any(d.code == code and d.severity != INFO for d in findings)
     ]
-    parts = [
-        intro,
-        "",
-        f"{' and '.join(c for c in counts if c)} to look at. Warnings fail a strict build "
-        "(`mkdocs build --strict`, as in pull-request checks); notes are advice.",
-        "",
+    notes = [
+        code for code in LEVELLED_CODES if code not in problems and any(d.code == code for d in findings)
     ]
-    for code in LEVELLED_CODES:
-        group = [d for d in findings if d.code == code]
-        if group:
-            parts.append(_group(context, code, group))
+    if not findings and context.settings.gaps != "off":
+        parts.append(markup.block(admonition("success", GAP_NONE_TITLE, markup.text(GAP_NONE))))
+    elif findings and not problems:
+        parts.append(markup.block(admonition("success", GAP_NO_PROBLEMS_TITLE, markup.text(GAP_NO_PROBLEMS))))
+    if findings:
+        parts += [_counts(findings), ""]
+    for code in problems:
+        parts.append(_group(context, code, [d for d in findings if d.code == code]))
+    if notes:
+        parts += [f"## {GAP_NOTES_HEADING}", "", GAP_NOTES_INTRO, ""]
+    for code in notes:
+        parts.append(_group(context, code, [d for d in findings if d.code == code]))
     parts.append(_accepted(context))
     return "\n".join(parts)
+
+
+def _counts(findings: list[Diagnostic]) -> str:
+    problems = sum(1 for d in findings if d.severity != INFO)
+    notes = len(findings) - problems
+    counts = [
+        f"**{problems}** problem{'s' if problems != 1 else ''} to fix" if problems else "",
+        f"**{notes}** note{'s' if notes != 1 else ''} worth a look" if notes else "",
+    ]
+    return f"{' and '.join(c for c in counts if c)}."
 
 
 def _accepted(context: Context) -> str:
@@ -164,28 +131,20 @@ def _accepted(context: Context) -> str:
         return ""
     rows = []
     for item in context.accepted:
-        page, finding, segments = _row(context, item.diagnostic)
-        reason = f'<p class="jsite-accept-reason"><strong>Accepted:</strong> {markup.text(item.reason)}</p>'
-        rows.append([page, finding + reason, segments])
-    headers = ["Page", "Finding, and why it is accepted", "Segments"]
-    table = markup.table(headers, rows, "jsite-table jsite-gaps-table")
-    return "\n".join(
-        [
-            "",
-            "## Accepted",
-            "",
-            "These findings are known and accepted: the page itself says why (its `accept` list). They are not "
-            "counted as warnings and never fail a strict build; if one stops being true, the check reports it "
-            "again as a stale acceptance.",
-            "",
-            table,
-        ]
-    )
+        d = item.diagnostic
+        problem, _ = split_message(d.message)
+        reason = (
+            f'<p class="jsite-accept-reason"><strong>{markup.text(GAP_ACCEPTED_LABEL)}</strong> '
+            f"{markup.text(item.reason)}</p>"
+        )
+        rows.append([_page(context, d), f"<p>{message_html(problem)}</p>{reason}", _segments(context, d)])
+    table = markup.table(list(GAP_ACCEPTED_HEADERS), rows, "jsite-table jsite-gaps-table")
+    return "\n".join(["", f"## {GAP_ACCEPTED_HEADING}", "", GAP_ACCEPTED_INTRO, "", table])
 
 
 def _group(context: Context, code: str, group: list[Diagnostic]) -> str:
     rows = [_row(context, d) for d in group]
-    table = markup.table(["Page to fix", "Finding", "Segments"], rows, "jsite-table jsite-gaps-table")
+    table = markup.table(list(GAP_HEADERS), rows, "jsite-table jsite-gaps-table")
     severities = list(dict.fromkeys(d.severity for d in group))
     labels = " ".join(
         pill(SEVERITY_LABELS.get(s, s), f"jsite-severity jsite-severity-{s}") for s in severities
@@ -196,8 +155,9 @@ def _group(context: Context, code: str, group: list[Diagnostic]) -> str:
             f"## {markup.md(GAP_LABELS.get(code, code))}",
             markup.block(
                 f'<div class="jsite-gap-group" id="gap-{code}">'
-                f'<p class="jsite-why"><strong>Why it matters:</strong> {markup.text(WHY_IT_MATTERS.get(code, ""))}</p>'
-                f'<p class="jsite-gap-meta">{labels} {count} · check code <code>{code}</code></p></div>'
+                f'<p class="jsite-why"><strong>{markup.text(GAP_WHY_LABEL)}</strong> '
+                f"{markup.text(WHY_IT_MATTERS.get(code, ''))}</p>"
+                f'<p class="jsite-gap-meta">{labels} {count}</p></div>'
             ),
             table,
         ]
@@ -205,20 +165,62 @@ def _group(context: Context, code: str, group: list[Diagnostic]) -> str:
 
 
 def _row(context: Context, d: Diagnostic) -> list[str]:
+    problem, fix = split_message(d.message)
+    todo = f'<p class="jsite-todo"><strong>{markup.text(GAP_TODO_LABEL)}</strong> {markup.text(_todo(context, d))}</p>'
+    finding = f"<p>{message_html(problem)}</p>{todo}{_how_to_fix(d, fix)}"
+    return [_page(context, d), finding, _segments(context, d)]
+
+
+def _todo(context: Context, d: Diagnostic) -> str:
+    """What to do about ``d``, in words; a missing handoff names the two teams of its move."""
+    if d.code == "missing-handoff":
+        for journey in context.handbook.journeys:
+            if d.segments and journey.segment_id not in d.segments:
+                continue
+            for t in journey.transitions:
+                if t.before.key == d.entity and t.missing_handoff:
+                    giver, receiver = context.team(t.giver), context.team(t.receiver)
+                    if giver and receiver:
+                        return GAP_TODO_HANDOFF.format(giver=giver.title, receiver=receiver.title)
+    return GAP_TODO.get(d.code, "")
+
+
+def _how_to_fix(d: Diagnostic, fix: str) -> str:
+    """The editor's part, folded: where in which file, the exact change, and how to accept the finding instead."""
+    # The template holds no markup of its own; the file name is escaped here.
+    where = GAP_FIX_WHERE.format(file=f"<code>{markup.text(d.file)}</code>", line=d.line)
+    body = f"<p>{where} {message_html(fix) if fix else message_html(d.message)}</p>"
+    if d.code in _ACCEPTABLE and "accept:" not in fix:  # some messages already say how
+        body += (
+            f"<p>{markup.text(GAP_FIX_ACCEPT)} "
+            f"<code>accept: [{{code: {markup.text(d.code)}, reason: …}}]</code></p>"
+        )
+    return f'<details class="jsite-fold jsite-fix"><summary>{markup.text(GAP_FIX_SUMMARY)}</summary>{body}</details>'
+
+
+def split_message(message: str) -> tuple[str, str]:
+    """A diagnostic's message as (what is wrong, as a sentence; the fix, or "" when it names none)."""
+    match = _FIX_START.search(message)
+    if match is None:
+        return message, ""
+    problem = message[: match.start()].rstrip() + "."
+    return problem, message[match.end() :]
+
+
+def _page(context: Context, d: Diagnostic) -> str:
     entity = _entity(context, d)
-    page = markup.link(context.linker, entity, fallback=d.file) if entity else markup.text(d.file)
-    source = f'<br><small class="jsite-source"><code>{markup.text(d.file)}:{d.line}</code></small>'
-    return [page + source, message_html(d.message), _segments(context, d)]
+    return markup.link(context.linker, entity, fallback=d.file) if entity else markup.text(d.file)
 
 
 def _segments(context: Context, d: Diagnostic) -> str:
-    """The segments a finding concerns, one per line (titles may hold commas), or a dash."""
-    return (
-        "<br>".join(
-            markup.link(context.linker, context.handbook.get("segment", s), fallback=s) for s in d.segments
-        )
-        or '<span class="jsite-muted">—</span>'
+    """The segments a finding concerns, one per line on a wide screen and one line on a phone (whose
+    table is stacked, so the cell says what it is), or a dash."""
+    named = ", <br>".join(
+        markup.link(context.linker, context.handbook.get("segment", s), fallback=s) for s in d.segments
     )
+    if not named:
+        return '<span class="jsite-muted jsite-no-segments">—</span>'
+    return f'<span class="jsite-phone-label">{markup.text(GAP_SEGMENTS_LABEL)} </span>{named}'
 
 
 def message_html(message: str) -> str:

@@ -21,7 +21,7 @@ from journeysite.render.pages.parts import (
     tabs,
     team_link,
 )
-from journeysite.render.pages.words import TOUCH
+from journeysite.render.pages.words import SUMMARIES_LEAD, SUMMARY_PAGES, TOUCH
 
 TABS_SEGMENTS = 91  # see grid.TABS_GRID
 
@@ -34,6 +34,7 @@ def render(context: Context) -> str:
         "The whole customer journey on one page: why Customer Success exists, the stages a customer "
         f"goes through and who owns each,{by_segment} and where the journey still has gaps.",
         "",
+        _summaries(context),
     ]
     if handbook.mission is not None and handbook.mission.active:
         parts.append(_mission(context, handbook.mission))
@@ -187,9 +188,11 @@ def _segments(context: Context, journeys: list[Journey]) -> str:
         content = [f'<p class="jsite-segment-facts">{" · ".join(facts)}</p>']
         if segment.summary:
             content.append(f"<p>{markup.text(segment.summary)}</p>")
-        diagram = context.diagram("segment", segment)
-        if diagram:
-            content.append(diagram.strip())
+        if context.diagrams and ("segment", segment.id) in context.diagrams.diagrams:
+            # One diagram on this page (the whole journey above); each segment's is on its own page.
+            content.append(
+                f"<p>Its journey diagram is on the page {markup.link(context.linker, segment)}.</p>"
+            )
         content.append(_journey_list(context, journey))
         panels.append((markup.text(journey.label), "\n".join(content)))
     return "\n".join(
@@ -347,6 +350,13 @@ def _gaps(context: Context) -> str:
         )
     )
     return "\n".join(lines)
+
+
+def _summaries(context: Context) -> str:
+    """One line linking the summary pages: every moment, handoff, role, system and metric on one page each."""
+    found = [md_link(context, target, label) for target, label in SUMMARY_PAGES]
+    shown = [link for link in found if link]
+    return f"{SUMMARIES_LEAD} {' · '.join(shown)}\n" if shown else ""
 
 
 def _more(context: Context) -> str:

@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 
 from journeysite.core.analysis import review
 from journeysite.core.analysis.review import DUE_SOON, NEVER, OK, OVERDUE, STATUS_LABELS, ReviewItem
 from journeysite.render import markup
 from journeysite.render.pages import Context
 from journeysite.render.pages.parts import admonition, page_link, pill, team_link
+from journeysite.render.pages.words import (
+    REVIEW_BY,
+    REVIEW_EDITOR_NOTE,
+    REVIEW_FOR_EDITORS,
+    REVIEW_HEADERS,
+    REVIEW_HOW,
+    REVIEW_INTRO,
+    REVIEW_LAST_CHANGE,
+    REVIEW_LEAD,
+    REVIEW_NO_LEAD,
+    REVIEW_NO_OWNER,
+    REVIEW_NO_OWNER_NOTE,
+    REVIEW_TEAM_PAGE,
+)
 
 # The build computes review status with the default window; say the same number here.
 DUE_SOON_DAYS = review.DEFAULT_WITHIN
@@ -19,16 +34,22 @@ def render(context: Context) -> str:
     items = list(context.review.values())
     counts = Counter(item.status for item in items)
     listed = [item for item in items if item.status != OK]
+    count = f"{len(items)} page{'s are' if len(items) != 1 else ' is'}"
+    editors = (
+        f'<details class="jsite-fold jsite-for-editors"><summary>{markup.text(REVIEW_FOR_EDITORS)}</summary>'
+        f"<p>{REVIEW_EDITOR_NOTE}</p></details>"
+    )
     parts = [
-        f"Every page has an owner team that confirms, on a regular cadence, that the page is still true. "
-        f"As of {context.today.isoformat()}, {len(items)} page{'s are' if len(items) != 1 else ' is'} "
-        f"under review: {_counts_sentence(counts)}. A page is *due soon* when its review falls within the "
-        f"next {DUE_SOON_DAYS} days; a page with no `reviewed:` date falls back to its last git commit.",
+        REVIEW_INTRO.format(
+            today=human_date(context.today),
+            count=count,
+            counts=_counts_sentence(counts),
+            within=DUE_SOON_DAYS,
+        ),
         "",
-        "To record a review, check the page with its owner, then run `journeysite review --mark PATH` "
-        "(the page's Markdown file) and commit the change: it sets `reviewed:` to today and changes nothing "
-        "else in the file. `journeysite review` prints this list in the terminal.",
+        REVIEW_HOW,
         "",
+        markup.block(editors),
     ]
     if not items:
         parts.append(
@@ -36,7 +57,8 @@ def render(context: Context) -> str:
                 admonition(
                     "note",
                     "Nothing to review yet",
-                    "Pages join the review when they are entity pages, or plain pages that set <code>owner</code>.",
+                    "Pages join the review once they name an owner team: every page of the journey does, and any "
+                    "other page that sets one.",
                 )
             )
         )
@@ -77,23 +99,29 @@ def _counts_sentence(counts: Counter) -> str:
 def _group(context: Context, team_id: str | None, items: list[ReviewItem]) -> str:
     team = context.team(team_id)
     if team is None:
-        heading = "## Pages without an owner team"
-        about = "<p>These pages name no team as <code>owner</code> (or a team with no page): set one so that someone reviews them.</p>"
+        heading = f"## {REVIEW_NO_OWNER}"
+        about = f"<p>{markup.text(REVIEW_NO_OWNER_NOTE)}</p>"
     else:
         heading = f"## {markup.md(team.title)}"
         written = team.texts("github") or team.texts("handles")
         handles = " ".join(f"<code>{markup.text(h)}</code>" for h in written)
         forge = "GitHub" if team.texts("github") else "Handles"
+        lead = team.text("lead")
+        # The lead is the person to ask: first, and named; the handles are for mentions in pull requests.
+        who = (
+            f'<strong class="jsite-review-lead">{markup.text(REVIEW_LEAD)} {markup.text(lead)}</strong>'
+            if lead
+            else f'<span class="jsite-muted">{markup.text(REVIEW_NO_LEAD)}</span>'
+        )
         about = (
-            f'<p class="jsite-review-team">Team page: {team_link(context, team_id)}'
-            + (f" · Lead: {markup.text(team.text('lead'))}" if team.text("lead") else "")
+            f'<p class="jsite-review-team">{who} · {markup.text(REVIEW_TEAM_PAGE)} {team_link(context, team_id)}'
             + (f' · {forge}: <span class="jsite-handles">{handles}</span>' if handles else "")
             + f" · {_group_counts(items)}</p>"
         )
     items = sorted(items, key=lambda i: (_RANK[i.status], -(i.days or 0), i.title.lower()))
     rows = [_row(context, item) for item in items]
     table = markup.table(
-        ["Page", "Last reviewed", "Due", "Status", "Days"],
+        list(REVIEW_HEADERS),
         rows,
         "jsite-table jsite-review-table",
         indexed=False,
@@ -114,11 +142,29 @@ def _row(context: Context, item: ReviewItem) -> list[str]:
     if item.reviewed is None:
         reviewed = '<span class="jsite-muted">never</span>'
     else:
-        source = ' <span class="jsite-muted">(last commit)</span>' if item.source == "git" else ""
-        reviewed = f"<time>{item.reviewed.isoformat()}</time>{source}"
-    due = f"<time>{item.due.isoformat()}</time>" if item.due else '<span class="jsite-muted">—</span>'
+        source = (
+            f' <span class="jsite-muted">{markup.text(REVIEW_LAST_CHANGE)}</span>'
+            if item.source == "git"
+            else ""
+        )
+        by = getattr(item, "reviewed_by", None)
+        by_html = f'<br><span class="jsite-muted">{markup.text(REVIEW_BY.format(by))}</span>' if by else ""
+        reviewed = f"{_time(item.reviewed)}{source}{by_html}"
+    due = _time(item.due) if item.due else '<span class="jsite-muted">—</span>'
     status = pill(STATUS_LABELS.get(item.status, item.status), f"jsite-review-{item.status}")
-    return [page, reviewed, due, status, _days(item)]
+    # The status and how far off it is share a column: a phone has room for four.
+    days = f'<br><span class="jsite-review-days">{_days(item)}</span>' if item.days is not None else ""
+    return [page, reviewed, due, status + days]
+
+
+def human_date(day: date) -> str:
+    """A date as people write it: 1 December 2026."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def _time(day: date) -> str:
+    """A date in a table, short as people write it there (15 Aug 2026), the machine's form in ``datetime``."""
+    return f'<time datetime="{day.isoformat()}">{day.day}\u00a0{day:%b}\u00a0{day:%Y}</time>'
 
 
 def _days(item: ReviewItem) -> str:

@@ -8,7 +8,16 @@ from journeysite.core.model import Entity
 from journeysite.render.markup import md
 from journeysite.render.pages import Context
 from journeysite.render.pages.parts import draft_note, md_link, trigger_words
-from journeysite.render.pages.words import PHRASE, TOUCH
+from journeysite.render.pages.words import (
+    PHRASE,
+    START_ANOTHER_TEAM,
+    START_HANDOFF,
+    START_LED_BY,
+    START_LED_BY_ALSO,
+    START_PER_CSM,
+    SUMMARY_PAGES,
+    TOUCH,
+)
 from journeysite.render.site import PLAYBOOK_TYPES
 
 Step = tuple[str, str, list[str]]  # heading (Markdown), the one-line why (Markdown), lines under it
@@ -42,6 +51,7 @@ def render(context: Context) -> str:
     more = [
         md_link(context, target, label)
         for target, label in (
+            *SUMMARY_PAGES,
             ("page:grid", "Playbook grid"),
             ("page:timeline", "Timeline"),
             ("page:raci", "RACI matrix"),
@@ -73,8 +83,8 @@ def _mission(context: Context) -> Step | None:
         return None
     return (
         "Why we are here",
-        f"Start with {_link(context, mission)}: it says what Customer Success does when no playbook "
-        "or manager tells you, and the values behind every page that follows.",
+        f"Start with the mission page, {_link(context, mission)}: it says what we do when no playbook or manager tells "
+        "you, and the values behind every page that follows.",
         [],
     )
 
@@ -99,12 +109,14 @@ def _segments(context: Context) -> Step | None:
     lines = []
     for segment in segments:
         touch = segment.text("touch")
-        facts = [TOUCH.get(touch, touch)] if touch else []
+        words = TOUCH.get(touch, touch) if touch else ""
+        # A title that already says its touch ("Digital (tech touch)") is not told it again.
+        facts = [words.lower()] if words and words.lower() not in segment.title.lower() else []
         per_csm = segment.accounts_per_csm
         if per_csm is not None:
-            facts.append(f"{per_csm} accounts per CSM")
-        detail = f" ({md(', '.join(facts))})" if facts else ""
-        summary = f": {md(segment.summary)}" if segment.summary else ""
+            facts.append(START_PER_CSM.format(per_csm))
+        detail = f" — {md(', '.join(facts))}." if facts else ":" if segment.summary else ""
+        summary = f" {md(_sentence(segment.summary))}" if segment.summary else ""
         lines.append(f"- {_link(context, segment)}{detail}{summary}")
     return (
         "Our customers, by segment",
@@ -120,10 +132,11 @@ def _stages(context: Context) -> Step | None:
         return None
     lines = []
     for number, stage in enumerate(stages, 1):
-        owner = context.team(stage.owner)
-        led = f", led by {md(owner.title)}" if owner else ""
         goal = stage.text("goal") or stage.summary
-        lines.append(f"{number}. {_link(context, stage)}{led}" + (f": {md(goal)}" if goal else ""))
+        lines.append(
+            f"{number}. {_link(context, stage)}{_led_by(context, stage)}."
+            + (f" {md(_sentence(goal))}" if goal else "")
+        )
     return (
         "The stages, in order",
         "Read the stages in the order a customer goes through them: each has a goal, criteria to enter "
@@ -132,11 +145,34 @@ def _stages(context: Context) -> Step | None:
     )
 
 
+def _led_by(context: Context, stage: Entity) -> str:
+    """The stage's owner (", led by Onboarding; for Scale, by Customer Success"), and where another
+    team owns it in some segments (SPEC §7.1), those too; "" without an owner team."""
+    owner = context.team(stage.owner)
+    if owner is None:
+        return ""
+    phrase = ", " + START_LED_BY.format(owner=md(owner.title))
+    others: dict[str, list[str]] = {}
+    for segment_id, team_id in stage.segment_owners.items():
+        segment, team = context.handbook.get("segment", segment_id), context.team(team_id)
+        if team is not None and team_id != stage.owner:
+            others.setdefault(team.title, []).append(segment.title if segment else segment_id)
+    for title, segments in others.items():
+        phrase += START_LED_BY_ALSO.format(owner=md(title), segments=md(_and(segments)))
+    return phrase
+
+
+def _sentence(value: str) -> str:
+    """``value`` ending as a sentence does."""
+    value = value.strip()
+    return value if not value or value[-1] in ".!?…" else value + "."
+
+
 def _team(context: Context, team: Entity) -> Step:
     return (
         f"Your team: {md(team.title)}",
-        f"{_link(context, team)} lists the moments your team owns in journey order, the playbooks it "
-        "runs and the handoffs it gives and receives, and who to ask.",
+        f"Your team's page, {_link(context, team)}, lists the moments it owns in journey order, the playbooks "
+        "it runs, the handoffs it gives and receives, and who to ask.",
         [],
     )
 
@@ -161,25 +197,41 @@ def _handoffs(context: Context, team: Entity) -> Step | None:
 
     lines = []
     for handoff in sorted(received, key=lambda h: (position(h), h.title.lower())):
-        giver = context.team(handoff.text("from"))
-        source = f" from {md(giver.title)}" if giver else ""
-        milestone = handbook.get("milestone", handoff.text("milestone") or "")
-        after = handbook.get("stage", handoff.text("from_stage") or "")
-        into = handbook.get("stage", handoff.text("to_stage") or "")
-        if milestone is not None:
-            when = f" after {md(milestone.title)}"
-        elif after is not None and into is not None:
-            when = f", from {md(after.title)} into {md(into.title)}"
-        else:
-            when = ""
-        summary = f": {md(handoff.summary)}" if handoff.summary else ""
-        lines.append(f"- {_link(context, handoff)}{source}{when}{summary}")
+        summary = f" {md(_sentence(handoff.summary))}" if handoff.summary else ""
+        lines.append(f"- {_link(context, handoff)}: {_arrival(context, handoff)}{summary}")
     return (
         f"The handoffs {md(team.title)} receives",
         "This is where customers arrive in your hands: know what information must travel with them, "
         "and ask for it if it does not.",
         lines,
     )
+
+
+def _arrival(context: Context, handoff: Entity) -> str:
+    """How the customer of ``handoff`` reaches the reader's team, as one sentence (Markdown)."""
+    handbook = context.handbook
+    giver = context.team(handoff.text("from"))
+    names = {"giver": md(giver.title if giver else START_ANOTHER_TEAM)}
+    milestone = handbook.get("milestone", handoff.text("milestone") or "")
+    before = handbook.get("stage", handoff.text("from_stage") or "")
+    after = handbook.get("stage", handoff.text("to_stage") or "")
+    moving = handbook.get("segment", handoff.text("from_segment") or "")
+    into = handbook.get("segment", handoff.text("to_segment") or "")
+    if milestone is not None:
+        stage = handbook.get("stage", milestone.text("stage") or "")
+        form = "milestone" if stage else "milestone-no-stage"
+        names.update(milestone=md(milestone.title), stage=md(stage.title) if stage else "")
+    elif before is not None and after is not None:
+        form = "stages"
+        names.update(before=md(before.title), after=md(after.title))
+    elif moving is not None and into is not None:
+        form = "segments"
+        when = handoff.text("when")
+        names.update(before=md(moving.title), after=md(into.title), when=f" ({md(when)})" if when else "")
+    else:
+        form = "plain"
+    sentence = START_HANDOFF[form].format(**names)
+    return sentence[:1].upper() + sentence[1:]
 
 
 def _playbooks(context: Context, team: Entity) -> Step | None:
@@ -205,7 +257,8 @@ def _playbooks(context: Context, team: Entity) -> Step | None:
     lines = []
     for _, playbook, role in sorted(runs, key=lambda r: r[0]):
         trigger = trigger_words(context.handbook, playbook, PHRASE)
-        lines.append(f"- {_link(context, playbook)}: {md(role)}" + (f"; it {md(trigger)}" if trigger else ""))
+        starts = f" it {md(trigger)}." if trigger else ""
+        lines.append(f"- {_link(context, playbook)}:{starts} {md(_sentence(role[:1].upper() + role[1:]))}")
     return (
         f"The playbooks {md(team.title)} runs",
         "These are the plays you will run yourself, in journey order: read each one's trigger and steps "
