@@ -95,11 +95,13 @@ def test_diagram_screenshots(browser, site_url, tmp_path, scheme, name, path):
         box = figure.locator("svg").bounding_box()
         assert box is not None and box["width"] > 100 and box["height"] > 50, box
         if scheme == "dark":
-            # dot draws dark text on a transparent background: in dark mode the canvas must be light.
-            canvas = figure.locator(".jsite-diagram-canvas")
-            background = canvas.evaluate("e => getComputedStyle(e).backgroundColor")
-            light = luminance(background)
-            assert light is not None and light > 0.7, f"the diagram sits on {background} in dark mode"
+            # dot draws dark text on light fills: in dark mode the drawing is inverted (hues turned back),
+            # light text on dark fills on the page's dark ground, not a dazzling white box.
+            svg_filter = figure.locator("svg").evaluate("e => getComputedStyle(e).filter")
+            assert "invert" in svg_filter and "hue-rotate" in svg_filter, svg_filter
+            ground = page.locator("body").evaluate("e => getComputedStyle(e).backgroundColor")
+            dark = luminance(ground)
+            assert dark is not None and dark < 0.3, f"the page behind the diagram is {ground}"
         shots = [tmp_path / f"{name}-{scheme}.png", tmp_path / f"{name}-{scheme}-whole.png"]
         figure.screenshot(path=str(shots[0]))  # as a reader sees it: a wide diagram scrolls in its frame
         # The whole drawing, for people reviewing the diagrams: the frame unclipped.

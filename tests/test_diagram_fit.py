@@ -93,6 +93,15 @@ def test_full_screen_fits_the_window_zooms_pans_and_closes(browser, site_url):
         viewer = page.get_by_role("dialog", name="The customer journey (full screen)")
         viewer.wait_for(state="visible")
         svg = viewer.locator("svg")
+        opened = svg.bounding_box()  # as wide as the window, from the top: a tall diagram scrolls down
+        assert opened is not None
+        assert opened["x"] >= -1 and abs(opened["width"] - 390) < 2, opened
+        page.mouse.move(200, 400)
+        page.mouse.wheel(0, 300)
+        scrolled = svg.bounding_box()
+        assert scrolled is not None and scrolled["y"] < opened["y"] - 100, (opened, scrolled)
+        assert abs(scrolled["width"] - opened["width"]) < 1, "the wheel scrolls, it does not zoom"
+        page.keyboard.press("0")  # the whole diagram in the window
         fitted = svg.bounding_box()
         assert fitted is not None
         assert fitted["x"] >= -1 and fitted["x"] + fitted["width"] <= 391, fitted

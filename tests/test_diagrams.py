@@ -561,16 +561,16 @@ def test_nodes_are_filled_with_their_owner_teams_colour(tmp_path):
 
 
 def test_a_teams_colour_comes_from_its_id_and_stays_when_a_team_is_added(tmp_path):
-    # Old scheme: colours by sorted position, so "accounts" (sorting first) shifted every team's colour.
+    # Old scheme: colours by sorted position, so "alliances" (sorting first) shifted every team's colour.
     # It wants a colour no other team has here, so nobody's changes.
-    assert len(diagrams.PALETTE) == 9 and diagrams.NEUTRAL not in diagrams.PALETTE
+    assert len(diagrams.PALETTE) == 8 and diagrams.NEUTRAL not in diagrams.PALETTE
     assert all(fill != "#e2e2e2" for fill, _ in diagrams.PALETTE), "no grey: grey is what a diagram dims"
     before, _ = handbook_of(tmp_path / "before", JOURNEY)
-    after, _ = handbook_of(tmp_path / "after", {**JOURNEY, "teams/accounts.md": team("Accounts")})
+    after, _ = handbook_of(tmp_path / "after", {**JOURNEY, "teams/alliances.md": team("Alliances")})
     old, new = diagrams.team_colours(before), diagrams.team_colours(after)
     assert {t: new[t] for t in old} == old, "adding a team changed other teams' colours"
     assert len(set(new.values())) == 4
-    # Onboarding and Sales want the same colour: the one that sorts later takes the next free one.
+    # Sales, Onboarding and Customer Success: three different colours.
     assert len(set(old.values())) == 3
     # As many colours as the palette has, all different; past that they are shared, never invented.
     many = {f"teams/t{i}.md": team(f"Team {i}") for i in range(len(diagrams.PALETTE) + 3)}
@@ -594,7 +594,7 @@ def test_labels_wrap_short_and_read_at_12_and_11_points(tmp_path):
 
     assert lines(journey.nodes[node("milestone", "connected")].attrs["label"]) == ["Customer data", "fully connected"]
     edge = next(e for e in journey.edges if e.attrs.get("URL") == "jsite:handoff:sales-to-onboarding")
-    assert lines(edge.attrs["label"]) == ["Sales to", "onboarding", "team"], "handoff labels wrap at 14"
+    assert lines(edge.attrs["label"]) == ["Sales to", "onboarding team"], "handoff labels wrap at 18"
     for diagram in found.values():
         parsed = parse_dot(diagram.dot)
         for item in parsed.nodes.values():
@@ -602,7 +602,7 @@ def test_labels_wrap_short_and_read_at_12_and_11_points(tmp_path):
                 assert all(len(line) <= 18 for line in lines(item.attrs["label"])), (diagram.name, item)
         for item in parsed.edges:
             if item.attrs.get("URL", "").startswith("jsite:handoff:"):
-                assert all(len(line) <= 14 for line in lines(item.attrs["label"])), (diagram.name, item)
+                assert all(len(line) <= 18 for line in lines(item.attrs["label"])), (diagram.name, item)
 
 
 def test_a_celebrated_milestone_has_a_star_and_the_legend_says_what_it_means(tmp_path):

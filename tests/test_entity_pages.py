@@ -74,6 +74,7 @@ GO_LIVE = """
     success: [The first dashboard is in daily use]
     celebrate: Cake with the customer's team
     reviewed: 2026-10-01
+    reviewed_by: Dana <Whitfield>
     ---
 
     ## What go-live is
@@ -414,3 +415,10 @@ def test_steps_stack_on_a_phone_and_stay_a_table_on_a_desktop(browser, site_url)
         assert tab.locator("article table.jsite-steps thead").evaluate("h => h.getBoundingClientRect().height") <= 1
         tab.set_viewport_size({"width": 1440, "height": 900})
         assert tab.locator("article table.jsite-steps thead").evaluate("h => h.getBoundingClientRect().height") > 10
+
+
+def test_the_review_badge_names_who_reviewed_the_page(site):
+    badge = article(site, "milestones/go-live/index.html").find("p", cls="jsite-badge")
+    assert badge is not None
+    assert "Reviewed 2026-10-01 by Dana <Whitfield>" in badge.text()  # shown as written, escaped in HTML
+    assert "<Whitfield>" not in (site / "milestones/go-live/index.html").read_text(encoding="utf-8")

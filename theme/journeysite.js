@@ -1,15 +1,16 @@
 /* journeysite: a full-screen view of each journey diagram (zoom and pan), and SVG / PNG downloads.
 
    Progressive: without JavaScript a diagram is still the fitted, linked SVG in the page. Every
-   figure.jsite-diagram gets a small toolbar; "Full screen" opens the diagram fitted to the window,
-   where the wheel, a pinch, the buttons or the keys + - 0 and the arrows zoom and pan, a drag pans,
-   and Escape closes. Works with mkdocs-material's instant navigation (document$) and without it. */
+   figure.jsite-diagram gets a small toolbar; "Full screen" opens the diagram as wide as the window,
+   where a drag, the wheel and the arrows pan, Ctrl+wheel, a pinch, the buttons and the keys + - zoom,
+   0 (or Fit) shows it whole, and Escape closes. Works with mkdocs-material's instant navigation (document$) and without it. */
 (function () {
   "use strict";
 
   var MIN_ZOOM = 0.2;
   var MAX_ZOOM = 8;
   var STEP = 1.25;
+  var OPEN_ZOOM = 1.5;
 
   function button(label, action, title) {
     var b = document.createElement("button");
@@ -126,11 +127,21 @@
       copy.style.transform = "translate(" + view.x + "px," + view.y + "px) scale(" + view.scale + ")";
       viewer.setAttribute("data-zoom", view.scale.toFixed(3));
     }
+    /* The whole diagram in the window (the Fit button, the key 0). */
     function fit() {
       var w = stage.clientWidth, h = stage.clientHeight;
       view.scale = Math.min(w / size.width, h / size.height, MAX_ZOOM);
       view.x = (w - size.width * view.scale) / 2;
       view.y = (h - size.height * view.scale) / 2;
+      apply();
+    }
+    /* How it opens: as wide as the window (at most OPEN_ZOOM times its size, so labels stay at a
+       reading size on a projector), from the top; a tall diagram is then read by scrolling down. */
+    function open() {
+      var w = stage.clientWidth, h = stage.clientHeight;
+      view.scale = Math.min(w / size.width, OPEN_ZOOM);
+      view.x = (w - size.width * view.scale) / 2;
+      view.y = Math.max(0, (h - size.height * view.scale) / 2);
       apply();
     }
     /* Zoom by factor around a point of the stage (its centre by default): that point stays put. */
@@ -146,7 +157,7 @@
     function pan(dx, dy) { view.x += dx; view.y += dy; apply(); }
 
     function close() {
-      window.removeEventListener("resize", fit);
+      window.removeEventListener("resize", open);
       document.removeEventListener("keydown", onKey, true);
       viewer.remove();
       document.documentElement.classList.remove("jsite-viewer-open");
@@ -183,10 +194,15 @@
       else if (action === "png") downloadPng(svg);
       else if (action === "close") close();
     });
+    /* The wheel scrolls the diagram; with Ctrl or Cmd (and a touchpad's pinch, which sends it) it zooms. */
     stage.addEventListener("wheel", function (event) {
       event.preventDefault();
-      var r = stage.getBoundingClientRect();
-      zoom(event.deltaY < 0 ? STEP : 1 / STEP, event.clientX - r.left, event.clientY - r.top);
+      if (event.ctrlKey || event.metaKey) {
+        var r = stage.getBoundingClientRect();
+        zoom(event.deltaY < 0 ? STEP : 1 / STEP, event.clientX - r.left, event.clientY - r.top);
+      } else {
+        pan(-event.deltaX, -event.deltaY);
+      }
     }, { passive: false });
 
     /* Drag to pan, two fingers to pinch; a drag is not a click on a node's link. */
@@ -231,9 +247,9 @@
       if (moved > 4) { event.preventDefault(); event.stopPropagation(); }
     }, true);
 
-    window.addEventListener("resize", fit);
+    window.addEventListener("resize", open);
     document.addEventListener("keydown", onKey, true);
-    fit();
+    open();
     bar.querySelector('[data-jsite-action="close"]').focus();
   }
 

@@ -25,15 +25,14 @@ LINK_SCHEME = "jsite:"
 # Fills readable with dark text, and a darker stroke of each, of hues far enough apart to tell apart
 # (no grey: grey is for what a diagram dims); each team's is picked by its id (team_colours).
 PALETTE = (
-    ("#cfe2ff", "#3d6fb6"),
-    ("#d1f0d8", "#3c8a52"),
-    ("#ffe3c2", "#b86e12"),
-    ("#e6d9f7", "#7550a8"),
-    ("#fbd3d8", "#b0394b"),
-    ("#cdeff2", "#2f8791"),
-    ("#f4eab0", "#8e7a10"),
-    ("#f7d6ee", "#a2418a"),
-    ("#f2dccb", "#92562f"),
+    ("#cfe2ff", "#2f5fa8"),  # blue
+    ("#cdeccf", "#2e7d32"),  # green
+    ("#ffd6a5", "#c05600"),  # orange
+    ("#e3d5f7", "#6a3fa0"),  # purple
+    ("#f9c9cf", "#b3261e"),  # red
+    ("#c4ecef", "#00796b"),  # teal
+    ("#fff1a8", "#8a6d00"),  # yellow
+    ("#f6cdea", "#a0307f"),  # magenta
 )
 NEUTRAL = ("#ffffff", "#9e9e9e")
 GAP_COLOUR = "#d32f2f"
@@ -143,7 +142,8 @@ def _graph(name: str, title: str, rankdir: str = "LR") -> graphviz.Digraph:
         newrank="true",
         compound="true",
         nodesep="0.25",
-        ranksep="0.45",
+        # Top to bottom, dot gives every edge two ranks once any edge has a label: half the gap each.
+        ranksep="0.45" if rankdir == "LR" else "0.22",
         fontname=_FONT,
         fontsize="13",
         bgcolor="transparent",
@@ -449,7 +449,7 @@ def _transition_style(t, gap: bool, colours: _Colours) -> dict[str, str]:
 def _handoff_edge(handoff: Entity) -> dict[str, str]:
     """An edge a handoff covers: labelled with it and linked to its page."""
     return {
-        "label": _label((handoff.title, False), width=14),
+        "label": _label((handoff.title, False), width=18),
         "URL": _link(handoff),
         "target": "_top",
         "tooltip": _tooltip(handoff, None),

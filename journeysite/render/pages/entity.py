@@ -23,6 +23,7 @@ from journeysite.render.pages.words import (
     STEP_LABELS,
     STEP_ONLY,
     SUCCESS,
+    SUMMARY_LABELS,
     TEAM_PARTS,
     TOUCH,
     TRAVELS,
@@ -160,7 +161,7 @@ def _kind_rows(context: Context, e: Entity) -> list[str]:
     if e.kind == "segment":
         per_csm = e.accounts_per_csm
         return [
-            _row("Touch model", text(TOUCH.get(e.text("touch") or "", e.text("touch")))),
+            _row("Engagement", text(TOUCH.get(e.text("touch") or "", e.text("touch")))),
             _row("Criteria", _texts_html(e.texts("criteria"))),
             _row("Accounts per CSM", text(per_csm) if per_csm is not None else ""),
             _row("Customers", f"{e.accounts:,}" if e.accounts is not None else ""),
@@ -193,16 +194,18 @@ def _kind_rows(context: Context, e: Entity) -> list[str]:
             _row("From", team_link(context, e.text("from"))),
             _row("To", team_link(context, e.text("to"))),
             _row("When", _handoff_when(context, e)),
-            _row("SLA", text(e.text("sla"))),
+            _row(SUMMARY_LABELS["sla"], text(e.text("sla"))),
         ]
     if e.kind == "metric":
         direction = DIRECTION.get(e.text("direction") or "", "")
         target = e.get("target")
         return [
-            _row("Definition", text(e.text("definition"))),
-            _row("Formula", tag("code", text(e.text("formula"))) if e.text("formula") else ""),
+            _row(SUMMARY_LABELS["definition"], text(e.text("definition"))),
+            _row(
+                SUMMARY_LABELS["formula"], tag("code", text(e.text("formula"))) if e.text("formula") else ""
+            ),
             _row("Target", text(target) if target is not None else ""),
-            _row("Direction", text(direction)),
+            _row(SUMMARY_LABELS["direction"], text(direction)),
         ]
     return []
 
@@ -270,7 +273,9 @@ def _badge(context: Context, e: Entity) -> str:
     if item.status == NEVER or item.reviewed is None or item.due is None:
         words = "Never reviewed"
     else:
-        words = f"Reviewed {item.reviewed.isoformat()}" + (" (last commit)" if item.source == "git" else "")
+        words = f"Reviewed {item.reviewed.isoformat()}" + (" (last change)" if item.source == "git" else "")
+        if item.reviewed_by:
+            words += f" by {item.reviewed_by}"
         if item.status == OVERDUE:
             words += f" · review overdue since {item.due.isoformat()}"
         elif item.status == DUE_SOON:
@@ -333,7 +338,7 @@ def _metrics(context: Context, e: Entity) -> str:
         context,
         [m for m in metrics if m is not None],
         lambda m: (
-            f' <span class="jsite-target">target: {text(m.get("target"))}</span>'
+            f' <span class="jsite-target">{text(SUMMARY_LABELS["target"])}: {text(m.get("target"))}</span>'
             if m.get("target") is not None
             else ""
         ),
@@ -396,7 +401,7 @@ def _stage(context: Context, stage: Entity) -> str:
         members = [p for p in playbooks if p.text("type") == family]
         families += f"### {md(label)}\n" + (
             _entity_list(context, members)
-            or listing('<p class="jsite-empty">No playbook of this family in this stage.</p>')
+            or listing(f'<p class="jsite-empty">No {text(label.lower())} playbook runs in this stage.</p>')
         )
     out += _section(
         "Playbooks",
@@ -759,6 +764,15 @@ def _backlink_words(entity: Entity, role: str) -> str:
     return BACKLINKS.get(role, role.replace("_", " ").replace(".", " "))
 
 
+def _kind_after(referrer: Entity) -> str:
+    """The kind of page after its name ("Marketing team"), unless the name already says it ("Our
+    Customer Success Mission", not "… Mission mission")."""
+    kind = KIND_LABELS[referrer.kind].lower()
+    if referrer.title.lower().endswith(kind):
+        return ""
+    return f' <span class="jsite-kind">{text(kind)}</span>'
+
+
 def _referenced_by(context: Context, entity: Entity) -> str:
     """The other pages that name this one, each once with how it relates in words; a page the sections
     above list already is left out, whatever else it says about this one."""
@@ -774,8 +788,7 @@ def _referenced_by(context: Context, entity: Entity) -> str:
     if not grouped:
         return ""
     rows = [
-        f'{link(context.linker, referrer)} <span class="jsite-kind">{text(KIND_LABELS[referrer.kind].lower())}'
-        f'</span> <span class="jsite-how">{text("; ".join(roles))}</span>'
+        f'{link(context.linker, referrer)}{_kind_after(referrer)} <span class="jsite-how">{text("; ".join(roles))}</span>'
         for referrer, roles in grouped.items()
     ]
     return _section("Referenced by", listing(items(rows, css="jsite-list jsite-backlinks")))

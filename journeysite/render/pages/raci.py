@@ -101,6 +101,11 @@ def render(context: Context) -> str:
     ]
     if gaps:
         parts.append(f"A team in two roles that exclude each other is listed in the {gaps}.\n")
+    roles = md_link(context, "page:roles", "Who does what")
+    if roles:
+        # The matrix is wide: on a phone it shows three teams at a time, so say where the same roles read
+        # as sentences, one team at a time.
+        parts.append(f"The same roles in words, stage by stage and team by team: {roles}.\n")
     parts.append("## The matrix")
     segmented = [j for j in context.handbook.journeys if j.segment is not None]
     if any(row.entity.segment_owners for row in rows) and segmented:

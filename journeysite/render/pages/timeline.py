@@ -71,12 +71,13 @@ def render(context: Context) -> str:
     parts = [
         "The first year of a customer, from the day the contract is signed (day 0) to the first renewal "
         f"(day {clock.renewal_day:.0f}): one lane per team, each touch point where it falls. Milestones sit on "
-        "their `due`, playbook steps on their `when`, and a scheduled playbook shows each of its runs. A star "
+        "the day they are due, playbook steps on the day they are done, and a scheduled playbook shows each "
+        "of its runs. A star "
         "marks a moment of truth, an arrow a handoff between teams; the stages run underneath, with the "
         "systems their playbooks use. Every mark links to its page; hover it for the details.",
         "",
-        "How days are counted: `day 30` is 30 days after signature, `2 weeks after go-live` counts from "
-        "go-live's own due, `90 days before renewal` from the renewal. A step's bare `day N` counts from "
+        "How days are counted: “day 30” is 30 days after signature, “2 weeks after go-live” counts from "
+        "the day go-live is due, “90 days before renewal” from the renewal. A step's plain “day N” counts from "
         "the milestone that starts its playbook. A scheduled playbook first runs one period after its first "
         "stage starts, then every period (every 90 days is four runs in the first year).",
         "",
@@ -751,7 +752,10 @@ def _stages_table(context: Context, timeline: tl.Timeline) -> str:
     for step in timeline.journey.stages:
         band = bands.get(step.stage.id)
         if band is None:
-            when = '<span class="jsite-muted">no span we can read</span>'
+            duration = step.stage.text("duration")
+            when = (
+                f'<span class="jsite-muted">{markup.text(duration) if duration else "no dates given"}</span>'
+            )
         elif band.estimated:
             when = f'{markup.text(span(band.days))} <span class="jsite-muted">(from its milestones)</span>'
         else:

@@ -167,7 +167,7 @@ SUMMARY_PAGES = (
 
 # ---- The playbook grid (grid.py) -------------------------------------------------------------------
 GRID_INTRO = (
-    "The playbooks that run in each stage of the journey, by kind, with what starts each one. Every stage "
+    "The playbooks that run in each stage of the journey, by family, with what starts each one. Every stage "
     "needs a *lifecycle* playbook: the planned touches each customer gets. A stage without one is a hole, "
     "hatched and marked *No lifecycle playbook*, as in the {gaps}. *At risk* and *expansion* playbooks run "
     "only when a signal calls for them, so an empty cell there (—) is fine. Retired playbooks are not shown."
