@@ -526,7 +526,7 @@ def _entity(page: Page, meta: dict[str, Any], problems: list[Diagnostic]) -> Ent
             return None
     problems.extend(found)
     # A placeholder `new` wrote is not an answer yet: the page counts as broken, as with a schema error.
-    unfinished = next(placeholders.paths(meta), None) is not None
+    unfinished = bool(placeholders.in_front_matter(front))
     return Entity(kind, entity_id, page, valid=not found and not unfinished)
 
 

@@ -80,8 +80,15 @@ def _validator(kind: str):
     # (6 µs against 1 ms a page here), which keeps `check` near the cost of reading the files.
     import jsonschema_rs
 
-    registry = jsonschema_rs.Registry([(raw(name)["$id"], raw(name)) for name in (COMMON, *KINDS)])
-    return jsonschema_rs.validator_for(raw(kind), registry=registry, validate_formats=True)
+    return jsonschema_rs.validator_for(raw(kind), registry=_registry(), validate_formats=True)
+
+
+@cache
+def _registry():
+    """Every schema by its ``$id``, for the ``$ref`` between them: made once (it costs a few ms) for all kinds."""
+    import jsonschema_rs
+
+    return jsonschema_rs.Registry([(raw(name)["$id"], raw(name)) for name in (COMMON, *KINDS)])
 
 
 @dataclass(frozen=True)
@@ -246,6 +253,8 @@ def _too_many_because_unknown(err: SchemaError) -> bool:
 
 def _control_characters(front: FrontMatter, file: str, entity: str | None) -> Iterator[Diagnostic]:
     """A ``schema`` error for each text that holds a control character."""
+    if not front.may_hold(neutral.CONTROL_RE):
+        return
 
     def walk(value: object, path: FieldPath) -> Iterator[Diagnostic]:
         if isinstance(value, str):

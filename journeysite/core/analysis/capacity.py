@@ -258,14 +258,15 @@ def compute(handbook: Handbook, settings: Settings) -> Capacity:
             schedules = tuple(t.value for t in playbook.triggers if t.kind == "schedule")
             if schedules:
                 assumptions.append(Assumption(playbook.id, schedules))
+        # The segments whose journeys the playbook runs in: worked out once, not once a step.
+        stages = playbook.texts("stages")
+        running = [
+            s
+            for s in segments
+            if playbook.applies_to(s.id) and any(stage in stages_of.get(s.id, ()) for stage in stages)
+        ]
         for step in playbook.steps:
-            reached = [
-                s
-                for s in segments
-                if playbook.applies_to(s.id)
-                and step.applies_to(s.id)
-                and any(stage in stages_of.get(s.id, ()) for stage in playbook.texts("stages"))
-            ]
+            reached = [s for s in running if step.applies_to(s.id)]
             if segments and not reached:
                 continue  # in no journey (never-in-a-journey says so): it costs nobody anything
             hours = offsets.effort_hours(step.effort)

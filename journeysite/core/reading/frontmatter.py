@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,12 +30,37 @@ _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 def _without_timestamps(base: type) -> type:
     """A safe loader that keeps dates as text, so the schema (not PyYAML) judges them."""
-    loader = type(f"_{base.__name__}", (base,), {})
+    loader = type(f"_{base.__name__}", (base,), {"resolve": _remembered_resolve(base.resolve)})  # type: ignore[attr-defined]
     loader.yaml_implicit_resolvers = {  # type: ignore[attr-defined]
         first: [(tag, rx) for tag, rx in resolvers if tag != _TIMESTAMP]
         for first, resolvers in base.yaml_implicit_resolvers.items()  # type: ignore[attr-defined]
     }
     return loader
+
+
+_REMEMBERED = 4096  # scalars whose tags a loader remembers: the keys and ids pages repeat
+_REMEMBERED_LENGTH = 64
+
+
+def _remembered_resolve(resolve: Callable[..., str]) -> Callable[..., str]:
+    """PyYAML's ``resolve`` (the tag of a node written without one: ``yes`` is a bool, ``12`` an int),
+    remembering the tags of short scalars. libyaml builds the nodes but asks Python for every tag, with
+    a regular-expression search each time, and every page repeats the same keys and ids. A loader's
+    resolvers never change once it is made, so the tag of a (value, implicit) pair is always the same."""
+    tags: dict[tuple[str, Any], str] = {}
+
+    def resolved(self: Any, kind: type, value: Any, implicit: Any) -> str:
+        if kind is not yaml.ScalarNode or len(value) > _REMEMBERED_LENGTH:
+            return resolve(self, kind, value, implicit)
+        key = (value, implicit)
+        tag = tags.get(key)
+        if tag is None:
+            tag = resolve(self, kind, value, implicit)
+            if len(tags) < _REMEMBERED:
+                tags[key] = tag
+        return tag
+
+    return resolved
 
 
 # The loader parse() uses: libyaml's where PyYAML has it. PURE_PYTHON_LOADER is the fallback, kept
@@ -95,6 +121,13 @@ class FrontMatter:
             path = path[:-1]
         return self.first_line
 
+    def may_hold(self, pattern: re.Pattern[str]) -> bool:
+        """Whether some text value may match ``pattern`` (one character, or a run with no blank or line
+        break in it, which folding makes): a value holds such runs as written in the YAML, unless it has
+        an escape (``"\\e"``, ``"\\x54"``) in double quotes. Searching the YAML is much quicker than
+        walking every value, and the answer is nearly always no."""
+        return "\\" in self.source or pattern.search(self.source) is not None
+
     def cut_by_comment(self, line: int) -> str | None:
         """The value as written on this file line when it begins with ``#``, which YAML reads as a
         comment (``channel: #cs-team`` is an empty ``channel``); else None."""
@@ -154,10 +187,14 @@ def parse(source: str, first_line: int = 2) -> FrontMatter:
         if node is None:
             return FrontMatter(None, first_line=first_line, source=source)
         result = FrontMatter(None, first_line=first_line, source=source)
-        _index(node, (), result, to_file, depth=0, budget=[MAX_NODES])
-        if _TEXT_THEN_COMMENT.search(source):  # most pages have no comment after a value: skip the walk
+        builder = _Builder(loader)
+        value = _index(node, (), result, to_file, depth=0, budget=[MAX_NODES], build=builder)
+        # Most pages have no comment after a value: skip the walk (and, with no `#` at all, the search).
+        if "#" in source and _TEXT_THEN_COMMENT.search(source):
             result.cuts = _cut_texts(node, source, to_file)
-        result.data = loader.construct_document(node)
+        # What the walk could not build (a merge key, an odd tag, a value that cannot be built) is left
+        # to PyYAML's constructor, whose result and errors stay the reference.
+        result.data = loader.construct_document(node) if builder.failed else value
         return result
     except FrontMatterError:
         raise
@@ -366,8 +403,11 @@ def _constructed_key(raw: str) -> str | None:
         return None
 
 
-def _index(node: yaml.Node, path: Path, out: FrontMatter, to_file, depth: int, budget: list[int]) -> None:
-    """Record the line of every key and item below ``node``; refuse alias bombs and deep nesting."""
+def _index(
+    node: yaml.Node, path: Path, out: FrontMatter, to_file, depth: int, budget: list[int], build: _Builder
+) -> Any:
+    """Record the line of every key and item below ``node``; refuse alias bombs and deep nesting. Return
+    the value of ``node`` as ``construct_document`` builds it (see _Builder; meaningless once it failed)."""
     budget[0] -= 1
     if budget[0] < 0:
         raise FrontMatterError(
@@ -385,6 +425,8 @@ def _index(node: yaml.Node, path: Path, out: FrontMatter, to_file, depth: int, b
         )
     if isinstance(node, yaml.MappingNode):
         seen: dict[str, int] = {}
+        build.open(node, _MAP)
+        mapping: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else repr(key_node.value)
             line = to_file(key_node.start_mark.line)
@@ -401,12 +443,89 @@ def _index(node: yaml.Node, path: Path, out: FrontMatter, to_file, depth: int, b
             )
             if alias is not None:
                 out.lines.setdefault((*path, alias), line)
-            _index(value_node, child, out, to_file, depth + 1, budget)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
+            item = _index(value_node, child, out, to_file, depth + 1, budget, build)
+            if not build.failed:
+                mapping[build.key(key_node)] = item
+        return build.close(node, mapping)
+    if isinstance(node, yaml.SequenceNode):
+        build.open(node, _SEQ)
+        items: list[Any] = []
+        for index, item_node in enumerate(node.value):
             child = (*path, index)
-            out.lines[child] = to_file(item.start_mark.line)
-            _index(item, child, out, to_file, depth + 1, budget)
+            out.lines[child] = to_file(item_node.start_mark.line)
+            items.append(_index(item_node, child, out, to_file, depth + 1, budget, build))
+        return build.close(node, items)
+    return build.scalar(node)
+
+
+_SEQ, _MAP = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+# The scalars _Builder builds, each with the SafeConstructor method PyYAML builds it with.
+_SCALAR_BUILDERS = {
+    f"tag:yaml.org,2002:{name}": getattr(yaml.constructor.SafeConstructor, f"construct_yaml_{name}")
+    for name in ("str", "null", "bool", "int", "float")
+}
+_BUILDERS = (
+    *_SCALAR_BUILDERS.items(),
+    (_SEQ, yaml.constructor.SafeConstructor.construct_yaml_seq),
+    (_MAP, yaml.constructor.SafeConstructor.construct_yaml_map),
+)
+
+
+class _Builder:
+    """Builds the value of the nodes _index walks, equal to what ``loader.construct_document`` gives.
+
+    PyYAML's generic constructor (a generator per collection, a registry look-up per node, a second walk)
+    took about half the time of a parse, so the plain mappings, lists and scalars of nearly every page
+    are built on the walk that indexes them, each scalar by the SafeConstructor method PyYAML uses, and
+    an alias gives the same object as its anchor, as in PyYAML. Anything else (a ``<<`` merge or ``=``
+    key, which PyYAML rewrites; a tag or key built otherwise; a value that cannot be built; a recursive
+    alias) sets ``failed``, and the parse leaves the whole value to PyYAML."""
+
+    def __init__(self, loader: Any):
+        self.loader = loader
+        builders = loader.yaml_constructors
+        # A loader with constructors of its own is PyYAML's to build with.
+        self.failed = any(builders.get(tag) is not built for tag, built in _BUILDERS)
+        self.collections: dict[int, Any] = {}  # by node: the value built, or None while it is built
+
+    def scalar(self, node: yaml.Node) -> Any:
+        if self.failed:
+            return None
+        if node.__class__ is yaml.ScalarNode:
+            if node.tag == "tag:yaml.org,2002:str":
+                return node.value
+            build = _SCALAR_BUILDERS.get(node.tag)
+            if build is not None:
+                try:
+                    return build(self.loader, node)
+                except Exception:  # noqa: BLE001 - PyYAML says what is wrong when it builds it
+                    pass
+        self.failed = True
+        return None
+
+    def key(self, node: yaml.Node) -> Any:
+        """The key a mapping's ``node`` gives: only a scalar PyYAML builds as such (not a merge key)."""
+        if node.__class__ is not yaml.ScalarNode or node.tag not in _SCALAR_BUILDERS:
+            self.failed = True
+            return None
+        return self.scalar(node)
+
+    def open(self, node: yaml.Node, tag: str) -> None:
+        """Start a collection's value (a mapping is ``tag`` map, a list seq: PyYAML builds others)."""
+        if node.tag != tag:
+            self.failed = True
+        elif id(node) not in self.collections:
+            self.collections[id(node)] = None
+        elif self.collections[id(node)] is None:  # an alias inside its own anchor
+            self.failed = True
+
+    def close(self, node: yaml.Node, value: Any) -> Any:
+        """The collection's value once its items are in; for an alias, the anchor's value."""
+        if self.failed:
+            return None
+        if self.collections[id(node)] is None:
+            self.collections[id(node)] = value
+        return self.collections[id(node)]
 
 
 # Something other than blanks before a ` #` on a line: a comment after a value (or inside quotes).

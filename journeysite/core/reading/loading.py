@@ -8,8 +8,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pathspec
-
 from journeysite.core.diagnostics import Diagnostic, error
 from journeysite.core.reading import frontmatter
 
@@ -53,7 +51,7 @@ def all_files(docs_dir: Path, exclude_docs: str = "") -> list[str]:
     Symlinked folders are followed as MkDocs follows them while they stay inside the docs folder (but
     never into a folder they sit in, which would loop); one that leads outside is listed as an entry and
     not entered, for ``unsafe_file`` to refuse."""
-    excluded = pathspec.GitIgnoreSpec.from_lines([".*", "/templates/", *exclude_docs.splitlines()])
+    excluded = _excluded(exclude_docs)
     root_real = os.path.realpath(docs_dir)
     found: list[str] = []
     for root, dirs, files in os.walk(docs_dir, followlinks=True):
@@ -69,9 +67,29 @@ def all_files(docs_dir: Path, exclude_docs: str = "") -> list[str]:
         dirs[:] = entered
         for name in [*files, *refused]:
             relative = (rel_root / name).as_posix()
-            if not excluded.match_file(relative):
+            if not excluded(relative):
                 found.append(relative)
     return sorted(found)
+
+
+# What MkDocs leaves out of every site, `.*` and `/templates/`, as pathspec reads them: the regular
+# expressions it makes of them, tried on the path less a leading `/` or `./`. Importing pathspec takes
+# longer than reading a small handbook, so it is imported only for a project's own ``exclude_docs``.
+_HIDDEN_OR_TEMPLATES = re.compile(r"(?:.+/)?\.[^/]*(?:/|$)|templates/")
+
+
+def _hidden_or_templates(relative: str) -> bool:
+    path = relative[1:] if relative.startswith("/") else relative.removeprefix("./")
+    return _HIDDEN_OR_TEMPLATES.match(path) is not None
+
+
+def _excluded(exclude_docs: str) -> Callable[[str], bool]:
+    """Whether MkDocs leaves a file (its path relative to the docs folder) out of the site."""
+    if not any(exclude_docs.splitlines()):
+        return _hidden_or_templates
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines([".*", "/templates/", *exclude_docs.splitlines()]).match_file
 
 
 # Characters a file name must not hold: line breaks and controls split lines in logs, CI annotations and
@@ -87,14 +105,19 @@ def unsafe_file(docs_dir: Path, file: str) -> tuple[str, str] | None:
     machine (``/proc/self/environ``, ``.git/config`` with CI's credentials), so links are followed only
     while they stay inside the docs folder and out of any ``.git`` folder. The path to blame is the link
     itself, so a linked folder is one problem, not one per file MkDocs found through it."""
+    return _unsafe_file(docs_dir, os.path.realpath(docs_dir), file)
+
+
+def _unsafe_file(docs_dir: Path, root: str, file: str) -> tuple[str, str] | None:
+    """``unsafe_file``, with ``root`` the docs folder's real path (worked out once for all the files)."""
     found = _UNSAFE_NAME.search(file)
     if found:
         what = f"`{found.group()}`" if found.group() in '<>"' else "a line break or a control character"
         return file, f"its name (or a folder's) contains {what}: rename it"
     parts = Path(file).parts
-    root = os.path.realpath(docs_dir)
-    for depth in range(1, len(parts) + 1):
-        path = docs_dir.joinpath(*parts[:depth])
+    path = str(docs_dir)
+    for depth, part in enumerate(parts, 1):
+        path = os.path.join(path, part)
         if not os.path.islink(path):
             continue
         what = "folder" if os.path.isdir(path) else "file"
@@ -135,8 +158,9 @@ def unsafe_files(docs_dir: Path, files: Iterable[str]) -> dict[str, Diagnostic]:
     all the files behind one link)."""
     refused: dict[str, Diagnostic] = {}
     blamed: dict[str, Diagnostic] = {}
+    root = os.path.realpath(docs_dir)
     for file in files:
-        found = unsafe_file(docs_dir, file)
+        found = _unsafe_file(docs_dir, root, file)
         if found is not None:
             link, reason = found
             shown = _UNSAFE_NAME.sub("?", link)
@@ -150,6 +174,10 @@ def _prose_lines(body: str) -> Iterator[tuple[int, str, str]]:
     """Yield (index, line, line with inline code blanked) for each line outside fenced code blocks."""
     fence: str | None = None
     for index, line in enumerate(body.split("\n")):
+        if "`" not in line and "~" not in line:  # most lines: no fence, no inline code (quick to skip)
+            if fence is None and "[[" in line:
+                yield index, line, line
+            continue
         opening = _FENCE_RE.match(line)
         if fence:
             if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):

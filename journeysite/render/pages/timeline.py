@@ -9,10 +9,11 @@ through the diagrams' sanitiser; links are plain ``<a href>``, so there is no sc
 
 from __future__ import annotations
 
+import bisect
 import math
 import textwrap
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from journeysite.core.analysis import timeline as tl
 from journeysite.core.analysis.timing import span
@@ -324,6 +325,24 @@ def _systems(context: Context, stage: Entity, segment: str | None) -> list[str]:
 # ---- across: days left to right --------------------------------------------------------------------
 
 
+@dataclass
+class _LabelRow:
+    """The labels one row of a lane holds, as (left, right) spans kept in order: they never come within
+    8 px of each other, so the one that starts last before a new span is the only one it can touch."""
+
+    starts: list[float] = field(default_factory=list)
+    spans: list[tuple[float, float]] = field(default_factory=list)
+
+    def fits(self, left: float, right: float) -> bool:
+        before = bisect.bisect_right(self.starts, right + 8)
+        return before == 0 or self.spans[before - 1][1] + 8 < left
+
+    def take(self, left: float, right: float) -> None:
+        at = bisect.bisect_right(self.starts, left)
+        self.starts.insert(at, left)
+        self.spans.insert(at, (left, right))
+
+
 def _across(
     context: Context, timeline: tl.Timeline, marks: list[_Mark], palette: dict[str, int]
 ) -> tuple[float, str]:
@@ -338,6 +357,7 @@ def _across(
     # Lanes: each mark's label in the first row of its lane where it does not touch another; a span
     # (``day 60-90``) is drawn under its label, so it takes that room too.
     by_lane: dict[int, list[tuple[_Mark, float, float, str, int]]] = {}
+    taken: dict[int, list[_LabelRow]] = {}  # by lane: what each row of labels already holds
     for mark in sorted(marks, key=lambda m: (m.lane, x(m.point.days[0]))):
         rows = by_lane.setdefault(mark.lane, [])
         mx = x(mark.point.days[0])
@@ -351,9 +371,11 @@ def _across(
         else:
             left, right, anchor = mx + 4 - width, mx + 4, "end"
         right = max(right, x(mark.point.days[1]))
-        row = 0
-        while any(r == row and not (right + 8 < a or left > b + 8) for (_, a, b, _, r) in rows):
-            row += 1
+        lane_rows = taken.setdefault(mark.lane, [])
+        row = next((i for i, held in enumerate(lane_rows) if held.fits(left, right)), len(lane_rows))
+        if row == len(lane_rows):
+            lane_rows.append(_LabelRow())
+        lane_rows[row].take(left, right)
         rows.append((mark, left, right, anchor, row))
     lane_top: list[float] = []
     lane_height: list[float] = []
