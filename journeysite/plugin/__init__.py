@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
+import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -14,6 +16,7 @@ from mkdocs.structure.pages import Page
 from journeysite.core import pipeline
 from journeysite.core.analysis.dates import build_date
 from journeysite.core.settings import ConfigError, Settings
+from journeysite.plugin import incremental
 from journeysite.plugin.config import JourneysiteConfig
 from journeysite.plugin.log import guard_build_log, log, report
 from journeysite.plugin.nav import navigation
@@ -21,6 +24,7 @@ from journeysite.render import authored, sanitise, site
 from journeysite.render.assemble import assemble
 from journeysite.render.diagrams.job import DiagramJob
 from journeysite.render.pages import Context
+from journeysite.render.rebuild import Rebuild
 from journeysite.render.stash import HTML, LISTING, Stash
 
 
@@ -30,6 +34,9 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
     supports_multiple_instances = False
 
     def __init__(self) -> None:
+        self.rebuild: Rebuild | None = None  # while `mkdocs serve` runs: what each rebuild can keep
+        self.log_watch = incremental.LogWatch()
+        self.templates = incremental.TemplateCache()
         self._reset()
 
     def _reset(self) -> None:
@@ -37,6 +44,21 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         self.settings = Settings()
         self.drawing: DiagramJob | None = None
         self.stash = Stash()  # generated HTML kept out of Markdown, until its phase puts it back
+        self.nav: Navigation | None = None
+        self.navigation = ""  # the navigation's signature, once every page has its title
+        self.converting: dict[str, tuple[str, int]] = {}  # src_uri -> (its HTML key, log count before)
+        self.rendering: tuple[str, int] | None = None
+        # (src_uri, url) of each page, in the order the search plugin indexes them
+        self.search_order: list[tuple[str, str]] = []
+        self.hidden: set[str] = set()  # kept pages whose search entries are put back from the last build
+        self.search_shortcut = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Defining on_startup makes `mkdocs serve` keep this plugin across its rebuilds; without
+        # --dirty (which keeps stale pages), each rebuild keeps the pages that cannot have changed.
+        self.rebuild = Rebuild() if command == "serve" and not dirty else None
+        if self.rebuild is not None:
+            logging.getLogger("mkdocs").addHandler(self.log_watch)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self._reset()  # on every build, so `mkdocs serve` rebuilds start clean
@@ -95,6 +117,9 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             )
         for src_uri, text in built.files.items():
             files.append(File.generated(config, src_uri, content=text))
+        if self.rebuild is not None:
+            self.rebuild.begin(incremental.build_signature(config, files), incremental.why_not(config))
+            self.search_shortcut = incremental.indexed_by_material(config)
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
@@ -103,7 +128,8 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         generated: list[site.NavItem] = [
             (p.title, p.src_uri) for p in site.GENERATED if p.name in self.context.linker.src_of
         ]
-        return navigation(nav, config, files, self.context.handbook, self.context.relations, generated)
+        self.nav = navigation(nav, config, files, self.context.handbook, self.context.relations, generated)
+        return self.nav
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
@@ -116,31 +142,100 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             page.meta = authored.escaped_meta(page.meta)
             if isinstance(page.meta.get("title"), str):
                 page.title = page.meta["title"]
-        return self.stash.stash_marked(markdown)
+        markdown = self.stash.stash_marked(markdown)
+        if self.rebuild is not None:
+            src_uri = page.file.src_uri
+            key = self.rebuild.html_key(src_uri, page.url, markdown, page.meta, page.title)
+            self.converting[src_uri] = (key, self.log_watch.count)
+            if self.rebuild.keep_html(src_uri, key) is not None:
+                return ""  # the same as in the last build: on_page_content gives the page its HTML back
+        return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if self.rebuild is not None and page.file.src_uri in self.rebuild.kept_html:
+            return incremental.restore(page, self.rebuild.pages[page.file.src_uri], files)
         if self.context is not None and page.file.abs_src_path:
             if "title" not in page.meta and page.title:  # MkDocs took it from a heading or the file name
                 page.title = page.meta["title"] = authored.escaped_title(page.title)
             if not self.settings.allow_raw_html:
                 html = sanitise.page_html(html)  # what people wrote; ours is still behind its placeholders
-        return self.stash.restore(HTML, html)
+        html = self.stash.restore(HTML, html)
+        key, logged = self.converting.pop(page.file.src_uri, ("", -1))
+        if self.rebuild is not None and logged == self.log_watch.count:  # nothing logged converting it
+            page.content = html
+            self.rebuild.remember_html(page.file.src_uri, incremental.snapshot(page, key))
+        return html
 
-    @event_priority(-100)  # after the search plugin indexed the page; before the theme renders it
-    def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav: Navigation):
-        if self.context is not None and page.content:
-            page.content = self.stash.restore(LISTING, page.content)
+    def on_env(
+        self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files
+    ) -> jinja2.Environment | None:
+        if self.rebuild is not None:
+            env.bytecode_cache = self.templates
+        # Every page has its title now, so the navigation every page shows is known.
+        if self.rebuild is None or not self.rebuild.active or self.nav is None:
+            return env
+        self.navigation = incremental.nav_signature(self.nav, config)
+        incremental.install_kept_template(env, self.rebuild)
+        for src_uri in self.rebuild.keep_outputs(self.navigation):
+            file = files.get_file_from_path(src_uri)
+            if file is not None and file.page is not None:
+                incremental.keep_output(file.page)
+        return env
+
+    @event_priority(10)  # before the search plugin indexes the page
+    def _hide_kept_from_search(self, context, *, page: Page, config: MkDocsConfig, nav: Navigation):
+        if self.rebuild is not None and self.rebuild.active:
+            src_uri = page.file.src_uri
+            self.search_order.append((src_uri, page.url))
+            kept = self.rebuild.pages.get(src_uri)
+            if (
+                self.search_shortcut
+                and src_uri in self.rebuild.kept_output
+                and kept
+                and kept.search is not None
+            ):
+                self.hidden.add(src_uri)  # on_post_build puts its entries back from the last build
+                page.content = ""
         return context
 
+    @event_priority(-100)  # after the search plugin indexed the page; before the theme renders it
+    def _put_listings_back(self, context, *, page: Page, config: MkDocsConfig, nav: Navigation):
+        kept = self.rebuild is not None and page.file.src_uri in self.rebuild.kept_output
+        if kept and self.rebuild is not None:  # its output is written as it was, listings and all
+            page.content = self.rebuild.pages[page.file.src_uri].content
+        elif self.context is not None and page.content:
+            page.content = self.stash.restore(LISTING, page.content)
+        self.rendering = (page.file.src_uri, self.log_watch.count)
+        return context
+
+    on_page_context = CombinedEvent(_hide_kept_from_search, _put_listings_back)
+
+    @event_priority(-100)  # the page's output as it is written, after any other plugin's change
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        if self.rebuild is not None and self.rebuild.active:
+            if self.rendering != (page.file.src_uri, self.log_watch.count):
+                self.rebuild.forget(page.file.src_uri)  # it logged something: build it again next time
+            elif "jsite-diagram-source" not in output:  # a diagram not drawn may be drawn next time
+                self.rebuild.remember_output(page.file.src_uri, self.navigation, output)
+        return output
+
+    @event_priority(-100)  # after the search plugin wrote its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         for warning in self.drawing.finish() if self.drawing else []:
             log.warning(warning)
+        if self.rebuild is not None and self.context is not None:
+            if self.rebuild.active and self.search_shortcut:
+                incremental.merge_search_index(config, self.rebuild, self.search_order, self.hidden)
+            log.info(self.rebuild.summary())
 
     def on_build_error(self, *, error: Exception) -> None:
+        if self.rebuild is not None:
+            self.rebuild.begin("", "the last build failed")  # keep nothing of a build that did not finish
         if self.drawing is not None:
             self.drawing.cancel()
 
     def on_shutdown(self) -> None:
+        logging.getLogger("mkdocs").removeHandler(self.log_watch)
         # After a finished build there is nothing left; after Ctrl-C, drop the drawings not started yet.
         if self.drawing is not None:
             self.drawing.cancel()

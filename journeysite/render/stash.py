@@ -6,10 +6,13 @@ after. Two phases: ``html`` comes back right after Markdown (it is the page's ow
 ``listing`` comes back only once the search plugin has indexed the page (lists of other pages, and
 diagrams, which are drawn by then). The token, drawn when journeysite is imported, appears in every
 marker and placeholder: a page body cannot write one, so only what journeysite generated is replaced.
+A placeholder's key is a hash of what it stands for (a diagram gives its identity), so the same page
+gets the same placeholders in every build of one process: ``mkdocs serve`` can keep a page's HTML.
 """
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import re
 import secrets
@@ -23,7 +26,7 @@ MARKERS = {
 }
 _MARKED = re.compile(rf"<!--jsite:(html|listing):{TOKEN}-->\n(.*?)\n<!--/jsite:\1:{TOKEN}-->", re.DOTALL)
 _PLACEHOLDER = {
-    phase: re.compile(rf'<div data-jsite-{phase}="{TOKEN}-(\d+)"></div>') for phase in (HTML, LISTING)
+    phase: re.compile(rf'<div data-jsite-{phase}="{TOKEN}-([0-9a-z]+)"></div>') for phase in (HTML, LISTING)
 }
 
 Content = str | Callable[[], str]
@@ -36,10 +39,15 @@ class Stash:
         self._items: dict[str, Content] = {}
         self._keys = itertools.count()
 
-    def put(self, phase: str, content: Content) -> str:
+    def put(self, phase: str, content: Content, identity: str | None = None) -> str:
         """A placeholder for ``content`` (or for what a callable returns when it is put back: a diagram
-        that ``dot`` may still be drawing)."""
-        key = str(next(self._keys))
+        that ``dot`` may still be drawing). Its key is a hash of the text, or of ``identity`` (everything
+        a callable's result depends on); a callable without one gets a key of its own, used once."""
+        if isinstance(content, str) or identity is not None:
+            source = content if isinstance(content, str) else f"\0callable\0{identity}"
+            key = hashlib.blake2b(f"{phase}\0{source}".encode(), digest_size=12).hexdigest()
+        else:
+            key = f"n{next(self._keys)}"
         self._items[key] = content
         return f'<div data-jsite-{phase}="{TOKEN}-{key}"></div>'
 
@@ -55,5 +63,5 @@ class Stash:
         return _PLACEHOLDER[phase].sub(lambda m: self.restore(phase, self._take(m.group(1))), html)
 
     def _take(self, key: str) -> str:
-        content = self._items.pop(key, "")
+        content = self._items.get(key, "")  # the same content can stand in several pages
         return content() if callable(content) else content

@@ -15,6 +15,7 @@ from journeysite.render.markup import link, listing, text
 from journeysite.render.stash import LISTING, Stash
 
 _LINK = re.compile(r'xlink:href="' + re.escape(LINK_SCHEME) + r'([a-z]+:[a-z0-9-]+)"')
+_DOT_LINK = re.compile(re.escape(LINK_SCHEME) + r"([a-z]+:[a-z0-9-]+)")
 
 
 @dataclass
@@ -35,7 +36,20 @@ class DiagramSet:
         diagram = self.diagrams.get((kind, subject.id if subject else None))
         if diagram is None:
             return ""
-        return listing(self.stash.put(LISTING, lambda: self._figure(diagram, linker)))
+        figure = lambda: self._figure(diagram, linker)  # noqa: E731
+        return listing(self.stash.put(LISTING, figure, identity=self._identity(diagram, linker)))
+
+    def _identity(self, diagram: Diagram, linker: Linker) -> str:
+        """Everything the figure of ``diagram`` depends on but the SVG ``dot`` draws from its DOT: the same
+        identity gives the same placeholder in every build (``stash``), so ``mkdocs serve`` can keep it."""
+        colours = team_colours(self.handbook)
+        teams = [
+            (team_id, colours.get(team_id), t.title if t else None, linker.href(t) if t else None)
+            for team_id in diagram.teams
+            for t in [self.handbook.get("team", team_id)]
+        ]
+        links = [(key, linker.href(key)) for key in sorted(set(_DOT_LINK.findall(diagram.dot)))]
+        return repr((diagram, self.missing_dot, teams, links))
 
     def result(self, diagram: Diagram) -> Rendered | None:
         future = self.rendered.get(diagram.name)

@@ -1,0 +1,209 @@
+"""The MkDocs side of ``mkdocs serve`` rebuilding only what changed (the decisions are in
+``journeysite.render.rebuild``): the signatures read from MkDocs' configuration, files and navigation, a
+page's HTML taken from and given back to a ``Page``, the template that writes a kept page, and the log
+watch that makes a page which logged anything build again."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import jinja2.bccache
+from markupsafe import Markup
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Link, Navigation, Section
+from mkdocs.structure.pages import Page
+
+from journeysite.render.rebuild import PageHTML, Rebuild, digest, files_signature, merged_search_index, plain
+
+# Plugins known to change pages only through what journeysite fingerprints (the search plugin reads
+# every page's HTML, which is kept exactly): with any other, every page is built every time.
+KNOWN_PLUGINS = frozenset({"search", "material/search", "mkdocs/search", "journeysite"})
+# Markdown extensions that read other files into a page: journeysite cannot see what they read.
+FILE_READING_EXTENSIONS = ("snippets", "include")
+KEPT_TEMPLATE = "journeysite-kept-output.html"
+# What mkdocs-material's navigation shows of each page's front matter (partials/nav-item.html); with
+# another theme the navigation's signature holds all of it.
+MATERIAL_NAV_META = ("icon", "subtitle", "status")
+SEARCH_INDEX = "search/search_index.json"
+
+
+def why_not(config: MkDocsConfig) -> str | None:
+    """Why this build must convert and render every page, or None when it can keep what did not change."""
+    others = sorted(set(config.plugins) - KNOWN_PLUGINS)
+    if others:
+        return f"the plugin {', '.join(others)} may change pages in ways journeysite cannot see"
+    readers = [
+        str(e) for e in config.markdown_extensions if any(w in str(e) for w in FILE_READING_EXTENSIONS)
+    ]
+    if readers:
+        return f"the Markdown extension {', '.join(readers)} reads other files into pages"
+    return None
+
+
+def build_signature(config: MkDocsConfig, files: Files) -> str:
+    """Everything every page depends on but its own text and the navigation: the configuration (its file
+    and the values loaded from it), the theme's templates and the site's files with their URLs."""
+    source = Path(config.config_file_path).read_bytes() if config.config_file_path else b""
+    # (the first build of `mkdocs serve` names the configuration file as given, later ones in full)
+    skip = ("plugins", "theme", "config_file_path")
+    values = {key: plain(value) for key, value in config.items() if key not in skip}
+    theme = {"name": config.theme.name, "dirs": config.theme.dirs, **plain(dict(config.theme))}
+    return digest(
+        source.hex(),
+        json.dumps([values, theme, list(config.plugins)], sort_keys=True, default=repr),
+        _stats(config.theme.dirs),
+        files_signature((f.src_uri, f.url, str(f.inclusion)) for f in files),
+    )
+
+
+def _stats(dirs: list[str]) -> str:
+    """Each theme file's path, size and modification time (the icons MkDocs-material installs, thousands
+    of files that never change while serving, are left out)."""
+    out = []
+    for top in dirs:
+        for root, folders, names in os.walk(top):
+            if "site-packages" in root:
+                folders[:] = [f for f in folders if f != ".icons"]
+            for name in sorted(names):
+                try:
+                    st = os.stat(os.path.join(root, name))
+                except OSError:
+                    continue
+                out.append(f"{root}/{name}:{st.st_size}:{st.st_mtime_ns}")
+    return "\n".join(out)
+
+
+def nav_signature(nav: Navigation, config: MkDocsConfig) -> str:
+    """Everything of the navigation that the theme prints in every page: each item's kind, title, URL
+    and front matter (material shows icons, subtitles and status from it), in order."""
+    out: list[str] = []
+    shown = MATERIAL_NAV_META if config.theme.name == "material" else None
+
+    def meta(page: Page) -> dict[str, Any]:
+        return dict(page.meta) if shown is None else {k: page.meta[k] for k in shown if k in page.meta}
+
+    def walk(items: list[Any], depth: int) -> None:
+        for item in items:
+            if isinstance(item, Section):
+                out.append(f"{depth} S {item.title!r}")
+                walk(item.children, depth + 1)
+            elif isinstance(item, Page):
+                out.append(f"{depth} P {item.title!r} {item.url!r} {item.file.src_uri!r} {meta(item)!r}")
+            elif isinstance(item, Link):
+                out.append(f"{depth} L {item.title!r} {item.url!r}")
+            else:
+                out.append(f"{depth} ? {item!r}")
+
+    walk(nav.items, 0)
+    return digest(*out)
+
+
+def snapshot(page: Page, key: str) -> PageHTML:
+    """What Markdown made of ``page`` in this build, to give to the next one."""
+    links = page.links_to_anchors
+    return PageHTML(
+        key=key,
+        content=page.content or "",
+        toc=page.toc,
+        title=page.title,
+        meta=dict(page.meta),
+        anchors=set(page.present_anchor_ids) if page.present_anchor_ids is not None else None,
+        links_to_anchors={f.src_uri: dict(v) for f, v in links.items()} if links is not None else None,
+    )
+
+
+def restore(page: Page, kept: PageHTML, files: Files) -> str:
+    """Give ``page`` what Markdown made of it in the last build; returns its HTML."""
+    page.content = kept.content
+    page.toc = kept.toc
+    page.meta = dict(kept.meta)
+    if kept.title is not None:
+        page.title = kept.title
+    page.present_anchor_ids = set(kept.anchors) if kept.anchors is not None else None
+    if kept.links_to_anchors is not None:
+        found = {uri: files.get_file_from_path(uri) for uri in kept.links_to_anchors}
+        page.links_to_anchors = {f: dict(kept.links_to_anchors[uri]) for uri, f in found.items() if f}
+    return kept.content
+
+
+def install_kept_template(env: jinja2.Environment, rebuild: Rebuild) -> None:
+    """A template that writes a kept page's last output as it was (a page gets it through its
+    ``template`` front matter, set only by ``keep_output``)."""
+    if not isinstance(env.loader, jinja2.ChoiceLoader) or KEPT_TEMPLATE not in env.loader.list_templates():
+        loader = jinja2.DictLoader({KEPT_TEMPLATE: "{{ journeysite_kept_output(page) }}"})
+        env.loader = jinja2.ChoiceLoader([loader, env.loader] if env.loader else [loader])
+    env.globals["journeysite_kept_output"] = lambda page: Markup(rebuild.output(page.file.src_uri))
+
+
+def keep_output(page: Page) -> None:
+    page.meta = {**page.meta, "template": KEPT_TEMPLATE}
+
+
+class LogWatch(logging.Handler):
+    """Counts what MkDocs logs: a warning from anywhere, any message about a page's links. A page during
+    whose conversion or rendering the count moved is built again next time, so the message is too."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno >= logging.WARNING or record.name.startswith("mkdocs.structure"):
+            self.count += 1
+
+
+def indexed_by_material(config: MkDocsConfig) -> bool:
+    """Whether mkdocs-material's search plugin writes the search index: then a kept page's entries are put
+    back from the last build instead of having the plugin parse its HTML again."""
+    return any(
+        type(plugin).__module__.startswith("material.plugins.search")
+        and getattr(plugin.config, "enabled", True)
+        for plugin in config.plugins.values()
+    )
+
+
+def merge_search_index(
+    config: MkDocsConfig, rebuild: Rebuild, order: list[tuple[str, str]], hidden: set[str]
+) -> None:
+    """Put the kept pages' entries back into the search index the plugin just wrote, and remember every
+    page's entries for the next build."""
+    path = Path(config.site_dir) / SEARCH_INDEX
+    kept = {src: rebuild.pages[src].search or [] for src in hidden}
+    try:
+        merged = merged_search_index(path.read_text(encoding="utf-8"), order, kept)
+    except OSError:
+        merged = None
+    if merged is None:
+        if hidden:
+            raise PluginError(
+                f"journeysite: {path} is not the search index it expected; the next build redoes every page"
+            )
+        return
+    text, entries = merged
+    if hidden:
+        path.write_bytes(text.encode("utf-8"))
+    for src_uri, found in entries.items():
+        if (page := rebuild.pages.get(src_uri)) is not None:
+            page.search = found
+
+
+class TemplateCache(jinja2.BytecodeCache):
+    """The theme's templates compiled once per ``mkdocs serve``, not once per rebuild (MkDocs makes a new
+    Jinja environment each build). Jinja checks each entry against its template's source."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if (code := self.codes.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.codes[bucket.key] = bucket.bytecode_to_string()

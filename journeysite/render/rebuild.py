@@ -1,0 +1,167 @@
+"""What a ``mkdocs serve`` rebuild keeps from the build before it: pages whose output cannot differ.
+
+Two levels, each decided from a fingerprint of everything it depends on. A page's *HTML* (what Markdown
+makes of it) depends on the build's signature (configuration, theme, plugins, the set of files and their
+URLs), its path and URL, its front matter and the Markdown journeysite hands to MkDocs: every generated
+section, listing and diagram is in that Markdown, as text or as a placeholder whose key is a hash of what
+it stands for (``stash``). A page's *output* (the HTML file) depends on its HTML and on the navigation
+every page shows: every title, URL, front matter and section of the site, in order. An edit of one
+page's body changes one page's HTML; an edit that changes a title, or a listing other pages show,
+changes theirs too; a change of navigation renders every page again.
+
+The memory lives as long as the ``mkdocs serve`` process, in memory only: nothing is read back from disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def digest(*parts: str) -> str:
+    """A hash of ``parts`` (separated, so that ("ab", "c") and ("a", "bc") differ)."""
+    h = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\0\1\0")
+    return h.hexdigest()
+
+
+@dataclass
+class PageHTML:
+    """What Markdown made of one page in the build before, and what the page looked like after it."""
+
+    key: str
+    content: str  # after journeysite's on_page_content: what the search plugin and the theme get
+    toc: Any
+    title: str | None
+    meta: dict[str, Any]
+    anchors: set[str] | None
+    links_to_anchors: dict[str, dict[str, str]] | None  # by the src_uri of the page linked to
+    output_key: str | None = None
+    output: str | None = None
+    search: list[dict[str, Any]] | None = None  # its entries in the search index, as last written
+
+
+@dataclass
+class Rebuild:
+    """The pages of the last build, and what this build kept of them."""
+
+    signature: str = ""
+    pages: dict[str, PageHTML] = field(default_factory=dict)  # src_uri -> the last build's page
+    kept_html: set[str] = field(default_factory=set)  # Markdown not converted again
+    kept_output: set[str] = field(default_factory=set)  # template not rendered again
+    total: int = 0
+    reason: str | None = None  # why this build keeps nothing, when it cannot
+
+    def begin(self, signature: str, reason: str | None = None) -> None:
+        """Start a build whose signature is ``signature``: a different one forgets every page. ``reason``:
+        why this build must convert and render every page (then nothing is remembered either)."""
+        if signature != self.signature or reason is not None:
+            self.pages.clear()
+        self.signature = signature if reason is None else ""
+        self.reason = reason
+        self.kept_html, self.kept_output, self.total = set(), set(), 0
+
+    @property
+    def active(self) -> bool:
+        return self.reason is None
+
+    def html_key(
+        self, src_uri: str, url: str, markdown: str, meta: Mapping[str, Any], title: str | None
+    ) -> str:
+        """The fingerprint of everything a page's HTML depends on."""
+        return digest(self.signature, src_uri, url, markdown, repr(meta), repr(title))
+
+    def keep_html(self, src_uri: str, key: str) -> PageHTML | None:
+        """The last build's page when its HTML cannot differ in this one (counted as kept)."""
+        self.total += 1
+        page = self.pages.get(src_uri) if self.active else None
+        if page is None or page.key != key:
+            self.pages.pop(src_uri, None)
+            return None
+        self.kept_html.add(src_uri)
+        return page
+
+    def remember_html(self, src_uri: str, page: PageHTML) -> None:
+        if self.active:
+            self.pages[src_uri] = page
+
+    def forget(self, src_uri: str) -> None:
+        """A page whose conversion or rendering logged something: build it again next time, so the
+        message is logged again."""
+        self.pages.pop(src_uri, None)
+
+    def keep_outputs(self, navigation: str) -> set[str]:
+        """The pages whose output cannot differ from the last build's, given this build's navigation
+        signature: their HTML was kept and the navigation is the same."""
+        for src_uri in self.kept_html:
+            page = self.pages[src_uri]
+            if page.output is not None and page.output_key == digest(navigation, page.key):
+                self.kept_output.add(src_uri)
+        return self.kept_output
+
+    def output(self, src_uri: str) -> str:
+        page = self.pages.get(src_uri)
+        if page is None or page.output is None or src_uri not in self.kept_output:
+            raise KeyError(f"journeysite kept no output for {src_uri}")
+        return page.output
+
+    def remember_output(self, src_uri: str, navigation: str, output: str) -> None:
+        page = self.pages.get(src_uri)
+        if page is not None and src_uri not in self.kept_output:
+            page.output_key, page.output = digest(navigation, page.key), output
+
+    def summary(self) -> str:
+        """One line for the log: how much of the site this build made again."""
+        if not self.active:
+            return f"rebuilt all {self.total} pages ({self.reason})"
+        rendered = self.total - len(self.kept_output)
+        converted = self.total - len(self.kept_html)
+        return (
+            f"rebuilt {rendered} of {self.total} pages "
+            f"(Markdown converted for {converted}, the other pages kept from the previous build)"
+        )
+
+
+def merged_search_index(
+    text: str, order: list[tuple[str, str]], kept: dict[str, list[dict[str, Any]]]
+) -> tuple[str, dict[str, list[dict[str, Any]]]] | None:
+    """mkdocs-material's search index as a full build writes it, from the one this build wrote (without
+    the kept pages, which the search plugin was given empty) and the kept pages' last entries; and each
+    page's entries, to keep. ``order``: (src_uri, url) of every page, in the order the plugin indexed them
+    (it appends each page's entries; a page's all have its URL before ``#``). None when ``text`` is not
+    such an index."""
+    try:
+        data = json.loads(text)
+        written: dict[str, list[dict[str, Any]]] = {}
+        for entry in data["docs"]:
+            written.setdefault(entry["location"].split("#", 1)[0], []).append(entry)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+    urls = {url for _, url in order}
+    if set(written) - urls or any(url in written for src, url in order if src in kept):
+        return None
+    entries = {src: kept[src] if src in kept else written.get(url, []) for src, url in order}
+    data["docs"] = [entry for src, _ in order for entry in entries[src]]
+    return json.dumps(data, separators=(",", ":"), default=str), entries  # as the search plugin writes it
+
+
+def plain(value: Any) -> Any:
+    """A configuration value as plain data for a signature: objects give their type's name only."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [plain(v) for v in value]
+        return sorted(items, key=repr) if isinstance(value, (set, frozenset)) else items
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return f"<{type(value).__module__}.{type(value).__qualname__}>"
+
+
+def files_signature(files: Iterable[tuple[str, str, str]]) -> str:
+    """The signature of the site's files: (src_uri, url, inclusion) of each."""
+    return digest(*(repr(f) for f in sorted(files)))

@@ -1,0 +1,113 @@
+"""``mkdocs serve`` rebuilds only the pages an edit can change (#18), and the site it serves is the site a
+clean build of the same files gives, byte for byte.
+
+A real ``mkdocs serve --livereload`` runs on a synthetic handbook from ``bench/gen.py``. For each kind of
+entity the test edits one page three ways (its body, a front-matter field, its title), waits for the
+rebuild, downloads every file of the site over HTTP, and compares each with a clean ``mkdocs build`` of
+the same files. One thing is normalised, because MkDocs' server adds it to every HTML response and it
+is no part of the site: the live-reload ``<script>`` before ``</body>`` (its epoch differs per request).
+The build date needs no normalising: both use the same ``SOURCE_DATE_EPOCH`` (``build_env``), and the
+clean build is given the server's ``site_url``, which ``mkdocs serve`` sets to its own address.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+from browser_support import mkdocs_build
+from test_serve import Server, mkdocs_serve
+
+ROOT = Path(__file__).resolve().parents[1]
+KINDS = ("mission", "team", "segment", "stage", "milestone", "playbook", "handoff", "metric")
+LIVERELOAD = re.compile(rb"<script>\s*var livereload = function\(epoch, requestId\).*?</script>(?=</body>)", re.S)
+REBUILT = re.compile(r"journeysite: rebuilt (\d+) of (\d+) pages")
+
+
+def handbook(tmp_path: Path, entities: int = 60) -> Path:
+    root = tmp_path / "handbook"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "gen.py"), str(entities), str(root)], check=True,
+                   capture_output=True)
+    return root
+
+
+def page_of_kind(docs: Path, kind: str) -> Path:
+    return next(p for p in sorted(docs.rglob("*.md")) if re.search(rf"(?m)^kind: {kind}$", p.read_text("utf-8")))
+
+
+def edit(path: Path, how: str, n: int) -> None:
+    text = path.read_text("utf-8")
+    if how == "body":
+        text += f"\n\nA paragraph added in edit {n}.\n"
+    elif how == "front matter":
+        text, count = re.subn(r"(?m)^summary: .*$", f"summary: A summary rewritten in edit {n}.", text, count=1)
+        assert count == 1, path
+    else:
+        text, count = re.subn(r"(?m)^title: .*$", f'title: "A title rewritten in edit {n}"', text, count=1)
+        assert count == 1, path
+    path.write_text(text, "utf-8")
+
+
+def wait_for_rebuild(server: Server, offset: int) -> tuple[int, int]:
+    """Wait until the server has finished the build the edit started; (pages rebuilt, pages)."""
+    # (MkDocs logs "Documentation built in …" only once per wording: it filters repeated messages)
+    server.wait_for("the rebuild", lambda: "Reloading browsers" in server.log()[offset:], timeout=120)
+    found = REBUILT.findall(server.log()[offset:])
+    assert len(found) == 1, f"expected one rebuild, got {len(found)}:\n{server.log()[offset:]}"
+    return int(found[0][0]), int(found[0][1])
+
+
+def served(server: Server, path: str) -> bytes:
+    with urllib.request.urlopen(server.url + path, timeout=30) as response:
+        body = response.read()
+    return LIVERELOAD.sub(b"", body) if path.endswith(".html") else body
+
+
+def differences(server: Server, root: Path, site: Path) -> list[str]:
+    """Every file of a clean build of ``root`` that the server serves differently (and what)."""
+    config = root / "mkdocs-check.yml"  # the server watches mkdocs.yml and docs/ only
+    config.write_text((root / "mkdocs.yml").read_text("utf-8") + f"\nsite_url: {server.url}\n", "utf-8")
+    result = mkdocs_build(root, "-f", str(config), "--site-dir", str(site))
+    assert result.returncode == 0, result.stderr
+    out = []
+    for file in sorted(p for p in site.rglob("*") if p.is_file()):
+        path = file.relative_to(site).as_posix()
+        if served(server, path) != file.read_bytes():
+            out.append(path)
+    return out
+
+
+def test_every_served_page_equals_a_clean_build_after_each_kind_of_edit(tmp_path):
+    root = handbook(tmp_path)
+    docs = root / "docs"
+    failures: list[str] = []
+    with mkdocs_serve(root) as server:
+        assert not differences(server, root, tmp_path / "clean-0"), "the first build differs from a clean one"
+        n = 0
+        for kind in KINDS:
+            page = page_of_kind(docs, kind)
+            for how in ("body", "front matter", "title"):
+                n += 1
+                offset = len(server.log())
+                edit(page, how, n)
+                rebuilt, total = wait_for_rebuild(server, offset)
+                if how == "body":
+                    assert rebuilt <= 2, f"a body edit of {page.name} rebuilt {rebuilt} of {total} pages"
+                if how == "title":
+                    assert rebuilt == total, f"a title edit of {page.name} rebuilt {rebuilt} of {total} pages"
+                for path in differences(server, root, tmp_path / f"clean-{n}"):
+                    failures.append(f"after the {how} edit of the {kind} {page.name}: {path} differs")
+    assert not failures, "\n".join(failures)
+
+
+def test_a_rebuild_with_nothing_changed_renders_no_page_again(tmp_path):
+    root = handbook(tmp_path, 40)
+    with mkdocs_serve(root) as server:
+        offset = len(server.log())
+        (root / "mkdocs.yml").touch()  # a save with no change
+        rebuilt, total = wait_for_rebuild(server, offset)
+        assert rebuilt == 0 and total > 40
+        assert not differences(server, root, tmp_path / "clean")
