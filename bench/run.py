@@ -3,14 +3,17 @@
 ``python bench/run.py`` generates handbooks with bench/gen.py (under bench/out/), then measures
 (a) ``journeysite check`` against a floor (reading the files and parsing their front matter with libyaml),
 (b) ``mkdocs build`` with journeysite against a plain mkdocs-material build of the same Markdown,
-(c) a rebuild with nothing changed, counting ``dot`` runs, (d) peak memory, and (e) the share of build time
-spent in journeysite's own code (cProfile). It prints the tables and writes bench/RESULTS.md. The machines
-are noisy: compare the ratios, which are measured in the same run, rather than absolute times.
+(c) a rebuild with nothing changed, counting ``dot`` runs, (d) peak memory, (e) the share of build time
+spent in journeysite's own code (cProfile), and (f) the editor's loop: ``mkdocs serve`` with body and title
+edits of one playbook, timed from saving the file until the page served over HTTP shows them, against plain
+mkdocs-material served the same way. It prints the tables and writes bench/RESULTS.md. The machines are
+noisy: compare the ratios, which are measured in the same run, rather than absolute times.
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import importlib.metadata
 import importlib.util
 import json
@@ -19,14 +22,20 @@ import platform
 import pstats
 import re
 import shutil
+import signal
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
+
+import yaml
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
@@ -34,13 +43,17 @@ import gen  # noqa: E402  (bench/gen.py, next to this file)
 
 FULL = {"sizes": [300, 1000, 3000], "check_sizes": [1000, 5000]}
 QUICK = {"sizes": [100, 300], "check_sizes": [300, 1000]}
+SERVE_SIZES = (300, 3000)  # mkdocs serve runs at those of the build sizes (else at the smallest)
 
-# Targets from the performance issue.
-CHECK_MAX_SECONDS = 1.0
-CHECK_MAX_FLOOR_RATIO = 3.0
+# Targets from the performance issues (the last: #18, the editor's loop).
+CHECK_MAX_SECONDS = 0.35  # at 1,000 entities
 SCALING_MAX_RATIO = 1.3
-PLAIN_MIN_SPEEDUP = 5.0
+COLD_MAX_SECONDS = 20.0  # a full cold build at 3,000 entities
+PLAIN_MIN_SPEEDUP = 8.0  # at 3,000 entities
 OWN_CODE_MAX_SHARE = 0.20
+NO_CHANGE_MAX_SHARE = 0.25  # a rebuild (or serve reload) with nothing changed, of a cold build, at 3,000
+BODY_EDIT_MAX_SECONDS = (1.0, 3.0)  # served page updated, at 300 and at 3,000 entities
+TITLE_EDIT_MAX_BUILD_RATIO = 1.5  # of a full build; and never slower than one
 
 FLOOR_SCRIPT = r"""
 import os, re, sys
@@ -161,6 +174,40 @@ class Profile:
         return self.own / self.total if self.total else float("nan")
 
 
+@dataclass
+class Edit:
+    """One change to a served handbook and how long the editor waited for it."""
+
+    kind: str  # body | title | touch (the file saved unchanged)
+    seconds: float = float("nan")  # from saving the file until the served page has the new text (touch: reloaded)
+    rebuild: float | None = None  # mkdocs' own "Documentation built in" for the rebuild(s) it caused
+    rebuilds: int = 0  # rebuilds the serve log shows for this one save
+    neighbour_fresh: bool | None = None  # title edits: a stage page that lists the playbook shows the new title
+
+
+@dataclass
+class Serve:
+    """One ``mkdocs serve --livereload`` session: its first (full) build, then edits of one playbook."""
+
+    variant: str  # journeysite | plain
+    size: int
+    page: str = ""  # the edited playbook's URL path
+    startup: float = float("nan")  # from starting the process until it served the page
+    first_build: float | None = None  # mkdocs' "Documentation built in" for the first build
+    edits: list[Edit] = field(default_factory=list)
+    error: str | None = None
+
+    def times(self, kind: str) -> list[float]:
+        return [e.seconds for e in self.edits if e.kind == kind]
+
+    def median(self, kind: str) -> float:
+        times = self.times(kind)
+        return statistics.median(times) if times else float("nan")
+
+    def rebuilds(self, kind: str) -> list[float]:
+        return [e.rebuild for e in self.edits if e.kind == kind and e.rebuild is not None]
+
+
 def log(message: str) -> None:
     print(f"[{datetime.now():%H:%M:%S}] {message}", file=sys.stderr, flush=True)
 
@@ -181,6 +228,118 @@ def run(command: list[str], cwd: Path, env: dict[str, str]) -> Run:
 
 def tail(text: str, lines: int = 15) -> str:
     return "\n".join(text.strip().splitlines()[-lines:])
+
+
+# ----- (f) mkdocs serve ---------------------------------------------------------------------------------------
+BUILT = re.compile(r"Documentation built in ([0-9.]+) seconds")
+DETECTED = "Detected file changes"  # mkdocs.livereload logs it once per rebuild it starts
+EPOCH = re.compile(rb"livereload\((\d+),\s*(\d+)\)")  # the script mkdocs serve injects: the site version shown
+POLL_SECONDS = 0.02
+SETTLE_SECONDS = 1.0  # longer than the watcher's 0.5 s poll + 0.1 s debounce: a second rebuild would have begun
+
+
+def free_port() -> int:
+    """A port nobody listens on (the kernel picks it); mkdocs serve binds it a moment later."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Server:
+    """A ``mkdocs serve`` subprocess on a free port of 127.0.0.1, in its own process group; ``close`` always stops it.
+
+    Its output goes to a log file (a pipe nobody reads would block it), and TMPDIR points at a folder of ours, so
+    the temporary site it builds is removed even if it has to be killed.
+    """
+
+    def __init__(self, command: list[str], cwd: Path, env: dict[str, str], log_path: Path, tmp: Path):
+        self.log_path = log_path
+        self.tmp = tmp
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = log_path.open("wb")
+        self.process = subprocess.Popen([*command, "-a", f"127.0.0.1:{self.port}"], cwd=cwd,
+                                        env=dict(env, TMPDIR=str(tmp)), stdin=subprocess.DEVNULL, stdout=self.log,
+                                        stderr=subprocess.STDOUT, start_new_session=True)
+
+    def __enter__(self) -> Server:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """SIGINT first (serve's KeyboardInterrupt path removes its site), SIGKILL if it does not stop in time."""
+        if self.process.poll() is None:
+            for sig, grace in ((signal.SIGINT, 60), (signal.SIGKILL, None)):
+                try:
+                    os.killpg(self.process.pid, sig)  # the group we started: serve and any dot it runs
+                except ProcessLookupError:
+                    break
+                try:
+                    self.process.wait(timeout=grace)
+                    break
+                except subprocess.TimeoutExpired:
+                    continue
+        self.log.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def text(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def get(self, path: str, timeout: float) -> bytes:
+        # mkdocs serve holds a page request while it rebuilds, so an answer is always a whole site's version
+        with urllib.request.urlopen(self.url + path, timeout=max(timeout, 0.1)) as response:
+            return bytes(response.read())
+
+    def wait_for(self, path: str, wanted: Callable[[bytes], bool], deadline: float) -> bytes:
+        """Poll ``path`` until its body satisfies ``wanted``; raise if serve dies or the deadline passes."""
+        last = "no answer yet"
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"mkdocs serve exited with {self.process.returncode}: {tail(self.text())}")
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                raise TimeoutError(f"{path} did not change in time ({last}); serve log: {tail(self.text(), 5)}")
+            try:
+                body = self.get(path, left)
+                if wanted(body):
+                    return body
+                last = "served, not changed yet"
+            except (OSError, http.client.HTTPException) as exc:  # not listening yet (its first build), 404, ...
+                last = str(exc)
+            time.sleep(POLL_SECONDS)
+
+    def wait_for_reload(self, epoch: int, deadline: float) -> int:
+        """Long-poll serve's livereload endpoint, as a browser does, until it announces a site newer than ``epoch``."""
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"mkdocs serve exited with {self.process.returncode}: {tail(self.text())}")
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                raise TimeoutError(f"no reload after the file was touched; serve log: {tail(self.text(), 5)}")
+            try:
+                shown = int(self.get(f"/livereload/{epoch}/{time.time_ns()}", min(left, 70)).strip())
+                if shown > epoch:
+                    return shown
+            except (OSError, ValueError, http.client.HTTPException):
+                time.sleep(POLL_SECONDS)
+
+
+def edited(original: str, title_token: str, body_token: str) -> str:
+    """The playbook as the benchmark saves it: its title and body each carry the latest token (or the original)."""
+    text = original
+    if title_token:
+        match = re.search(r"^title:(.*)$", text, re.MULTILINE)  # the first one is the front matter's
+        if not match:
+            raise ValueError("the playbook has no title: line")
+        title = f"{yaml.safe_load(match.group(1))} {title_token}"
+        text = text[:match.start()] + f"title: {json.dumps(title)}" + text[match.end():]  # JSON is valid YAML
+    if body_token:
+        text = text.rstrip("\n") + f"\n\nEdited by the benchmark: {body_token}.\n"
+    return text
 
 
 class Bench:
@@ -211,6 +370,7 @@ class Bench:
         self.checks: list[Check] = []
         self.builds: list[Build] = []
         self.profile: Profile | None = None
+        self.serves: list[Serve] = []
         self.generation: dict[int, float] = {}
         self.failures: list[str] = []
         self.load: list[str] = []
@@ -336,6 +496,77 @@ class Bench:
         log(f"profile {size}: {result.total:.1f} s profiled, journeysite's own code {result.share:.1%}")
         return result
 
+    # ----- (f) the editor's loop: mkdocs serve ------------------------------------------------------------------
+    @staticmethod
+    def edit_target(project: Path) -> tuple[Path, str | None]:
+        """The playbook the serve benchmark edits (the middle one, as in sample_pages) and the first stage it lists."""
+        names = sorted((project / "docs" / "playbooks").glob("*.md"))
+        playbook = names[(len(names) - 1) // 2]
+        match = re.search(r"^stages: \[([^,\]]+)", playbook.read_text(encoding="utf-8"), re.MULTILINE)
+        return playbook, match.group(1).strip() if match else None
+
+    def measure_serve(self, size: int, variant: str) -> Serve:
+        """Start ``mkdocs serve``; save body and title edits of one playbook in turn, then save it unchanged."""
+        project = self.project(size)
+        playbook, stage = self.edit_target(project)
+        result = Serve(variant, size, page=f"/playbooks/{playbook.stem}/")
+        original = playbook.read_text(encoding="utf-8")
+        (self.out / "logs").mkdir(exist_ok=True)
+        command = [*self.mkdocs, "serve", "--livereload", "-f", "mkdocs-plain.yml" if variant == "plain" else "mkdocs.yml"]
+        timeout = self.args.serve_timeout
+        try:
+            with Server(command, project, self.env, self.out / "logs" / f"serve-{variant}-{size}.log",
+                        self.out / f"serve-tmp-{variant}-{size}") as server:
+                start = time.perf_counter()
+                server.wait_for(result.page, lambda body: True, start + timeout)
+                result.startup = time.perf_counter() - start
+                result.first_build = next((float(m) for m in BUILT.findall(server.text())), None)
+                tokens = {"title": "", "body": ""}
+                for round_ in range(self.args.edits):
+                    for kind in ("body", "title"):
+                        tokens[kind] = f"benchedit{kind}{round_ + 1}n{size}"
+                        result.edits.append(self.save(server, playbook, edited(original, tokens["title"], tokens["body"]),
+                                                      kind, tokens[kind], result.page, stage, timeout))
+                result.edits.append(self.save(server, playbook, None, "touch", "", result.page, None, timeout))
+        except (RuntimeError, TimeoutError, OSError, ValueError) as exc:
+            result.error = str(exc)
+            self.failures.append(f"serve {variant} at {size}: {result.error}")
+        finally:
+            if playbook.read_text(encoding="utf-8") != original:  # after serve stopped: no rebuild for it
+                playbook.write_text(original, encoding="utf-8")
+        log(f"serve {variant} {size}: first build {result.startup:.1f} s; body {result.median('body'):.2f} s, "
+            f"title {result.median('title'):.2f} s, unchanged save {result.median('touch'):.2f} s (medians)"
+            + (f"; FAILED: {result.error}" if result.error else ""))
+        return result
+
+    @staticmethod
+    def save(server: Server, playbook: Path, text: str | None, kind: str, token: str, page: str, stage: str | None,
+             timeout: float) -> Edit:
+        """Save ``text`` (None: the same bytes, a touch) and time it until the served page shows ``token``."""
+        result = Edit(kind)
+        offset = len(server.text())
+        if text is None:
+            epoch = EPOCH.search(server.get(page, timeout))
+            if not epoch:
+                raise RuntimeError("the served page has no livereload script")
+            start = time.perf_counter()
+            os.utime(playbook)
+            server.wait_for_reload(int(epoch.group(1)), start + timeout)
+        else:
+            start = time.perf_counter()
+            playbook.write_text(text, encoding="utf-8")
+            server.wait_for(page, lambda body: token.encode() in body, start + timeout)
+        result.seconds = time.perf_counter() - start
+        if kind == "title" and stage:  # a page that lists the playbook: stale if it kept the old title
+            result.neighbour_fresh = token.encode() in server.get(f"/stages/{stage}/", timeout)
+        time.sleep(SETTLE_SECONDS)
+        server.get(page, timeout)  # held while a rebuild this save caused late is still running
+        since = server.text()[offset:]
+        result.rebuilds = since.count(DETECTED)
+        builds = [float(m) for m in BUILT.findall(since)]
+        result.rebuild = sum(builds) if builds else None
+        return result
+
     # ----- the whole run ------------------------------------------------------------------------------------
     def run_all(self) -> None:
         self.load.append(loadavg())
@@ -348,9 +579,22 @@ class Bench:
                     self.builds.append(self.measure_build(size, "pruned"))
             self.builds.append(self.measure_build(size, "cold"))
             self.builds.append(self.measure_build(size, "warm"))
+            if size in self.args.serve_sizes:
+                self.serve(size)
+        for size in self.args.serve_sizes:
+            if size not in self.args.sizes:
+                self.serve(size)
         if not self.args.no_profile:
             self.profile = self.measure_profile(self.args.profile_size or max(self.args.sizes))
         self.load.append(loadavg())
+
+    def serve(self, size: int) -> None:
+        self.serves.append(self.measure_serve(size, "journeysite"))
+        if not self.args.skip_plain and size <= self.args.serve_plain_max:
+            self.serves.append(self.measure_serve(size, "plain"))
+
+    def serve_of(self, variant: str, size: int) -> Serve | None:
+        return next((s for s in self.serves if s.variant == variant and s.size == size and not s.error), None)
 
     def build_of(self, variant: str, size: int) -> Build | None:
         return next((b for b in self.builds if b.variant == variant and b.size == size and not b.error), None)
@@ -460,11 +704,11 @@ def targets(bench: Bench) -> list[list[object]]:
     checks = [c for c in bench.checks if not c.error and c.check_runs]
     check = next((c for c in checks if c.size == 1000), checks[0] if checks else None)
     if check:
-        ok = check.check <= CHECK_MAX_SECONDS and check.check <= CHECK_MAX_FLOOR_RATIO * check.floor
-        rows.append([f"check on {check.size:,} entities ≤ {CHECK_MAX_SECONDS:g} s and ≤ {CHECK_MAX_FLOOR_RATIO:g}× the floor",
-                     f"{check.check:.3f} s, {check.check / check.floor:.1f}× the floor ({check.floor:.3f} s)", verdict(ok)])
+        rows.append([f"check on {check.size:,} entities ≤ {CHECK_MAX_SECONDS:g} s",
+                     f"{check.check:.3f} s ({check.check / check.floor:.1f}× the floor, {check.floor:.3f} s)",
+                     verdict(check.check <= CHECK_MAX_SECONDS)])
     else:
-        rows.append(["check on 1,000 entities ≤ 1 s and ≤ 3× the floor", "", verdict(None)])
+        rows.append([f"check on 1,000 entities ≤ {CHECK_MAX_SECONDS:g} s", "", verdict(None)])
 
     warm = sorted((b for b in bench.builds if b.variant == "warm" and not b.error), key=lambda b: b.size)
     if len(warm) >= 2:
@@ -480,6 +724,14 @@ def targets(bench: Bench) -> list[list[object]]:
     else:
         rows.append(["journeysite build ms/page at 3,000 ≤ 1.3× ms/page at 300", "needs two sizes", verdict(None)])
 
+    colds = sorted((b for b in bench.builds if b.variant == "cold" and not b.error), key=lambda b: b.size)
+    largest = next((b for b in colds if b.size == 3000), colds[-1] if colds else None)
+    if largest:
+        rows.append([f"full cold build at {largest.size:,} entities ≤ {COLD_MAX_SECONDS:g} s", f"{largest.seconds:.1f} s",
+                     verdict(largest.seconds <= COLD_MAX_SECONDS)])
+    else:
+        rows.append([f"full cold build at 3,000 entities ≤ {COLD_MAX_SECONDS:g} s", "", verdict(None)])
+
     pairs = [(bench.build_of("plain", s), bench.build_of("cold", s)) for s in bench.args.sizes]
     pairs = [(p, c) for p, c in pairs if p and c]
     if pairs:
@@ -489,14 +741,33 @@ def targets(bench: Bench) -> list[list[object]]:
                      "faster than the plain build",
                      f"{cold.seconds:.1f} s vs {plain.seconds:.1f} s: {speedup:.2f}×", verdict(speedup >= PLAIN_MIN_SPEEDUP)])
     else:
-        rows.append(["at 3,000 entities the journeysite build is ≥ 5× faster than the plain build", "plain skipped",
-                     verdict(None)])
+        rows.append([f"at 3,000 entities the journeysite build is ≥ {PLAIN_MIN_SPEEDUP:g}× faster than the plain build",
+                     "plain skipped", verdict(None)])
     pruned = [(p, c) for s in bench.args.sizes if (p := bench.build_of("pruned", s)) and (c := bench.build_of("cold", s))]
     if pruned:
+        plain, cold = next(((p, c) for p, c in pruned if p.size == 300), pruned[0])
+        rows.append([f"at {cold.size:,} entities the cold build is faster than plain with `navigation.prune` turned on "
+                     "by hand", f"{cold.seconds:.2f} s vs {plain.seconds:.2f} s: {plain.seconds / cold.seconds:.2f}×",
+                     verdict(cold.seconds < plain.seconds)])
         plain, cold = next(((p, c) for p, c in pruned if p.size == 3000), pruned[-1])
         rows.append([f"for reference, not a target: at {cold.size:,} entities against the plain build with "
                      "`navigation.prune` turned on by hand", f"{cold.seconds:.1f} s vs {plain.seconds:.1f} s: "
                      f"{plain.seconds / cold.seconds:.2f}×", ""])
+    else:
+        rows.append(["at 300 entities the cold build is faster than plain with `navigation.prune`", "pruned skipped",
+                     verdict(None)])
+
+    rebuilt = [(c, w) for s in bench.args.sizes if (c := bench.build_of("cold", s)) and (w := bench.build_of("warm", s))]
+    if rebuilt:
+        cold, warm_build = next(((c, w) for c, w in rebuilt if c.size == 3000), rebuilt[-1])
+        share = warm_build.seconds / cold.seconds
+        rows.append([f"`mkdocs build` again with nothing changed, at {cold.size:,} entities, ≤ {NO_CHANGE_MAX_SHARE:.0%} "
+                     "of the cold build", f"{warm_build.seconds:.1f} s of {cold.seconds:.1f} s: {share:.0%}",
+                     verdict(share <= NO_CHANGE_MAX_SHARE)])
+    else:
+        rows.append([f"`mkdocs build` again with nothing changed ≤ {NO_CHANGE_MAX_SHARE:.0%} of the cold build", "",
+                     verdict(None)])
+    rows += serve_targets(bench)
 
     profile = bench.profile
     if profile and not profile.error:
@@ -514,6 +785,52 @@ def targets(bench: Bench) -> list[list[object]]:
     else:
         rows.append(["a rebuild with nothing changed runs dot zero times", "dot not installed", verdict(None)])
     return rows
+
+
+def serve_targets(bench: Bench) -> list[list[object]]:
+    """The editor's loop under `mkdocs serve`: medians of the edits of each session."""
+    rows: list[list[object]] = []
+    sessions = sorted((s for s in bench.serves if s.variant == "journeysite"), key=lambda s: s.size)
+    if not sessions:
+        return [["`mkdocs serve`: body edit ≤ 1 s at 300 entities, ≤ 3 s at 3,000; title edit ≤ 1.5× a full build",
+                 "serve skipped", verdict(None)]]
+    for serve in sessions:
+        if serve.error or not serve.times("body"):
+            rows.append([f"`mkdocs serve` at {serve.size:,} entities", f"FAILED: {serve.error}", verdict(False)])
+            continue
+        limit = BODY_EDIT_MAX_SECONDS[0] if serve.size <= 300 else BODY_EDIT_MAX_SECONDS[1]
+        body = serve.median("body")
+        rows.append([f"`mkdocs serve`, a body edit at {serve.size:,} entities: the served page has it in ≤ {limit:g} s",
+                     f"{body:.2f} s (median; {spread(serve.times('body'))})", verdict(body <= limit)])
+        cold = bench.build_of("cold", serve.size)
+        full, what = (cold.seconds, "the cold `mkdocs build`") if cold else (serve.startup, "serve's first build")
+        title = serve.median("title")
+        rows.append([f"`mkdocs serve`, a title edit at {serve.size:,} entities ≤ {TITLE_EDIT_MAX_BUILD_RATIO:g}× a full "
+                     "build", f"{title:.2f} s (median; {spread(serve.times('title'))}) vs {what} {full:.2f} s: "
+                     f"{title / full:.2f}×", verdict(title <= TITLE_EDIT_MAX_BUILD_RATIO * full)])
+        rebuilds = serve.rebuilds("title")
+        if rebuilds and serve.first_build:
+            rows.append([f"`mkdocs serve`, a title edit at {serve.size:,} entities is never slower than a full build "
+                         "(the slowest rebuild against serve's first, full build, both as mkdocs logs them)",
+                         f"{max(rebuilds):.2f} s vs {serve.first_build:.2f} s", verdict(max(rebuilds) <= serve.first_build)])
+        fresh = [e.neighbour_fresh for e in serve.edits if e.neighbour_fresh is not None]
+        if fresh:
+            rows.append([f"`mkdocs serve` at {serve.size:,} entities: after each title edit, a stage page that lists the "
+                         "playbook shows the new title", f"{sum(fresh)} of {len(fresh)}", verdict(all(fresh))])
+    touched = [s for s in sessions if not s.error and s.times("touch")]
+    if touched:
+        serve = next((s for s in touched if s.size == 3000), touched[-1])
+        cold = bench.build_of("cold", serve.size)
+        full, what = (cold.seconds, "the cold build") if cold else (serve.startup, "serve's first build")
+        reload = serve.median("touch")
+        rows.append([f"`mkdocs serve` at {serve.size:,} entities, a file saved unchanged: reloaded in ≤ "
+                     f"{NO_CHANGE_MAX_SHARE:.0%} of a cold build", f"{reload:.2f} s vs {what} {full:.1f} s: "
+                     f"{reload / full:.0%}", verdict(reload <= NO_CHANGE_MAX_SHARE * full)])
+    return rows
+
+
+def spread(times: list[float]) -> str:
+    return " ".join(f"{t:.2f}" for t in times)
 
 
 def report(bench: Bench, info: dict[str, str]) -> str:
@@ -590,11 +907,46 @@ def report(bench: Bench, info: dict[str, str]) -> str:
                         table(["function", "tottime (s)", "cumulative (s)", "% of build (cum)", "calls"],
                               [[f"`{fn}`", tt, ct, f"{ct / p.total:.1%}", calls] for fn, tt, ct, calls in entries]), ""]
 
+    out += serve_section(bench)
+
     out += ["## Handbooks generated", "", table(["entities", "generation (s)", "folder"],
                                                 [[n, t, str(bench.projects[n])] for n, t in bench.generation.items()]), ""]
     if bench.failures:
         out += ["## Failures", ""] + [f"- {f}" for f in bench.failures] + [""]
     return "\n".join(out)
+
+
+def serve_section(bench: Bench) -> list[str]:
+    """(f): each `mkdocs serve` session, its edits timed from saving the file to the served page showing them."""
+    if not bench.serves:
+        return []
+    out = ["## (f) `mkdocs serve`: the editor's loop", "",
+           f"`mkdocs serve --livereload` (what `make serve` runs) on a free port of 127.0.0.1, then {bench.args.edits} "
+           "body edits and title edits of one playbook, in turn (each keeps the other's latest change), and one save "
+           "of it unchanged (its mtime touched). An edit's time runs from writing the file until the page fetched over "
+           "HTTP from the serve process contains the new text (serve holds requests while it rebuilds, so the answer "
+           "is a whole build); it includes mkdocs' file watcher, which polls every 0.5 s and waits 0.1 s for changes "
+           "to stop. The unchanged save is timed until serve's livereload endpoint announces a new version, as a "
+           "browser waits for it. Rebuild: the `Documentation built in` times serve logged for that save. plain: the "
+           "same Markdown served without the plugin (`mkdocs-plain.yml`)"
+           + (f", only up to {bench.args.serve_plain_max:,} entities" if not bench.args.skip_plain else "") + ". "
+           "First build: from starting serve until it answered (the diagram cache is warm from the builds above); as logged: "
+           "mkdocs' own time for it. Rebuilds per save: 1 each, unless a save caused more than one.", ""]
+    rows = []
+    for s in bench.serves:
+        if s.error and not s.edits:
+            rows.append([s.size, s.variant, s.startup, s.first_build, "FAILED", "", "", "", "", "", "", ""])
+            continue
+        fresh = [e.neighbour_fresh for e in s.edits if e.neighbour_fresh is not None]
+        rows.append([s.size, s.variant, s.startup, s.first_build, s.median("body"), spread(s.times("body")), s.median("title"),
+                     spread(s.times("title")), spread(s.rebuilds("title")), s.median("touch"),
+                     " ".join(str(e.rebuilds) for e in s.edits), f"{sum(fresh)} of {len(fresh)}" if fresh else ""])
+    out += [table(["entities", "serve", "first build (s)", "first build, as logged (s)", "body edit (s, median)", "body edits (s)",
+                   "title edit (s, median)", "title edits (s)", "title edits' rebuilds (s)", "unchanged save (s)",
+                   "rebuilds per save", "stage page shows the new title"], rows), ""]
+    failed = [s for s in bench.serves if s.error]
+    out += [f"FAILED: {s.variant} at {s.size:,}: {s.error}" for s in failed] + ([""] if failed else [])
+    return out
 
 
 def page_sizes(p: Profile) -> list[str]:
@@ -636,6 +988,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="skip the reference build of plain mkdocs-material with navigation.prune")
     parser.add_argument("--no-profile", action="store_true", help="skip the cProfile build")
     parser.add_argument("--profile-size", type=int, help="entities for the cProfile build (default: the largest size)")
+    parser.add_argument("--serve-sizes", type=parse_sizes,
+                        help="entities per `mkdocs serve` session (default: those of the build sizes that are 300 or "
+                        "3000, else the smallest)")
+    parser.add_argument("--skip-serve", action="store_true", help="skip the `mkdocs serve` sessions")
+    parser.add_argument("--edits", type=int, default=3, help="body edits and title edits per serve session (default 3)")
+    parser.add_argument("--serve-plain-max", type=int, default=1000,
+                        help="serve plain mkdocs-material only up to this many entities (default 1000: at 3,000 its "
+                        "first build alone takes about 5 minutes, and so does each edit)")
+    parser.add_argument("--serve-timeout", type=float, default=900.0,
+                        help="seconds to wait for serve's first build, or for one edit to show (default 900)")
     parser.add_argument("--repeat", type=int, default=5, help="runs of check and of the floor (median; default 5)")
     parser.add_argument("--top", type=int, default=25, help="functions listed per profile table (default 25)")
     parser.add_argument("--out", type=Path, default=BENCH / "out", help="where handbooks go (default bench/out)")
@@ -644,18 +1006,25 @@ def main(argv: list[str] | None = None) -> int:
     preset = QUICK if args.quick else FULL
     args.sizes = args.sizes or preset["sizes"]
     args.check_sizes = args.check_sizes or preset["check_sizes"]
-    if min(args.sizes + args.check_sizes) < gen.MIN_ENTITIES:
+    if args.serve_sizes is None:
+        args.serve_sizes = [s for s in args.sizes if s in SERVE_SIZES] or [min(args.sizes)]
+    if args.skip_serve:
+        args.serve_sizes = []
+    if min(args.sizes + args.check_sizes + args.serve_sizes) < gen.MIN_ENTITIES:
         parser.error(f"sizes must be at least {gen.MIN_ENTITIES}")
 
     info = machine()
     bench = Bench(args)
-    log(f"sizes: builds {args.sizes}, checks {args.check_sizes}; out {bench.out}")
+    # a SIGTERM unwinds like Ctrl-C, so every `mkdocs serve` started is stopped on the way out
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
+    log(f"sizes: builds {args.sizes}, checks {args.check_sizes}, serve {args.serve_sizes}; out {bench.out}")
     bench.run_all()
     text = report(bench, info)
     args.results.write_text(text, encoding="utf-8")
     (bench.out / "results.json").write_text(json.dumps({
         "machine": info, "checks": [asdict(c) for c in bench.checks], "builds": [asdict(b) for b in bench.builds],
-        "profile": asdict(bench.profile) if bench.profile else None, "failures": bench.failures,
+        "profile": asdict(bench.profile) if bench.profile else None, "serves": [asdict(s) for s in bench.serves],
+        "failures": bench.failures,
     }, indent=1), encoding="utf-8")
     print(text)
     log(f"wrote {args.results}")

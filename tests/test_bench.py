@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -64,14 +65,51 @@ def test_benchmark_runs_end_to_end_in_a_tiny_mode(tmp_path: Path) -> None:
     results = tmp_path / "RESULTS.md"
     run = subprocess.run(
         [sys.executable, str(BENCH / "run.py"), "--sizes", "50", "--check-sizes", "50", "--repeat", "1",
-         "--out", str(tmp_path / "out"), "--results", str(results)],
+         "--edits", "1", "--out", str(tmp_path / "out"), "--results", str(results)],
         capture_output=True, text=True, timeout=600,
     )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     assert "| target | measured | verdict |" in run.stdout
     text = results.read_text()
-    for section in ("## Targets", "## (a)", "## (b)", "## (c)", "## (d)", "## (e)"):
+    for section in ("## Targets", "## (a)", "## (b)", "## (c)", "## (d)", "## (e)", "## (f)"):
         assert section in text
     assert "| 50 | plain |" in text and "| 50 | pruned |" in text and "| 50 | warm |" in text
     assert (tmp_path / "out" / "n50" / "docs" / "index.md").is_file()  # handbooks go under --out
     assert "## Failures" not in text
+    assert_serve_measured(text, tmp_path / "out")
+
+
+def assert_serve_measured(text: str, out: Path) -> None:
+    """(f): both serve sessions have a number for each kind of save, and left nothing behind."""
+    section = text.split("## (f)", 1)[1].split("\n## ", 1)[0]
+    rows = [line.split(" | ") for line in section.splitlines() if line.startswith(("| 50 | journeysite |", "| 50 | plain |"))]
+    assert len(rows) == 2, text
+    for cells in rows:
+        for cell in cells[2:5] + [cells[6], cells[9]]:  # first build (both), body, title, unchanged-save medians
+            assert float(cell) > 0, cells
+        assert cells[10] == "1 1 1", cells  # one rebuild per save
+    assert "`mkdocs serve`, a body edit at 50 entities" in text and "a file saved unchanged" in text
+    data = json.loads((out / "results.json").read_text())
+    serves = {s["variant"]: s for s in data["serves"]}
+    assert set(serves) == {"journeysite", "plain"}
+    assert [e["kind"] for e in serves["journeysite"]["edits"]] == ["body", "title", "touch"]
+    assert serves["journeysite"]["edits"][1]["neighbour_fresh"] is True  # the stage page shows the new title
+    assert not list(out.glob("serve-tmp-*"))  # each serve's temporary site is gone: it was stopped
+    fresh = out.parent / "fresh"
+    generate(50, fresh)  # the edited playbook is back as generated
+    assert {p.relative_to(fresh): p.read_bytes() for p in (fresh / "docs").rglob("*.md")} == {
+        p.relative_to(out / "n50"): p.read_bytes() for p in (out / "n50" / "docs").rglob("*.md")}
+
+
+def test_benchmark_title_edit_keeps_the_front_matter_valid() -> None:
+    sys.path.insert(0, str(BENCH))
+    try:
+        import run as bench_run  # bench/run.py
+    finally:
+        sys.path.remove(str(BENCH))
+    original = "---\nkind: playbook\ntitle: 'After renewal: \"the\" plan'\nowner: sales\n---\n\n# Body\n"
+    text = bench_run.edited(original, "tok1", "tok2")
+    front = yaml.safe_load(text.split("---\n")[1])
+    assert front == {"kind": "playbook", "title": 'After renewal: "the" plan tok1', "owner": "sales"}
+    assert text.endswith("# Body\n\nEdited by the benchmark: tok2.\n")
+    assert bench_run.edited(original, "", "") == original
