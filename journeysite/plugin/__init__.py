@@ -23,6 +23,7 @@ from journeysite.plugin.nav import navigation
 from journeysite.render import authored, sanitise, site
 from journeysite.render.assemble import assemble
 from journeysite.render.diagrams.job import DiagramJob
+from journeysite.render.page_store import PageStore
 from journeysite.render.pages import Context
 from journeysite.render.rebuild import Rebuild
 from journeysite.render.stash import HTML, LISTING, Stash
@@ -37,6 +38,8 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         self.rebuild: Rebuild | None = None  # while `mkdocs serve` runs: what each rebuild can keep
         self.log_watch = incremental.LogWatch()
         self.templates = incremental.TemplateCache()
+        self.disk_store = False  # `mkdocs build`: keep pages across builds, on disk (signed)
+        self.store: PageStore | None = None
         self._reset()
 
     def _reset(self) -> None:
@@ -57,6 +60,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         # Defining on_startup makes `mkdocs serve` keep this plugin across its rebuilds; without
         # --dirty (which keeps stale pages), each rebuild keeps the pages that cannot have changed.
         self.rebuild = Rebuild() if command == "serve" and not dirty else None
+        self.disk_store = command == "build" and not dirty
         if self.rebuild is not None:
             logging.getLogger("mkdocs").addHandler(self.log_watch)
 
@@ -117,9 +121,18 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             )
         for src_uri, text in built.files.items():
             files.append(File.generated(config, src_uri, content=text))
+        if self.disk_store and self.rebuild is None:  # None without the key: then a build as ever
+            self.store = incremental.page_store(config, cache)
+            if self.store is not None:
+                self.rebuild = Rebuild()
+                if self.log_watch not in logging.getLogger("mkdocs").handlers:
+                    logging.getLogger("mkdocs").addHandler(self.log_watch)
         if self.rebuild is not None:
-            self.rebuild.begin(incremental.build_signature(config, files), incremental.why_not(config))
+            signature = incremental.build_signature(config, files)
+            self.rebuild.begin(signature, incremental.why_not(config))
             self.search_shortcut = incremental.indexed_by_material(config)
+            if self.store is not None and self.rebuild.active:
+                self.rebuild.pages = self.store.load(signature)  # what the last build kept, if signed
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
@@ -226,6 +239,11 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         if self.rebuild is not None and self.context is not None:
             if self.rebuild.active and self.search_shortcut:
                 incremental.merge_search_index(config, self.rebuild, self.search_order, self.hidden)
+            if self.store is not None and self.rebuild.active:  # entries already on disk as they are
+                same = self.rebuild.kept_output & (
+                    self.hidden if self.search_shortcut else self.rebuild.kept_output
+                )
+                self.store.save(self.rebuild.pages, same)
             log.info(self.rebuild.summary())
 
     def on_build_error(self, *, error: Exception) -> None:

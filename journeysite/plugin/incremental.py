@@ -19,7 +19,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink, TableOfContents
 
+from journeysite.core.analysis.dates import build_date
+from journeysite.render.page_store import PageStore, secret_key
 from journeysite.render.rebuild import PageHTML, Rebuild, digest, files_signature, merged_search_index, plain
 
 # Plugins known to change pages only through what journeysite fingerprints (the search plugin reads
@@ -207,3 +210,65 @@ class TemplateCache(jinja2.BytecodeCache):
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self.codes[bucket.key] = bucket.bytecode_to_string()
+
+
+def toc_out(toc: Any) -> list[Any]:
+    """A page's table of contents as plain data (for the disk store); ValueError for anything but MkDocs'
+    own, as Markdown makes it."""
+    if not isinstance(toc, TableOfContents):
+        raise ValueError("not a table of contents journeysite stores")
+
+    def item(link: Any) -> dict[str, Any]:
+        if type(link) is not AnchorLink or set(vars(link)) - {"title", "id", "level", "children", "active"}:
+            raise ValueError("not a table of contents journeysite stores")
+        out = {
+            "title": link.title,
+            "id": link.id,
+            "level": link.level,
+            "children": [item(c) for c in link.children],
+        }
+        if "active" in vars(link):
+            out["active"] = link.active  # type: ignore[attr-defined]
+        return out
+
+    return [item(link) for link in toc.items]
+
+
+def toc_in(data: Any) -> TableOfContents:
+    """The table of contents ``toc_out`` gave (ValueError when it is not such data)."""
+
+    def item(value: Any) -> AnchorLink:
+        if not isinstance(value, dict) or set(value) - {"title", "id", "level", "children", "active"}:
+            raise ValueError("not a stored table of contents")
+        title, id_, level, children = value["title"], value["id"], value["level"], value["children"]
+        if not (
+            isinstance(title, str)
+            and isinstance(id_, str)
+            and type(level) is int
+            and isinstance(children, list)
+        ):
+            raise ValueError("not a stored table of contents")
+        link = AnchorLink(title, id_, level)
+        link.children = [item(c) for c in children]
+        if "active" in value:
+            link.active = bool(value["active"])  # type: ignore[attr-defined]
+        return link
+
+    if not isinstance(data, list):
+        raise ValueError("not a stored table of contents")
+    return TableOfContents([item(v) for v in data])
+
+
+def page_store(config: MkDocsConfig, cache: Path) -> PageStore | None:
+    """The disk store of the pages ``mkdocs build`` keeps for the next one: None without this user's key,
+    or when this build cannot keep pages at all."""
+    if why_not(config) is not None:
+        return None
+    project = (
+        Path(config.config_file_path).parent if config.config_file_path else Path(config.docs_dir).parent
+    )
+    key = secret_key(project)
+    if key is None:
+        return None
+    # (the day too: what a page shows of "today" is in its Markdown, but a theme could print it as well)
+    return PageStore(cache / "pages", key, toc_out, toc_in, build_date().isoformat())

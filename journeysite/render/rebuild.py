@@ -20,6 +20,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from journeysite.render.stash import TOKEN
+
+TOKEN_STANDIN = "\udcff"  # not in any text read from a file (UTF-8 has no lone surrogates)
+
 
 def digest(*parts: str) -> str:
     """A hash of ``parts`` (separated, so that ("ab", "c") and ("a", "bc") differ)."""
@@ -73,7 +77,10 @@ class Rebuild:
     def html_key(
         self, src_uri: str, url: str, markdown: str, meta: Mapping[str, Any], title: str | None
     ) -> str:
-        """The fingerprint of everything a page's HTML depends on."""
+        """The fingerprint of everything a page's HTML depends on. The stash's token (drawn per process)
+        counts as a stand-in no text can hold (a lone surrogate), so that a page's fingerprint is the
+        same in the next ``mkdocs build``, whose kept HTML gets that build's token (``page_store``)."""
+        markdown = markdown.replace(TOKEN, TOKEN_STANDIN)
         return digest(self.signature, src_uri, url, markdown, repr(meta), repr(title))
 
     def keep_html(self, src_uri: str, key: str) -> PageHTML | None:

@@ -7,7 +7,8 @@ after. Two phases: ``html`` comes back right after Markdown (it is the page's ow
 diagrams, which are drawn by then). The token, drawn when journeysite is imported, appears in every
 marker and placeholder: a page body cannot write one, so only what journeysite generated is replaced.
 A placeholder's key is a hash of what it stands for (a diagram gives its identity), so the same page
-gets the same placeholders in every build of one process: ``mkdocs serve`` can keep a page's HTML.
+gets the same placeholders in every build of one process: ``mkdocs serve`` can keep a page's HTML (and,
+the token left out of the hash, in every build: ``mkdocs build`` keeps pages on disk, ``page_store``).
 """
 
 from __future__ import annotations
@@ -45,7 +46,11 @@ class Stash:
         a callable's result depends on); a callable without one gets a key of its own, used once."""
         if isinstance(content, str) or identity is not None:
             source = content if isinstance(content, str) else f"\0callable\0{identity}"
-            key = hashlib.blake2b(f"{phase}\0{source}".encode(), digest_size=12).hexdigest()
+            # (a listing holds a diagram's placeholder; a lone surrogate is in no text read from a file)
+            source = source.replace(TOKEN, "\udcff")
+            key = hashlib.blake2b(
+                f"{phase}\0{source}".encode("utf-8", "surrogatepass"), digest_size=12
+            ).hexdigest()
         else:
             key = f"n{next(self._keys)}"
         self._items[key] = content

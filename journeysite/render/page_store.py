@@ -1,0 +1,346 @@
+"""The pages ``mkdocs build`` kept, on disk for the next ``mkdocs build``: the memory of
+``journeysite.render.rebuild`` across processes.
+
+The store is a folder of the project (``.cache/plugin/journeysite/pages/``), and everything in the project
+is untrusted: a pull request can commit a ``.cache`` folder with crafted HTML. So every entry is signed
+with an HMAC-SHA256 under a secret key of this machine's user, kept outside the project
+(``$XDG_CACHE_HOME/journeysite/key``, else ``~/.cache/journeysite/key``, 32 random bytes made on first use,
+mode 0600). An entry that fails the check, does not parse, is for another page or another build signature
+is absent; without a key (it cannot be made or read) there is no store at all. Pages with a diagram are
+built every time (``DIAGRAM``). One file per page, named
+by a hash of its path, replaced in one rename; files of pages this build did not keep are deleted.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import importlib.metadata
+import json
+import os
+import secrets
+import stat
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from journeysite.core.writing import replace_file
+from journeysite.render.rebuild import PageHTML, digest
+from journeysite.render.stash import TOKEN
+
+FORMAT = "journeysite-page-1"
+KEY_BYTES = 32
+MAX_ENTRY_BYTES = 64 * 1024 * 1024
+SUFFIX = ".page"
+# A page with a diagram is never stored: its figure holds the SVG of the diagram cache, which its
+# fingerprint does not (the same DOT gives the same SVG in one process, not once that cache changed).
+DIAGRAM = "jsite-diagram"
+PACKAGE = Path(__file__).resolve().parents[1]  # journeysite/
+
+
+def key_path() -> Path | None:
+    """Where this user's key lives: ``$XDG_CACHE_HOME/journeysite/key`` or ``~/.cache/journeysite/key``."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):  # the XDG specification: a relative value is ignored
+        try:
+            base = str(Path.home() / ".cache")
+        except (RuntimeError, KeyError, OSError):
+            return None
+    return Path(base) / "journeysite" / "key"
+
+
+def secret_key(project: Path) -> bytes | None:
+    """This user's key (made on first use), or None when it cannot be made or read, or would lie inside
+    ``project`` (where a pull request could have committed it)."""
+    path = key_path()
+    if path is None:
+        return None
+    try:
+        if path.resolve().is_relative_to(project.resolve()):
+            return None
+        key = _read_key(path)
+        if key is None and not os.path.lexists(path):
+            _make_key(path)
+            key = _read_key(path)
+        return key
+    except (OSError, ValueError, RuntimeError):
+        return None
+
+
+def _make_key(path: Path) -> None:
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".key-")  # mode 0600
+    try:
+        os.write(handle, secrets.token_bytes(KEY_BYTES))
+        os.fsync(handle)
+        os.close(handle)
+        handle = -1
+        try:
+            os.link(temporary, path)  # never replaces a key another build made meanwhile
+        except FileExistsError:
+            pass
+    finally:
+        if handle >= 0:
+            os.close(handle)
+        os.unlink(temporary)
+
+
+def _read_key(path: Path) -> bytes | None:
+    """The key: a regular file of this user, readable by no one else, of exactly KEY_BYTES bytes."""
+    try:
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    try:
+        st = os.fstat(handle)
+        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o077:
+            return None
+        data = os.read(handle, KEY_BYTES + 1)
+    finally:
+        os.close(handle)
+    return data if len(data) == KEY_BYTES else None
+
+
+def environment_signature() -> str:
+    """What the build signature of one process does not hold but another process may differ in: Python,
+    every installed distribution's version, and journeysite's own files (an editable install keeps its
+    version while its code changes)."""
+    parts = [sys.version, sys.executable]
+    parts += sorted(f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions())
+    for root, folders, names in os.walk(PACKAGE):
+        folders[:] = sorted(f for f in folders if f != "__pycache__")
+        for name in sorted(names):
+            try:
+                st = os.stat(os.path.join(root, name))
+            except OSError:
+                continue
+            parts.append(f"{root}/{name}:{st.st_size}:{st.st_mtime_ns}")
+    return digest(*parts)
+
+
+# Front matter as JSON: dates and datetimes (what YAML makes besides JSON's own types) are tagged.
+def _encode_value(value: Any) -> Any:
+    if isinstance(value, datetime.datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, datetime.date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, list):
+        return [_encode_value(v) for v in value]
+    if isinstance(value, dict):
+        if not all(isinstance(k, str) for k in value) or any(k.startswith("$") for k in value):
+            raise ValueError("a mapping journeysite does not store")
+        return {k: _encode_value(v) for k, v in value.items()}
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    raise ValueError(f"a {type(value).__name__} journeysite does not store")
+
+
+def _decode_value(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_decode_value(v) for v in value]
+    if isinstance(value, dict):
+        if len(value) == 1 and "$datetime" in value:
+            return datetime.datetime.fromisoformat(value["$datetime"])
+        if len(value) == 1 and "$date" in value:
+            return datetime.date.fromisoformat(value["$date"])
+        return {k: _decode_value(v) for k, v in value.items()}
+    return value
+
+
+class PageStore:
+    """Signed entries of kept pages under ``folder``. ``toc_out``/``toc_in``: a page's table of contents
+    to plain data and back (MkDocs' side); ``day``: the build's day (an entry of another day is absent)."""
+
+    def __init__(
+        self,
+        folder: Path,
+        key: bytes,
+        toc_out: Callable[[Any], Any],
+        toc_in: Callable[[Any], Any],
+        day: str = "",
+    ) -> None:
+        self.folder, self.key = folder, key
+        self.toc_out, self.toc_in = toc_out, toc_in
+        self.environment = digest(environment_signature(), day)
+        self.signature = ""  # of the build: set by load
+        self.loaded = 0
+
+    @property
+    def usable(self) -> bool:
+        """Not when the folder, or one on its way from the project (``journeysite``, ``plugin``,
+        ``.cache``), is a symbolic link: a pull request can commit one to have files written elsewhere."""
+        folder = self.folder
+        for _ in range(4):
+            if folder.is_symlink():
+                return False
+            folder = folder.parent
+        return True
+
+    def name(self, src_uri: str) -> str:
+        return hashlib.sha256(src_uri.encode("utf-8", "surrogatepass")).hexdigest()[:40] + SUFFIX
+
+    def _mac(self, name: str, payload: bytes) -> bytes:
+        message = FORMAT.encode() + b"\0" + name.encode() + b"\0" + payload
+        return hmac.new(self.key, message, hashlib.sha256).hexdigest().encode("ascii")
+
+    # reading
+
+    def load(self, signature: str) -> dict[str, PageHTML]:
+        """Every entry of a build whose signature is ``signature`` that passes the check, by src_uri;
+        anything else is left out, silently."""
+        self.signature = digest(signature, self.environment)
+        pages: dict[str, PageHTML] = {}
+        if not self.usable:
+            return pages
+        try:
+            names = sorted(p.name for p in self.folder.iterdir() if p.name.endswith(SUFFIX))
+        except OSError:
+            return pages
+        for name in names:
+            found = self._entry(name)
+            if found is not None and found[0] not in pages:
+                pages[found[0]] = found[1]
+        self.loaded = len(pages)
+        return pages
+
+    def _entry(self, name: str) -> tuple[str, PageHTML] | None:
+        data = self._read(self.folder / name)
+        if data is None:
+            return None
+        mac, _, payload = data.partition(b"\n")
+        if not hmac.compare_digest(mac, self._mac(name, payload)):
+            return None
+        try:
+            entry = json.loads(payload)
+            return self._page(name, entry)
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+            return None
+
+    def _page(self, name: str, entry: dict[str, Any]) -> tuple[str, PageHTML] | None:
+        src_uri = entry["src_uri"]
+        if (
+            entry["format"] != FORMAT
+            or entry["signature"] != self.signature
+            or not isinstance(src_uri, str)
+            or self.name(src_uri) != name
+        ):
+            return None
+        strings = (entry["key"], entry["content"], entry["output_key"], entry["output"])
+        if not all(isinstance(s, str) for s in strings) or not isinstance(entry["title"], (str, type(None))):
+            return None
+        anchors, links, search = entry["anchors"], entry["links"], entry["search"]
+        if anchors is not None and not all(isinstance(a, str) for a in anchors):
+            return None
+        if links is not None and not all(
+            isinstance(v, dict) and all(isinstance(x, str) for kv in v.items() for x in kv)
+            for v in links.values()
+        ):
+            return None
+        if search is not None and not all(isinstance(s, dict) for s in search):
+            return None
+        token = entry["token"]
+        if not (isinstance(token, str) and len(token) == len(TOKEN) and token.isalnum()):
+            return None
+        meta = _decode_value(entry["meta"])
+        if not isinstance(meta, dict):
+            return None
+        page = PageHTML(
+            key=entry["key"],
+            content=entry["content"].replace(token, TOKEN),  # its placeholders, in this build's token
+            toc=self.toc_in(entry["toc"]),
+            title=entry["title"],
+            meta=meta,
+            anchors=set(anchors) if anchors is not None else None,
+            links_to_anchors={str(k): dict(v) for k, v in links.items()} if links is not None else None,
+            output_key=entry["output_key"],
+            output=entry["output"],
+            search=list(search) if search is not None else None,
+        )
+        return src_uri, page
+
+    def _read(self, path: Path) -> bytes | None:
+        """A regular file's bytes (never through a link), at most MAX_ENTRY_BYTES; else None."""
+        try:
+            handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            return None
+        try:
+            st = os.fstat(handle)
+            if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_ENTRY_BYTES:
+                return None
+            with os.fdopen(os.dup(handle), "rb") as f:
+                data = f.read(MAX_ENTRY_BYTES + 1)
+        except OSError:
+            return None
+        finally:
+            os.close(handle)
+        return data if len(data) <= MAX_ENTRY_BYTES else None
+
+    # writing
+
+    def save(self, pages: dict[str, PageHTML], unchanged: set[str]) -> int:
+        """Write the entry of every page with an output (``unchanged``: those already on disk as they
+        are), delete every other entry; returns how many were written. A cache that cannot be written
+        only costs speed."""
+        if not self.usable or not self.signature:
+            return 0
+        wanted: set[str] = set()
+        written = 0
+        for src_uri, page in pages.items():
+            if page.output is None or page.output_key is None or DIAGRAM in page.output:
+                continue
+            name = self.name(src_uri)
+            if src_uri in unchanged:
+                wanted.add(name)
+                continue
+            payload = self._payload(src_uri, page)
+            if payload is None:
+                continue
+            try:
+                replace_file(self.folder / name, self._mac(name, payload) + b"\n" + payload)
+            except OSError:
+                continue
+            wanted.add(name)
+            written += 1
+        try:
+            stale = [p for p in self.folder.iterdir() if p.name.endswith(SUFFIX) and p.name not in wanted]
+        except OSError:
+            stale = []
+        for path in stale:
+            try:
+                path.unlink()
+            except OSError:
+                pass
+        return written
+
+    def _payload(self, src_uri: str, page: PageHTML) -> bytes | None:
+        """The entry as JSON, or None when something of the page would not come back as it is."""
+        try:
+            meta = _encode_value(page.meta)
+            if repr(_decode_value(json.loads(json.dumps(meta)))) != repr(page.meta):
+                return None
+            toc = self.toc_out(page.toc)
+            entry = {
+                "format": FORMAT,
+                "signature": self.signature,
+                "src_uri": src_uri,
+                "token": TOKEN,
+                "key": page.key,
+                "content": page.content,
+                "toc": toc,
+                "title": page.title,
+                "meta": meta,
+                "anchors": sorted(page.anchors) if page.anchors is not None else None,
+                "links": page.links_to_anchors,
+                "output_key": page.output_key,
+                "output": page.output,
+                "search": page.search,
+            }
+            return json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode(
+                "utf-8", "surrogatepass"
+            )
+        except (ValueError, TypeError, RecursionError):
+            return None

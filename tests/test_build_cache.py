@@ -1,0 +1,156 @@
+"""``mkdocs build`` keeps the pages that cannot have changed from the build before it, on disk under
+``.cache/plugin/journeysite/pages/`` (#18), and the site is still the site a clean build gives, byte for
+byte. The cache is part of the project, so untrusted: each entry is signed under a key of this user kept
+outside the project (``$XDG_CACHE_HOME/journeysite/key``), and an entry that fails the check is absent.
+
+Every build here is a real ``mkdocs build`` process of its own (the stash's token differs per process,
+as it does between two real builds) on a synthetic handbook from ``bench/gen.py``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from browser_support import build_env, mkdocs_build, tree_hashes
+from test_serve_rebuild import REBUILT, edit, handbook, page_of_kind
+
+PAGES = Path(".cache") / "plugin" / "journeysite" / "pages"
+TAMPERED = "Tampered text from a crafted cache entry"
+
+
+def build(root: Path, env: dict[str, str]) -> tuple[int, int] | None:
+    """A ``mkdocs build`` of ``root``: (pages rebuilt, pages) as it logged them (None: it kept nothing)."""
+    result = mkdocs_build(root, env=env, process=True)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    found = REBUILT.findall(result.stderr)
+    assert len(found) <= 1, result.stderr
+    return (int(found[0][0]), int(found[0][1])) if found else None
+
+
+def clean_build(root: Path, tmp_path: Path) -> dict[str, str]:
+    """The site of a build of the same files without any cache (nor a key), by file."""
+    clean = tmp_path / "clean"
+    shutil.rmtree(clean, ignore_errors=True)
+    shutil.copytree(root, clean, ignore=shutil.ignore_patterns(".cache", "site"))
+    no_key = tmp_path / "no-key"
+    no_key.write_text("a file, so no key can be made under it\n")
+    assert build(clean, build_env(XDG_CACHE_HOME=str(no_key), HOME=str(no_key))) is None
+    assert not (clean / PAGES).exists()
+    return tree_hashes(clean / "site")
+
+
+def with_diagrams(site: Path) -> int:
+    """How many pages show a diagram: they are built every time (their SVG comes from the diagram cache)."""
+    return sum("jsite-diagram" in p.read_text("utf-8") for p in site.rglob("*.html"))
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    root = handbook(tmp_path)
+    return root, build_env(XDG_CACHE_HOME=str(tmp_path / "xdg"))
+
+
+def test_building_twice_keeps_every_page_and_gives_the_same_site(project, tmp_path):
+    root, env = project
+    rebuilt, total = build(root, env) or (None, None)
+    assert rebuilt == total and total > 60
+    first = tree_hashes(root / "site")
+    key = tmp_path / "xdg" / "journeysite" / "key"
+    assert key.stat().st_mode & 0o777 == 0o600 and len(key.read_bytes()) == 32
+    entries = sorted((root / PAGES).glob("*.page"))
+    drawn = with_diagrams(root / "site")
+    assert 0 < drawn < 20 and len(entries) == total - drawn
+
+    assert build(root, env) == (drawn, total), "the second build renders no other page again"
+    assert tree_hashes(root / "site") == first
+    assert first == clean_build(root, tmp_path)
+    assert sorted((root / PAGES).glob("*.page")) == entries, "one entry per page, replaced in place"
+
+
+def test_an_edit_between_builds_gives_the_site_of_a_clean_build(project, tmp_path):
+    root, env = project
+    build(root, env)
+    docs = root / "docs"
+    edit(page_of_kind(docs, "playbook"), "body", 1)
+    edit(page_of_kind(docs, "team"), "front matter", 1)
+    rebuilt, total = build(root, env) or (None, None)
+    assert rebuilt is not None and total is not None and 0 < rebuilt < total
+    assert tree_hashes(root / "site") == clean_build(root, tmp_path)
+    assert len(list((root / PAGES).glob("*.page"))) == total - with_diagrams(root / "site")
+
+    edit(page_of_kind(docs, "stage"), "title", 2)  # a new navigation: every page rendered again
+    (docs / "notes.md").write_text("# Notes\n\nA page of its own.\n", "utf-8")
+    assert build(root, env) == (total + 1, total + 1)
+    assert tree_hashes(root / "site") == clean_build(root, tmp_path)
+
+    (docs / "notes.md").unlink()
+    assert build(root, env) == (total, total)
+    stored = len(list((root / PAGES).glob("*.page")))
+    assert stored == total - with_diagrams(root / "site"), "the deleted page's entry is gone"
+
+
+def _forge(path: Path, key: bytes) -> None:
+    """Rewrite an entry's HTML and sign it with ``key`` as the store does."""
+    mac, _, payload = path.read_bytes().partition(b"\n")
+    payload = payload.replace(b"<article", f"<article><p>{TAMPERED}</p".encode(), 1)
+    message = b"journeysite-page-1\0" + path.name.encode() + b"\0" + payload
+    path.write_bytes(hmac.new(key, message, hashlib.sha256).hexdigest().encode() + b"\n" + payload)
+
+
+@pytest.mark.parametrize("how", ["html changed, signature kept", "signed with another key",
+                                 "another page's entry", "not an entry", "a link to an entry"])
+def test_a_tampered_entry_is_not_used(project, tmp_path, how):
+    root, env = project
+    rebuilt, total = build(root, env) or (None, None)
+    entries = sorted((root / PAGES).glob("*.page"))
+    victim, other = entries[0], entries[1]
+    if how == "html changed, signature kept":
+        data = victim.read_bytes()
+        assert b"<article" in data
+        victim.write_bytes(data.replace(b"<article", f"<article><p>{TAMPERED}</p".encode(), 1))
+    elif how == "signed with another key":
+        _forge(victim, bytes(32))
+    elif how == "another page's entry":
+        shutil.copyfile(other, victim)
+    elif how == "not an entry":
+        victim.write_bytes(b"\xff\xfe" + os.urandom(64) + b"\n{not json")
+    else:
+        outside = tmp_path / "outside.page"
+        shutil.copyfile(victim, outside)
+        victim.unlink()
+        victim.symlink_to(outside)
+    drawn = with_diagrams(root / "site")
+    assert build(root, env) == (1 + drawn, total), "the page of the bad entry is built again, not the others"
+    site = tree_hashes(root / "site")
+    assert site == clean_build(root, tmp_path)
+    for file in (root / "site").rglob("*"):
+        if file.is_file() and file.suffix in {".html", ".json"}:
+            assert TAMPERED not in file.read_text("utf-8", "replace"), file
+    assert not victim.is_symlink(), "a link is replaced by a signed entry"
+
+
+def test_a_build_without_a_readable_key_keeps_nothing_on_disk(tmp_path):
+    root = handbook(tmp_path)
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder\n")
+    wrong_mode = tmp_path / "xdg-readable"
+    (wrong_mode / "journeysite").mkdir(parents=True)
+    (wrong_mode / "journeysite" / "key").write_bytes(bytes(32))
+    (wrong_mode / "journeysite" / "key").chmod(0o644)  # readable by others: not a secret
+    for env in (
+        build_env(XDG_CACHE_HOME=str(blocked), HOME=str(blocked)),
+        build_env(XDG_CACHE_HOME=str(wrong_mode)),
+        build_env(XDG_CACHE_HOME=str(root / ".cache")),  # inside the project: a pull request could commit it
+    ):
+        for _ in range(2):
+            assert build(root, env) is None
+            assert not (root / PAGES).exists()
+        assert tree_hashes(root / "site") == clean_build(root, tmp_path)
+    assert (wrong_mode / "journeysite" / "key").read_bytes() == bytes(32), "a key is never replaced"
+    assert not (root / ".cache" / "journeysite").exists()
