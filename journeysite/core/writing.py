@@ -2,6 +2,7 @@
 
 Nothing journeysite writes is ever half-written, a new file gets the mode the umask gives (not
 ``mkstemp``'s 0600), a replaced file keeps its mode, and an edit saved meanwhile is never overwritten.
+What it reads back from its caches, which a pull request could have written, is read by ``read_regular``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,24 @@ class Changed(Exception):
 
 class Exists(Exception):
     """The file appeared meanwhile, and a new file never replaces one."""
+
+
+def read_regular(path: Path, limit: int) -> tuple[bytes, os.stat_result] | None:
+    """A file's bytes and status, or None unless it is a regular file (opened without following a
+    link) of at most ``limit`` bytes: how journeysite reads its caches and its key."""
+    try:
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    try:
+        with os.fdopen(handle, "rb") as file:
+            status = os.fstat(file.fileno())
+            if not stat.S_ISREG(status.st_mode) or status.st_size > limit:
+                return None
+            data = file.read(limit + 1)
+    except OSError:
+        return None
+    return (data, status) if len(data) <= limit else None
 
 
 def new_file_mode() -> int:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,15 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from journeysite.core.analysis.dates import build_date
 from journeysite.render.page_store import PageStore, secret_key
-from journeysite.render.rebuild import PageHTML, Rebuild, digest, files_signature, merged_search_index, plain
+from journeysite.render.rebuild import (
+    PageHTML,
+    Rebuild,
+    digest,
+    files_signature,
+    merged_search_index,
+    plain,
+    tree_stamps,
+)
 
 # Plugins known to change pages only through what journeysite fingerprints (the search plugin reads
 # every page's HTML, which is kept exactly): with any other, every page is built every time.
@@ -69,18 +76,11 @@ def build_signature(config: MkDocsConfig, files: Files) -> str:
 def _stats(dirs: list[str]) -> str:
     """Each theme file's path, size and modification time (the icons MkDocs-material installs, thousands
     of files that never change while serving, are left out)."""
-    out = []
-    for top in dirs:
-        for root, folders, names in os.walk(top):
-            if "site-packages" in root:
-                folders[:] = [f for f in folders if f != ".icons"]
-            for name in sorted(names):
-                try:
-                    st = os.stat(os.path.join(root, name))
-                except OSError:
-                    continue
-                out.append(f"{root}/{name}:{st.st_size}:{st.st_mtime_ns}")
-    return "\n".join(out)
+    return "\n".join(
+        stamp
+        for top in dirs
+        for stamp in tree_stamps(top, lambda root, folder: folder == ".icons" and "site-packages" in root)
+    )
 
 
 def nav_signature(nav: Navigation, config: MkDocsConfig) -> str:

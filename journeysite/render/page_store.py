@@ -20,15 +20,14 @@ import importlib.metadata
 import json
 import os
 import secrets
-import stat
 import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from journeysite.core.writing import replace_file
-from journeysite.render.rebuild import PageHTML, digest
+from journeysite.core.writing import read_regular, replace_file
+from journeysite.render.rebuild import PageHTML, digest, tree_stamps
 from journeysite.render.stash import TOKEN
 
 FORMAT = "journeysite-page-1"
@@ -90,18 +89,13 @@ def _make_key(path: Path) -> None:
 
 def _read_key(path: Path) -> bytes | None:
     """The key: a regular file of this user, readable by no one else, of exactly KEY_BYTES bytes."""
-    try:
-        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    except OSError:
+    found = read_regular(path, KEY_BYTES)
+    if found is None:
         return None
-    try:
-        st = os.fstat(handle)
-        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o077:
-            return None
-        data = os.read(handle, KEY_BYTES + 1)
-    finally:
-        os.close(handle)
-    return data if len(data) == KEY_BYTES else None
+    data, status = found
+    if status.st_uid != os.getuid() or status.st_mode & 0o077 or len(data) != KEY_BYTES:
+        return None
+    return data
 
 
 def environment_signature() -> str:
@@ -110,14 +104,7 @@ def environment_signature() -> str:
     version while its code changes)."""
     parts = [sys.version, sys.executable]
     parts += sorted(f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions())
-    for root, folders, names in os.walk(PACKAGE):
-        folders[:] = sorted(f for f in folders if f != "__pycache__")
-        for name in sorted(names):
-            try:
-                st = os.stat(os.path.join(root, name))
-            except OSError:
-                continue
-            parts.append(f"{root}/{name}:{st.st_size}:{st.st_mtime_ns}")
+    parts += tree_stamps(str(PACKAGE), lambda root, folder: folder == "__pycache__")
     return digest(*parts)
 
 
@@ -207,9 +194,10 @@ class PageStore:
         return pages
 
     def _entry(self, name: str) -> tuple[str, PageHTML] | None:
-        data = self._read(self.folder / name)
-        if data is None:
+        found = read_regular(self.folder / name, MAX_ENTRY_BYTES)
+        if found is None:
             return None
+        data = found[0]
         mac, _, payload = data.partition(b"\n")
         if not hmac.compare_digest(mac, self._mac(name, payload)):
             return None
@@ -260,24 +248,6 @@ class PageStore:
             search=list(search) if search is not None else None,
         )
         return src_uri, page
-
-    def _read(self, path: Path) -> bytes | None:
-        """A regular file's bytes (never through a link), at most MAX_ENTRY_BYTES; else None."""
-        try:
-            handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        except OSError:
-            return None
-        try:
-            st = os.fstat(handle)
-            if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_ENTRY_BYTES:
-                return None
-            with os.fdopen(os.dup(handle), "rb") as f:
-                data = f.read(MAX_ENTRY_BYTES + 1)
-        except OSError:
-            return None
-        finally:
-            os.close(handle)
-        return data if len(data) <= MAX_ENTRY_BYTES else None
 
     # writing
 

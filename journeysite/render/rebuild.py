@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+import os
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -172,3 +173,18 @@ def plain(value: Any) -> Any:
 def files_signature(files: Iterable[tuple[str, str, str]]) -> str:
     """The signature of the site's files: (src_uri, url, inclusion) of each."""
     return digest(*(repr(f) for f in sorted(files)))
+
+
+def tree_stamps(top: str, skip: Callable[[str, str], bool] = lambda root, folder: False) -> list[str]:
+    """Every file below ``top`` as "path:size:mtime", in a stable order: what changes when a file is
+    edited, for a signature. ``skip(root, folder)`` leaves a folder out."""
+    out = []
+    for root, folders, names in os.walk(top):
+        folders[:] = sorted(f for f in folders if not skip(root, f))
+        for name in sorted(names):
+            try:
+                status = os.stat(os.path.join(root, name))
+            except OSError:
+                continue
+            out.append(f"{root}/{name}:{status.st_size}:{status.st_mtime_ns}")
+    return out

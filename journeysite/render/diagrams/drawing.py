@@ -7,7 +7,6 @@ import json
 import os
 import re
 import shutil
-import stat
 import subprocess
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -15,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from journeysite.core.writing import replace_file
+from journeysite.core.writing import read_regular, replace_file
 
 ARGS = ("-Tsvg",)
 TIMEOUT = 30.0  # one diagram
@@ -134,22 +133,11 @@ class DotRenderer:
         """A cache file's text: None unless it is a regular file (not a link) of at most ``limit`` bytes."""
         if not self.usable:
             return None
-        try:
-            handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        except OSError:
+        found = read_regular(path, limit)
+        if found is None:
             return None
         try:
-            if not stat.S_ISREG(os.fstat(handle).st_mode):
-                return None
-            data = os.read(handle, limit + 1)
-        except OSError:
-            return None
-        finally:
-            os.close(handle)
-        if len(data) > limit:
-            return None
-        try:
-            return data.decode("utf-8")
+            return found[0].decode("utf-8")
         except UnicodeDecodeError:
             return None
 
