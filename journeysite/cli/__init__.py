@@ -65,23 +65,30 @@ def main() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "github"]),
+    type=click.Choice(["text", "json", "github", "gitlab"]),
     default="text",
     show_default=True,
-    help="text for people, json for tools, github for PR annotations.",
+    help="text for people, json for tools, github for PR annotations, "
+    "gitlab for a Code Quality report (JSON) shown in the merge request.",
 )
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too, like `mkdocs build --strict`.")
 def check(config_file: str | None, fmt: str, strict: bool) -> None:
     """Validate every page and report problems, without building the site."""
     project = _project(config_file)
     result = _run(lambda: pipeline.run_project(project))
-    diagnostics = result.diagnostics
+    from journeysite.cli.generate import zensical_warning  # a zensical.toml: `zensical build` drops us
+
+    diagnostics = [*result.diagnostics, *filter(None, [zensical_warning(project)])]
     if fmt == "json":
         click.echo(report.as_json(diagnostics, result.handbook))
     elif fmt == "github":
         output = report.github(diagnostics, project.docs_dir)
         if output:
             click.echo(output)
+    elif fmt == "gitlab":
+        from journeysite.cli.codeowners import repository_root
+
+        click.echo(report.gitlab(diagnostics, project.docs_dir, repository_root(project.config_file)))
     else:
         colour = sys.stdout.isatty()
 
@@ -128,6 +135,13 @@ _REVIEW_COLOURS = {"overdue": "red", "never": "magenta", "due-soon": "yellow"}
 )
 @click.option("--fail-on-overdue", is_flag=True, help="Exit 1 when any page is overdue.")
 @click.option(
+    "--forge",
+    type=click.Choice(["github", "gitlab"]),
+    default=None,
+    help="Whose handles to mention, and how (GitLab: @group/subgroup/team) "
+    "[default: gitlab when repo_url in mkdocs.yml is on a gitlab host, else github].",
+)
+@click.option(
     "--mark",
     is_flag=True,
     help="Record a review: set `reviewed:` to today (and `reviewed_by:`) in each PATH.",
@@ -148,6 +162,7 @@ def review_command(
     within: int,
     fmt: str,
     fail_on_overdue: bool,
+    forge: str | None,
     mark: bool,
     by: str | None,
     paths: tuple[str, ...],
@@ -169,7 +184,12 @@ def review_command(
             f"{today_text!r} is not a date: write it as YYYY-MM-DD", param_hint="'--today'"
         )
     if mark:
-        options = {"within": "--within", "fmt": "--format", "fail_on_overdue": "--fail-on-overdue"}
+        options = {
+            "within": "--within",
+            "fmt": "--format",
+            "fail_on_overdue": "--fail-on-overdue",
+            "forge": "--forge",
+        }
         given = [
             flag
             for name, flag in options.items()
@@ -218,7 +238,10 @@ def review_command(
         raise click.UsageError("--by goes with --mark: review --mark PATH… --by NAME")
     if paths:
         raise click.UsageError(f"got {paths[0]!r}: PATH arguments are only for --mark (review --mark PATH…)")
+    from journeysite.cli import forge as forges
+
     project = _project(config_file)
+    forge = forge or forges.from_repo_url(project.repo_url)
     result = _run(lambda: review_report.run(project, today, within))
     for note in result.notes:
         click.echo(f"journeysite: note: {note}", err=True)
@@ -226,7 +249,7 @@ def review_command(
         click.echo(review_report.as_json(result))
     elif fmt == "markdown":
         try:
-            links = review_report.links_for(project)
+            links = review_report.links_for(project, forge)
         except ConfigError as exc:
             click.echo(f"journeysite: {exc}", err=True)
             sys.exit(EXIT_USAGE)
@@ -239,7 +262,7 @@ def review_command(
                 return text
             return click.style(text, fg=_REVIEW_COLOURS.get(kind), bold=kind == "team")
 
-        click.echo(review_report.text(result, project.docs_dir, style))
+        click.echo(review_report.text(result, project.docs_dir, style, forge))
     sys.exit(EXIT_PROBLEMS if fail_on_overdue and result.overdue else EXIT_OK)
 
 
@@ -304,35 +327,51 @@ def new_command(
     "--output",
     type=click.Path(dir_okay=False),
     default=None,
-    help="Write the file there (with --check: the file to compare; default .github/CODEOWNERS).",
+    help="Write the file there (with --check: the file to compare; default .github/CODEOWNERS, "
+    "with --format gitlab .gitlab/CODEOWNERS).",
 )
-def codeowners_command(config_file: str | None, check_only: bool, output: str | None) -> None:
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["github", "gitlab"]),
+    default="github",
+    show_default=True,
+    help="github: GitHub's syntax; gitlab: GitLab's, with a section per owner team.",
+)
+def codeowners_command(config_file: str | None, check_only: bool, output: str | None, fmt: str) -> None:
     """Print a CODEOWNERS file: every path owned by the default team (the `codeowners_default`
-    setting, else the mission's owner), each entity page by its owner team's GitHub handles.
+    setting, else the mission's owner), each entity page by its owner team's handles (`github` or
+    `handles`); with --format gitlab, in GitLab's syntax, a section per owner team.
 
     Paths start at the git top level (outside git: the folder of mkdocs.yml). Pages whose owner
-    team has no `github` handles fall back to the default team and are named on stderr. With
-    --check, exit 1 also when some path would have no owner.
+    team has no handles fall back to the default team and are named on stderr, as are handles that
+    are not the forge's. With --check, exit 1 also when some path would have no owner.
     """
     from pathlib import Path
 
     from journeysite.cli import codeowners
+    from journeysite.cli import forge as forges
 
+    forge_name = forges.NAMES[fmt]
+    field = "`handles:`" if fmt == "gitlab" else "`github:` (or `handles:`)"
     project = _project(config_file)
     result = _run(lambda: pipeline.run_project(project))
     root = codeowners.repository_root(project.config_file)
     generated = codeowners.generate(
-        result.handbook, project.docs_dir, root, project.settings.codeowners_default
+        result.handbook, project.docs_dir, root, project.settings.codeowners_default, fmt
     )
     ownerless = not generated.default_handles
     if ownerless:
         team = f"the team `{neutral.line(generated.default_team)}`" if generated.default_team else "no team"
         click.echo(
             f"journeysite: every path outside the entity pages (workflows, mkdocs.yml, plain pages) needs "
-            f"an owner, but {team} with GitHub handles is the default: set the journeysite option "
-            f"`codeowners_default` to a team with `github:` (or `handles:`) handles (it defaults to the mission's owner)",
+            f"an owner, but {team} with {forge_name} handles is the default: set the journeysite option "
+            f"`codeowners_default` to a team with {field} handles (it defaults to the mission's owner)",
             err=True,
         )
+    if generated.not_handles:
+        wrong = "; ".join(f"{team}: {', '.join(h)}" for team, h in generated.not_handles.items())
+        click.echo(f"journeysite: left out, not {forge_name} handles: {wrong}", err=True)
     if generated.unnamed:
         click.echo(
             f"journeysite: left out, their names hold a line break: {', '.join(generated.unnamed)}", err=True
@@ -344,7 +383,7 @@ def codeowners_command(config_file: str | None, check_only: bool, output: str | 
         )
         click.echo(
             f"journeysite: teams without handles: {teams}; their pages fall back to the default owner; "
-            "add `github:` (or `handles:`) to their team pages",
+            f"add {field} to their team pages",
             err=True,
         )
     if generated.unowned:
@@ -353,7 +392,7 @@ def codeowners_command(config_file: str | None, check_only: bool, output: str | 
             err=True,
         )
     if check_only:
-        target = Path(output) if output else root / codeowners.DEFAULT_PATH
+        target = Path(output) if output else root / codeowners.DEFAULT_PATHS[fmt]
         shown = report.display_path(target.parent, target.name)
         current = codeowners.is_current(target, generated.text)
         if current and ownerless:
@@ -362,7 +401,8 @@ def codeowners_command(config_file: str | None, check_only: bool, output: str | 
             click.echo(f"journeysite: {shown} is up to date")
             sys.exit(EXIT_OK)
         state = "is missing" if current is None else "is out of date"
-        click.echo(f"journeysite: {shown} {state}: run `journeysite codeowners --output {shown}`", err=True)
+        again = "journeysite codeowners" + (" --format gitlab" if fmt == "gitlab" else "")
+        click.echo(f"journeysite: {shown} {state}: run `{again} --output {shown}`", err=True)
         sys.exit(EXIT_PROBLEMS)
     if output:
         codeowners.write(Path(output), generated.text)
@@ -451,3 +491,8 @@ def capacity_command(config_file: str | None, fmt: str) -> None:
         )
         sys.exit(EXIT_PROBLEMS)
     sys.exit(EXIT_OK)
+
+
+from journeysite.cli.generate import generate_command  # noqa: E402  (it uses the helpers above)
+
+main.add_command(generate_command)

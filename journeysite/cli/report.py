@@ -1,7 +1,9 @@
-"""Report: diagnostics printed for people (text), tools (json) and GitHub Actions (annotations)."""
+"""Report: diagnostics printed for people (text), tools (json), GitHub Actions (annotations) and GitLab
+(a Code Quality report)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Callable
@@ -14,6 +16,9 @@ from journeysite.core.model import Handbook
 from journeysite.core.schema import KINDS
 
 _GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
+# GitLab's scale is info, minor, major, critical, blocker: an error (it fails the check) is major, a warning
+# minor, an info info. Critical and blocker are left to security findings.
+GITLAB_SEVERITY = {"error": "major", "warning": "minor", "info": "info"}
 
 
 def plural(count: int, word: str) -> str:
@@ -82,6 +87,39 @@ def github(diagnostics: list[Diagnostic], docs_dir: Path) -> str:
         )
         lines.append(f"::{_GITHUB_LEVEL[d.severity]} {props}::{_escape_data(d.message)}")
     return "\n".join(lines)
+
+
+def gitlab(diagnostics: list[Diagnostic], docs_dir: Path, root: Path) -> str:
+    """A GitLab Code Quality report: a JSON array with one issue per diagnostic, its path relative to
+    ``root`` (the repository's top level, as GitLab wants it) and a fingerprint that stays the same from
+    run to run, and when unrelated lines move, but differs for each finding."""
+    issues = []
+    seen: dict[tuple, int] = {}
+    for d in sorted(diagnostics, key=Diagnostic.sort_key):
+        path = repository_path(docs_dir, d.file, root)
+        segments = f" (segments: {', '.join(d.segments)})" if d.segments else ""
+        key = (path, d.code, d.entity or "", d.segments, d.message)
+        occurrence = seen[key] = seen.get(key, -1) + 1  # the same finding twice in one file: 0, then 1
+        fingerprint = hashlib.sha256(json.dumps([*key, occurrence]).encode("utf-8")).hexdigest()
+        issues.append(
+            {
+                "description": neutral.line(f"{d.message}{segments}"),
+                "check_name": d.code,
+                "fingerprint": fingerprint,
+                "severity": GITLAB_SEVERITY[d.severity],
+                "location": {"path": path, "lines": {"begin": max(1, d.line)}},
+            }
+        )
+    return json.dumps(issues, indent=2, ensure_ascii=False)
+
+
+def repository_path(docs_dir: Path, file: str, root: Path) -> str:
+    """A page's path from the repository's top level ``root`` (as CODEOWNERS and GitLab want it)."""
+    full = Path(docs_dir).resolve() / file
+    try:
+        return Path(os.path.relpath(full, Path(root).resolve())).as_posix()
+    except ValueError:  # another drive on Windows
+        return full.as_posix()
 
 
 def display_path(docs_dir: Path, file: str) -> str:

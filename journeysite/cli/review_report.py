@@ -13,6 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from urllib.parse import quote
 
+from journeysite.cli import forge as forges
 from journeysite.cli.report import display_path, plural
 from journeysite.core import neutral, pipeline
 from journeysite.core.analysis import review
@@ -72,14 +73,16 @@ class Group:
 
     owner: str | None
     title: str  # the team's title, or a description when there is no such team
-    handles: tuple[str, ...]
+    handles: tuple[str, ...]  # those that are handles on the forge
     items: list[ReviewItem]
     known: bool  # the owner is a team with a page
     lead: str | None = None  # the team's named lead: the person to ask
+    written: tuple[str, ...] = ()  # every handle the team page writes, valid or not
 
 
-def groups(handbook: Handbook, listed: list[ReviewItem]) -> list[Group]:
-    """The listed pages grouped by owner team, teams in title order, pages without a known team last."""
+def groups(handbook: Handbook, listed: list[ReviewItem], forge: str = "github") -> list[Group]:
+    """The listed pages grouped by owner team (with its handles on ``forge``), teams in title order,
+    pages without a known team last."""
     by_owner: dict[str | None, list[ReviewItem]] = {}
     for item in listed:
         by_owner.setdefault(item.owner, []).append(item)
@@ -87,7 +90,9 @@ def groups(handbook: Handbook, listed: list[ReviewItem]) -> list[Group]:
     for owner, items in by_owner.items():
         team = handbook.get("team", owner) if owner else None
         if team is not None:
-            found.append(Group(owner, team.title, team.handles, items, True, team.text("lead")))
+            handles = forges.valid_handles(team, forge)
+            written = forges.written_handles(team)
+            found.append(Group(owner, team.title, handles, items, True, team.text("lead"), written))
         elif owner:
             found.append(Group(owner, f"{owner} (no team has this id)", (), items, False))
         else:
@@ -127,15 +132,18 @@ def _counts(listed: list[ReviewItem], within: int) -> str:
 # ---- text ---------------------------------------------------------------------------------------------
 
 
-def text(result: Review, docs_dir: Path, style: Callable[[str, str], str] = lambda s, _: s) -> str:
-    """Per owner team, one line per page: ``path  status  reviewed → due  (N days overdue)``."""
+def text(
+    result: Review, docs_dir: Path, style: Callable[[str, str], str] = lambda s, _: s, forge: str = "github"
+) -> str:
+    """Per owner team (with its handles on ``forge``), one line per page:
+    ``path  status  reviewed → due  (N days overdue)``."""
     listed = result.listed
     lines: list[str] = []
     paths = {item.file: neutral.line(display_path(docs_dir, item.file)) for item in listed}
     width = max((len(p) for p in paths.values()), default=0)
     status_width = max((len(item.status) for item in listed), default=0)
-    for group in groups(result.handbook, listed):
-        handles = " ".join(group.handles) if group.handles else "no GitHub handles"
+    for group in groups(result.handbook, listed, forge):
+        handles = " ".join(group.handles) if group.handles else f"no {forges.NAMES[forge]} handles"
         lead = f", lead: {neutral.line(group.lead)}" if group.lead else ""
         lines.append(style(f"{neutral.line(group.title)} ({handles}{lead})", "team"))
         for item in group.items:
@@ -173,6 +181,7 @@ class Links:
     site_url: str | None = None
     use_directory_urls: bool = True
     repo_url: str | None = None
+    forge: str = "github"
 
     def href(self, file: str) -> str:
         if self.site_url:
@@ -180,7 +189,8 @@ class Links:
             return self.site_url.rstrip("/") + "/" + quote(url, safe="/~")
         path = Path(os.path.relpath(self.docs_dir / file, self.repo_root)).as_posix()
         path = quote(posixpath.normpath(path), safe="/~")
-        return f"{self.repo_url.rstrip('/')}/blob/HEAD/{path}" if self.repo_url else path
+        blob = "-/blob" if self.forge == "gitlab" else "blob"  # GitLab's file pages sit under /-/
+        return f"{self.repo_url.rstrip('/')}/{blob}/HEAD/{path}" if self.repo_url else path
 
     def review_page(self) -> str | None:
         """The published review status page, where the site has a URL."""
@@ -189,19 +199,22 @@ class Links:
         return self.site_url.rstrip("/") + "/" + page_url("journey/review.md", self.use_directory_urls)
 
 
-def links_for(project: Project) -> Links:
-    """The link targets for ``project``: ``site_url`` and ``use_directory_urls``, ``repo_url`` and the repo root."""
+def links_for(project: Project, forge: str = "github") -> Links:
+    """The link targets for ``project``: ``site_url`` and ``use_directory_urls``, ``repo_url`` (a file
+    page on ``forge``) and the repo root."""
     return Links(
         docs_dir=project.docs_dir,
         repo_root=git_toplevel(project.docs_dir) or project.config_file.parent,
         site_url=project.site_url,
         use_directory_urls=project.use_directory_urls,
         repo_url=project.repo_url,
+        forge=forge,
     )
 
 
 def markdown(result: Review, links: Links) -> str:
-    """An issue body: what is due, per owner team with its GitHub handles, and how to record a review."""
+    """An issue body: what is due, per owner team mentioning its handles on the forge (``links.forge``),
+    and how to record a review."""
     listed, day = result.listed, result.today.isoformat()
     if not listed:
         what = (
@@ -229,7 +242,7 @@ def markdown(result: Review, links: Links) -> str:
     footer = _markdown_footer(result, links)
     budget = MAX_MARKDOWN - _size(footer) - 4_000  # room for the lines that count what is left out
     left_out: list[tuple[Group, list[ReviewItem]]] = []
-    for group in groups(result.handbook, listed):
+    for group in groups(result.handbook, listed, links.forge):
         heading, rows = _markdown_group(group, links)
         fitting = 0
         if not left_out and _size(parts) + _size(heading) + len(rows[0]) < budget:
@@ -254,9 +267,7 @@ def _size(lines: list[str]) -> int:
 
 def _markdown_group(group: Group, links: Links) -> tuple[list[str], list[str]]:
     """One owner team's heading (mentioning its handles) and table header, and a table row per page."""
-    heading = f"### {neutral.markdown(group.title)}"
-    if group.handles:
-        heading += f" ({' '.join(group.handles)})"
+    heading = f"### {neutral.markdown(group.title)}{_mentions(group, links.forge)}"
     lines = [heading, ""]
     if group.lead:
         lines += [f"Team lead: {neutral.markdown(group.lead)}", ""]
@@ -289,9 +300,7 @@ def _markdown_left_out(
     ]
     used = sum(len(line) + 1 for line in lines)
     for shown, (group, items) in enumerate(left_out):
-        entry = f"- {neutral.markdown(group.title)}"
-        if group.handles:
-            entry += f" ({' '.join(group.handles)})"
+        entry = f"- {neutral.markdown(group.title)}{_mentions(group, links.forge)}"
         entry += f": {plural(len(items), 'page')} ({_counts(items, within)})"
         if used + len(entry) + 1 > room:
             lines.append(f"- and {plural(len(left_out) - shown, 'more team')}")
@@ -299,6 +308,13 @@ def _markdown_left_out(
         lines.append(entry)
         used += len(entry) + 1
     return [*lines, ""]
+
+
+def _mentions(group: Group, forge: str) -> str:
+    """`` (@acme/cs @dana)``: the team's handles, each a mention where it is a handle on ``forge`` and
+    inline code where it is not (a handle of the other forge, or one the schema refuses); '' for none."""
+    shown = [forges.mention(handle, forge) for handle in group.written]
+    return f" ({' '.join(shown)})" if shown else ""
 
 
 def _markdown_footer(result: Review, links: Links) -> list[str]:
@@ -310,7 +326,8 @@ def _markdown_footer(result: Review, links: Links) -> list[str]:
         f"**To record a review**, check the page with its owner team, then run "
         f"`journeysite review --mark PATH` (for example `journeysite review --mark {example}`), which records "
         "today's date and you as the reviewer (your git `user.name`, or `--by NAME`), and open a "
-        f"pull request; or set `reviewed: {day}` and `reviewed_by:` in the page's front matter yourself. "
+        f"{forges.CHANGE_REQUESTS[links.forge]}; or set `reviewed: {day}` and `reviewed_by:` in the page's "
+        "front matter yourself. "
         "Pages without `reviewed:` count from their last git commit.",
         "",
     ]

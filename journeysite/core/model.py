@@ -313,11 +313,13 @@ class Entity:
 
     @property
     def handles(self) -> tuple[str, ...]:
-        """A team's handles (``@user``, ``@org/team``) from ``github`` or its forge-neutral alias ``handles``,
-        each once: what CODEOWNERS and mentions may use (a malformed one is a schema error, and never
-        written anywhere)."""
-        written = (*self.texts("github"), *self.texts("handles"))
-        return tuple(dict.fromkeys(h for h in written if neutral.is_handle(h)))
+        """A team's handles (``@user``, ``@org/team``, on GitLab ``@group/subgroup/team``) from ``github``
+        (GitHub's form) or its forge-neutral alias ``handles`` (either forge's form), each once: what
+        CODEOWNERS and mentions may use once checked for their forge (a malformed one is a schema error,
+        and never written anywhere)."""
+        written = [h for h in self.texts("github") if neutral.is_handle(h)]
+        written += [h for h in self.texts("handles") if neutral.is_handle(h, "any")]
+        return tuple(dict.fromkeys(written))
 
     @property
     def headcount(self) -> int | None:

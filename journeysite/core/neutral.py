@@ -18,6 +18,15 @@ _BREAKS = re.compile(r"\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # A GitHub handle as CODEOWNERS and mentions take it: @user or @org/team.
 HANDLE_RE = re.compile(r"@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[A-Za-z0-9][A-Za-z0-9._-]{0,99})?")
+# A GitLab handle: @user, @group or @group/subgroup/…; each part as GitLab's namespace paths are
+# (letters, digits, `_`, `.`, `-`; not starting with `-`, not ending with `.`, `.git` or `.atom`).
+_GITLAB_PART = r"(?:[A-Za-z0-9_.][A-Za-z0-9_.-]{0,253}[A-Za-z0-9_-]|[A-Za-z0-9_])(?<!\.git)(?<!\.atom)"
+GITLAB_HANDLE_RE = re.compile(rf"@{_GITLAB_PART}(?:/{_GITLAB_PART}){{0,20}}")
+# A handle as the team field `handles` takes it, for whichever forge: GitHub's or GitLab's form (each
+# use checks the form of its own forge).
+FORGE_HANDLE_RE = re.compile(
+    r"@[A-Za-z0-9_.][A-Za-z0-9_.-]{0,254}(?:/[A-Za-z0-9_.][A-Za-z0-9_.-]{0,254}){0,20}"
+)
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~=-])")
 
 
@@ -52,9 +61,13 @@ def markdown(text: object) -> str:
     return re.sub(r"(?i)(www)\.", "\\1\u200b.", value.replace("://", ":\u200b//"))
 
 
-def is_handle(value: object) -> bool:
-    """True for a GitHub handle (``@user`` or ``@org/team``) and nothing else."""
-    return isinstance(value, str) and HANDLE_RE.fullmatch(value) is not None
+def is_handle(value: object, forge: str = "github") -> bool:
+    """True for a handle of ``forge``: on GitHub ``@user`` or ``@org/team``, on GitLab ``@user``,
+    ``@group`` or ``@group/subgroup/…``; ``"any"``: either form (what the field ``handles`` holds)."""
+    pattern = {"github": HANDLE_RE, "gitlab": GITLAB_HANDLE_RE, "any": FORGE_HANDLE_RE}[forge]
+    if forge == "gitlab" and isinstance(value, str) and value.lower() == "@all":
+        return False  # GitLab's mention of every member of the project, never a user or a group
+    return isinstance(value, str) and pattern.fullmatch(value) is not None
 
 
 def _visible(char: str) -> str:

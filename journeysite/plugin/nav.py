@@ -33,15 +33,13 @@ def navigation(
     if config.nav is None:
         placed = {e.file for e in handbook.all()} | {str(src) for _, src in generated}
         rest = [item for item in nav.items if not _placed(item, placed)]
-        start = [item for item in generated if item[1] == "start-here.md"]
-        plan = start + [("Journey", [g for g in generated if g[1] != "start-here.md"])]
-        plan += site.entity_sections(handbook, relations)
+        plan = site.plan(handbook, relations, generated)
         leading = [item for item in rest if isinstance(item, Page)]
         trailing = [item for item in rest if not isinstance(item, Page)]
         data = [*map(_as_data, leading), *_plan_data(plan, files), *map(_as_data, trailing)]
     else:
         in_nav = {p.file.src_uri for p in nav.pages}
-        plan = [("Customer journey", generated + site.entity_sections(handbook, relations, exclude=in_nav))]
+        plan = site.plan(handbook, relations, generated, in_nav)
         data = [*config.nav, *_plan_data(plan, files)]
     planned = copy.copy(config)  # the user's config stays as written
     planned["nav"] = data

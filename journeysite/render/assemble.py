@@ -41,11 +41,13 @@ def assemble(
     site_url: str | None = None,
     authored: Set[str] = frozenset(),
     diagrams: Callable[[Context], DiagramSet | None] | None = None,
+    link_form: str = "url",
 ) -> SiteFiles:
     """The generated files of the site for ``result``. ``authored``: the paths the docs folder already
-    has (a generated page there is left out); ``diagrams``: makes the diagram set, when diagrams are on."""
+    has (a generated page there is left out); ``diagrams``: makes the diagram set, when diagrams are on;
+    ``link_form``: how raw HTML links (``Linker.form``; ``generate --target zensical`` writes "source")."""
     handbook = result.handbook
-    linker = Linker(use_directory_urls, {e.key: e.file for e in handbook.all()})
+    linker = Linker(use_directory_urls, {e.key: e.file for e in handbook.all()}, form=link_form)
     displaced = [page for page in site.GENERATED if page.src_uri in authored]
     for page in site.GENERATED:
         if page not in displaced:

@@ -29,12 +29,15 @@ class Linker:
     use_directory_urls: bool = True
     src_of: dict[str, str] = field(default_factory=dict)  # entity key or page name -> src_uri
     current: str = ""  # src_uri of the page being rendered
+    # How raw HTML links: "url", relative URLs (MkDocs leaves raw HTML alone); "source", relative
+    # ``.md`` paths (Zensical rewrites relative links in raw HTML as source paths: ``generate``)
+    form: str = field(default="url", kw_only=True)
     _urls: dict[str, str] = field(default_factory=dict, repr=False)  # key -> quoted site-relative URL, shared
     _prefix: str | None = field(default=None, repr=False)
 
     def at(self, src_uri: str) -> Linker:
         """The same linker, rendering the page at ``src_uri``."""
-        return Linker(self.use_directory_urls, self.src_of, src_uri, self._urls)
+        return Linker(self.use_directory_urls, self.src_of, src_uri, self._urls, form=self.form)
 
     def href(self, target: Entity | str) -> str | None:
         """The relative URL of an entity (or a generated page's name), for raw HTML; None if it has no page.
@@ -42,6 +45,8 @@ class Linker:
         Up to the site root, then down to the target: valid from any page, and computed with two
         lookups (a large handbook renders hundreds of thousands of links).
         """
+        if self.form == "source":
+            return self.md_path(target)
         url = self.url(target)
         if url is None:
             return None

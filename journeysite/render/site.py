@@ -142,6 +142,22 @@ def entity_sections(
     return plan
 
 
+def plan(
+    handbook: Handbook,
+    relations: Relations,
+    generated: list[NavItem],
+    in_nav: AbstractSet[str] | None = None,
+) -> list[NavItem]:
+    """journeysite's part of the navigation: with no ``nav:`` (``in_nav`` None), start here, the Journey
+    pages and the entity pages by kind; with the user's ``nav:`` (the pages it lists), a "Customer
+    journey" section of what it leaves out. The plugin and ``generate`` both place it."""
+    if in_nav is None:
+        start = [item for item in generated if item[1] == "start-here.md"]
+        journey: list[NavItem] = [("Journey", [g for g in generated if g[1] != "start-here.md"])]
+        return start + journey + entity_sections(handbook, relations)
+    return [("Customer journey", generated + entity_sections(handbook, relations, exclude=in_nav))]
+
+
 def _handoff_stage(handbook: Handbook, handoff: Entity) -> str | None:
     milestone = handbook.get("milestone", handoff.text("milestone") or "")
     return milestone.text("stage") if milestone is not None else handoff.text("from_stage")

@@ -83,7 +83,7 @@ def page_href(context: Context, target: str) -> str | None:
     if target in linker.src_of:
         return linker.href(target)
     # A plain page (not an entity): let the linker compute its URL as it does for entities.
-    return Linker(linker.use_directory_urls, {target: target}, linker.current).href(target)
+    return Linker(linker.use_directory_urls, {target: target}, linker.current, form=linker.form).href(target)
 
 
 def page_link(context: Context, target: str, label: str) -> str:
