@@ -20,7 +20,7 @@ from journeysite.plugin import incremental
 from journeysite.plugin.config import JourneysiteConfig
 from journeysite.plugin.log import guard_build_log, log, report
 from journeysite.plugin.nav import navigation
-from journeysite.render import authored, sanitise, site
+from journeysite.render import authored, rebuild, sanitise, site
 from journeysite.render.assemble import assemble
 from journeysite.render.diagrams.job import DiagramJob
 from journeysite.render.page_store import PageStore
@@ -40,6 +40,8 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         self.templates = incremental.TemplateCache()
         self.disk_store = False  # `mkdocs build`: keep pages across builds, on disk (signed)
         self.store: PageStore | None = None
+        self.kept_site: incremental.KeptSite | None = None  # the last build's generated site, to reuse
+        self.sources = incremental.Sources()  # what MkDocs read of each page in the last build
         self._reset()
 
     def _reset(self) -> None:
@@ -55,6 +57,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         self.search_order: list[tuple[str, str]] = []
         self.hidden: set[str] = set()  # kept pages whose search entries are put back from the last build
         self.search_shortcut = False
+        self.same_model = False  # the model is the last build's: pages' Markdown is known from their source
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup makes `mkdocs serve` keep this plugin across its rebuilds; without
@@ -103,16 +106,31 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
                 files.remove(file)
         report(result.diagnostics)
         cache = Path(config.config_file_path or config.docs_dir).parent / ".cache" / "plugin" / "journeysite"
-        self.drawing = drawing = DiagramJob(cache, self.settings.dot_deadline)
-        for warning in drawing.warnings_at_start if self.settings.diagrams else []:
-            log.warning(warning)
-        built = assemble(
-            result,
-            use_directory_urls=config.use_directory_urls,
-            site_url=config.site_url,
-            authored={f.src_uri for f in files},
-            diagrams=lambda context: drawing.start(context, self.stash),
+        authored_files = {f.src_uri for f in files}
+        # `mkdocs serve`: when the model is the last build's (a body edit), so is everything generated
+        model = (
+            rebuild.model_signature(
+                result, repr(sorted(authored_files)), repr(config.use_directory_urls), repr(config.site_url)
+            )
+            if self.rebuild is not None
+            else None
         )
+        kept = self.kept_site if self.kept_site is not None and self.kept_site.model == model else None
+        if kept is not None:
+            built, self.stash, self.drawing = kept.built, kept.stash, kept.drawing
+        else:
+            self.drawing = drawing = DiagramJob(cache, self.settings.dot_deadline)
+            for warning in drawing.warnings_at_start if self.settings.diagrams else []:
+                log.warning(warning)
+            built = assemble(
+                result,
+                use_directory_urls=config.use_directory_urls,
+                site_url=config.site_url,
+                authored=authored_files,
+                diagrams=lambda context: drawing.start(context, self.stash),
+            )
+        self.kept_site = incremental.KeptSite(model, built, self.stash, self.drawing) if model else None
+        self.same_model = kept is not None
         self.context = built.context
         for page in built.displaced:
             log.warning(
@@ -144,25 +162,47 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         self.nav = navigation(nav, config, files, self.context.handbook, self.context.relations, generated)
         return self.nav
 
+    def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page | None:
+        if self.rebuild is not None and self.rebuild.active and page.file.abs_src_path:
+            self.sources.read_once(page)
+        return page
+
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
         if self.context is None:
             return markdown
+        src_uri = page.file.src_uri
+        quick, known = (
+            self.rebuild.quick_key(src_uri, page.url, markdown, page.meta, page.title)
+            if self.rebuild is not None
+            else ("", None)
+        )
+        if self.same_model and known is not None and self.rebuild and self.rebuild.holds(src_uri, known):
+            self._kept(page, known)
+            return ""  # its Markdown, and so its HTML, are the last build's: on_page_content gives it back
         if page.file.abs_src_path:  # authored, not one of ours
-            context = self.context.at(page.file.src_uri)
-            markdown = authored.markdown(context, markdown, context.handbook.entity_of(page.file.src_uri))
+            context = self.context.at(src_uri)
+            markdown = authored.markdown(context, markdown, context.handbook.entity_of(src_uri))
             page.meta = authored.escaped_meta(page.meta)
             if isinstance(page.meta.get("title"), str):
                 page.title = page.meta["title"]
         markdown = self.stash.stash_marked(markdown)
         if self.rebuild is not None:
-            src_uri = page.file.src_uri
             key = self.rebuild.html_key(src_uri, page.url, markdown, page.meta, page.title)
-            self.converting[src_uri] = (key, self.log_watch.count)
-            if self.rebuild.keep_html(src_uri, key) is not None:
+            self.rebuild.quick[src_uri] = (quick, key)
+            if self._kept(page, key):
                 return ""  # the same as in the last build: on_page_content gives the page its HTML back
         return markdown
+
+    def _kept(self, page: Page, key: str) -> bool:
+        """Whether the page's HTML is the last build's (``key``): then it is not converted again."""
+        assert self.rebuild is not None
+        self.converting[page.file.src_uri] = (key, self.log_watch.count)
+        if self.rebuild.keep_html(page.file.src_uri, key) is None:
+            return False
+        incremental.skip_conversion(page)
+        return True
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if self.rebuild is not None and page.file.src_uri in self.rebuild.kept_html:
@@ -236,6 +276,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         for warning in self.drawing.finish() if self.drawing else []:
             log.warning(warning)
+            self.kept_site = None  # a diagram not drawn may be drawn next time
         if self.rebuild is not None and self.context is not None:
             if self.rebuild.active and self.search_shortcut:
                 incremental.merge_search_index(config, self.rebuild, self.search_order, self.hidden)
@@ -247,6 +288,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             log.info(self.rebuild.summary())
 
     def on_build_error(self, *, error: Exception) -> None:
+        self.kept_site = None
         if self.rebuild is not None:
             self.rebuild.begin("", "the last build failed")  # keep nothing of a build that did not finish
         if self.drawing is not None:

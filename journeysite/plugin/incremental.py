@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,8 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from journeysite.core.analysis.dates import build_date
+from journeysite.render.assemble import SiteFiles
+from journeysite.render.diagrams.job import DiagramJob
 from journeysite.render.page_store import PageStore, secret_key
 from journeysite.render.rebuild import (
     PageHTML,
@@ -31,6 +34,7 @@ from journeysite.render.rebuild import (
     plain,
     tree_stamps,
 )
+from journeysite.render.stash import Stash
 
 # Plugins known to change pages only through what journeysite fingerprints (the search plugin reads
 # every page's HTML, which is kept exactly): with any other, every page is built every time.
@@ -42,6 +46,55 @@ KEPT_TEMPLATE = "journeysite-kept-output.html"
 # another theme the navigation's signature holds all of it.
 MATERIAL_NAV_META = ("icon", "subtitle", "status")
 SEARCH_INDEX = "search/search_index.json"
+
+
+@dataclass
+class KeptSite:
+    """What journeysite generated in the last build, with the stash and drawings its Markdown refers to:
+    a build whose model has the same signature (``rebuild.model_signature``) uses it as it is."""
+
+    model: str
+    built: SiteFiles
+    stash: Stash
+    drawing: DiagramJob | None
+
+
+class Sources:
+    """Each page's text, Markdown and front matter as MkDocs read them in the last build. MkDocs reads
+    every page again on each ``mkdocs serve`` rebuild and parses its front matter with PyYAML's
+    pure-Python loader (a second at 3,000 pages); a page whose text is the same gets what MkDocs made of
+    it then. (MkDocs offers no event that replaces its reading: ``on_page_read_source`` gives the text,
+    which MkDocs parses still; so the page's ``read_source`` is replaced for this build, and only while
+    no plugin journeysite does not know takes part: ``why_not``.)"""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, tuple[str, str, dict[str, Any]]] = {}
+
+    def read_once(self, page: Page) -> None:
+        read = page.read_source
+        src_uri = page.file.src_uri
+
+        def read_source(config: MkDocsConfig) -> None:
+            text = page.file.content_string
+            seen = self.seen.get(src_uri)
+            if seen is not None and seen[0] == text:
+                page.markdown, page.meta = seen[1], dict(seen[2])  # journeysite escapes it into a copy
+                return
+            read(config)
+            if page.markdown is not None:
+                self.seen[src_uri] = (text, page.markdown, dict(page.meta))
+
+        page.read_source = read_source  # type: ignore[method-assign]
+
+
+def skip_conversion(page: Page) -> None:
+    """Have MkDocs not convert a page whose HTML is kept (``on_page_content`` gives it back): MkDocs
+    would set up a Markdown converter for its empty text, a third of a millisecond a page."""
+
+    def render(config: MkDocsConfig, files: Files) -> None:
+        page.content = ""
+
+    page.render = render  # type: ignore[method-assign]
 
 
 def why_not(config: MkDocsConfig) -> str | None:

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from journeysite.core.pipeline import Result
 from journeysite.render.stash import TOKEN
 
 TOKEN_STANDIN = "\udcff"  # not in any text read from a file (UTF-8 has no lone surrogates)
@@ -61,12 +62,16 @@ class Rebuild:
     kept_output: set[str] = field(default_factory=set)  # template not rendered again
     total: int = 0
     reason: str | None = None  # why this build keeps nothing, when it cannot
+    # While the site's model is the one of the last build (``model_signature``): each page's fingerprint
+    # of what MkDocs hands journeysite, and the HTML key its Markdown had then (src_uri -> both).
+    quick: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def begin(self, signature: str, reason: str | None = None) -> None:
         """Start a build whose signature is ``signature``: a different one forgets every page. ``reason``:
         why this build must convert and render every page (then nothing is remembered either)."""
         if signature != self.signature or reason is not None:
             self.pages.clear()
+            self.quick.clear()
         self.signature = signature if reason is None else ""
         self.reason = reason
         self.kept_html, self.kept_output, self.total = set(), set(), 0
@@ -83,6 +88,21 @@ class Rebuild:
         same in the next ``mkdocs build``, whose kept HTML gets that build's token (``page_store``)."""
         markdown = markdown.replace(TOKEN, TOKEN_STANDIN)
         return digest(self.signature, src_uri, url, markdown, repr(meta), repr(title))
+
+    def quick_key(
+        self, src_uri: str, url: str, markdown: str, meta: Mapping[str, Any], title: str | None
+    ) -> tuple[str, str | None]:
+        """A page's fingerprint of what MkDocs gives journeysite (its Markdown as written, front matter,
+        title and URL), and its HTML key when the last build had the same: while the model holds, the
+        Markdown journeysite makes of a page is a function of those alone."""
+        key = digest(src_uri, url, markdown, repr(meta), repr(title))
+        found = self.quick.get(src_uri)
+        return key, found[1] if found is not None and found[0] == key else None
+
+    def holds(self, src_uri: str, key: str) -> bool:
+        """Whether the last build's page has the HTML key ``key``."""
+        page = self.pages.get(src_uri) if self.active else None
+        return page is not None and page.key == key
 
     def keep_html(self, src_uri: str, key: str) -> PageHTML | None:
         """The last build's page when its HTML cannot differ in this one (counted as kept)."""
@@ -133,6 +153,26 @@ class Rebuild:
             f"rebuilt {rendered} of {self.total} pages "
             f"(Markdown converted for {converted}, the other pages kept from the previous build)"
         )
+
+
+def model_signature(result: Result, *more: str) -> str:
+    """Everything the site journeysite generates depends on, but the pages' bodies: each page's front
+    matter as written, where its body starts and the ``[[kind:id]]`` links in it, the diagnostics, the
+    review status (which holds the commit dates), the day and the settings; and ``more``. When it is the
+    last build's, the generated pages, sections and diagrams are too: a body edit changes only its page."""
+    pages = (
+        repr((p.file, p.front_source, p.body_line, [(r.kind, r.id, r.line) for r in p.body_refs]))
+        for p in result.handbook.pages
+    )
+    return digest(
+        *pages,
+        repr(result.diagnostics),
+        repr(sorted(result.review.items())),
+        repr(sorted(result.refused)),
+        result.today.isoformat(),
+        repr(result.settings),
+        *more,
+    )
 
 
 def merged_search_index(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -169,6 +170,14 @@ def split(text: str) -> tuple[str | None, str, int]:
     body = rest.lstrip("\n")
     body_line = text.count("\n", 0, match.end()) + 1 + (len(rest) - len(body))
     return match.group(1), body, body_line
+
+
+@functools.lru_cache(maxsize=16384)
+def parse_once(source: str, first_line: int = 2) -> FrontMatter:
+    """``parse``, remembered for the life of the process: ``mkdocs serve`` reads every page again on
+    each rebuild, and most are as they were. (Nothing changes a ``FrontMatter`` once it is parsed; an
+    error is not remembered, so it is raised again.)"""
+    return parse(source, first_line)
 
 
 def parse(source: str, first_line: int = 2) -> FrontMatter:

@@ -37,6 +37,7 @@ class Page:
     body: str
     body_line: int
     body_refs: list[BodyRef] = field(default_factory=list)
+    front_source: str | None = None  # the front matter as written (what a rebuild compares)
 
     @property
     def meta(self) -> dict:
@@ -246,11 +247,11 @@ def load_page(docs_dir: Path, file: str) -> tuple[Page | None, list[Diagnostic]]
         return None, [error("yaml-syntax", file, 1, f"the file cannot be read: {exc.strerror or exc}")]
     try:
         source, body, body_line = frontmatter.split(text)
-        front = frontmatter.parse(source) if source is not None else None
+        front = frontmatter.parse_once(source) if source is not None else None
     except frontmatter.FrontMatterError as exc:
         where = f" (line {exc.line}, column {exc.column})" if exc.column else ""
         return Page(file, path, None, text, 1), [error("yaml-syntax", file, exc.line, exc.message + where)]
-    return Page(file, path, front, body, body_line, find_body_refs(body, body_line)), []
+    return Page(file, path, front, body, body_line, find_body_refs(body, body_line), source), []
 
 
 def load(
