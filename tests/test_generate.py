@@ -235,6 +235,51 @@ def test_the_written_config_stands_alone(trees, project):
         assert paths and all((tree / "docs" / p).is_file() for p in paths)
 
 
+@pytest.mark.parametrize("builder", ["mkdocs", "zensical"])
+def test_generated_pages_show_no_edit_button_and_pages_people_wrote_do(sites, browser, builder):
+    """The tree's config has edit_uri, so the builder gives every page an "edit this page" button; the
+    plugin's build gives the pages journeysite makes none (they have no file). Checked in Chromium: the
+    theme reads no per-page setting for it, so journeysite.css hides it where the page's marker is."""
+    from browser_support import serve
+
+    shown = {}
+    with serve(sites[builder]) as base:
+        tab = browser.new_page(viewport={"width": 1440, "height": 900})
+        for path in ("journey/", "journey/grid/", "start-here/", "stages/onboarding/", ""):
+            tab.goto(base + path)
+            button = tab.query_selector('article.md-content__inner > a.md-content__button[rel="edit"]')
+            shown[path] = button is not None and button.is_visible()
+        tab.goto(base + "journey/")
+        labels = tab.evaluate(
+            "[...document.querySelectorAll('.jsite-diagram svg a')].map(a => getComputedStyle(a).textDecorationLine)"
+        )
+        tab.close()
+    assert shown == {"journey/": False, "journey/grid/": False, "start-here/": False,
+                     "stages/onboarding/": True, "": True}  # fmt: skip
+    assert labels and set(labels) == {"none"}  # node labels are not underlined (Zensical's theme would)
+
+
+def test_the_config_leads_back_to_the_projects_theme_overrides_and_hooks(small):
+    (small / "overrides").mkdir()
+    (small / "overrides" / "main.html").write_text(
+        '{% extends "base.html" %}\n{% block announce %}jsite-overridden{% endblock %}\n', encoding="utf-8"
+    )
+    (small / "hooks.py").write_text("def on_page_markdown(markdown, **kwargs):\n    return markdown\n", "utf-8")
+    (small / "mkdocs.yml").write_text(
+        "site_name: Small\ndocs_dir: docs\nrepo_url: https://git.example.com/cs/handbook\n"
+        "theme:\n  name: material\n  custom_dir: overrides\nhooks: [hooks.py]\nplugins:\n  - journeysite\n",
+        encoding="utf-8",
+    )
+    for target, command in (("mkdocs", [MKDOCS, "build", "--strict"]), ("zensical", [ZENSICAL, "build", "--strict"])):
+        assert invoke_cli(small, "generate", "--target", target).exit_code == 0
+        tree = small / "generated" / target
+        config = yaml.load((tree / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+        assert config["theme"]["custom_dir"] == "../../overrides" and config["hooks"] == ["../../hooks.py"]
+        assert "edit_uri" not in config  # MkDocs gives a host it does not know no edit link: neither do we
+        built(run(*command, "-f", "mkdocs.yml", cwd=tree), f"{target} build of a tree with overrides")
+        assert "jsite-overridden" in (tree / "site" / "index.html").read_text(encoding="utf-8")
+
+
 def test_build_times_are_reported(sites, reference, trees):
     """Not a limit: the figures the report quotes (printed with -s)."""
     print({name: f"{seconds:.1f} s" for name, seconds in TIMES.items()})
@@ -395,6 +440,30 @@ def test_a_tree_generate_wrote_is_replaced_whole(small):
     assert not (tree / "docs" / "stale.md").exists()
     assert (tree / "docs" / "index.md").is_file() and (tree / MARKER).is_file()
     assert [p.name for p in small.iterdir() if p.name.endswith(".tmp")] == []
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symbolic links")
+def test_an_output_reached_through_a_link_in_the_project_is_refused(small, tmp_path):
+    """A pull request can commit `generated` as a link to a folder outside the checkout."""
+    (tmp_path / "elsewhere").mkdir()
+    (small / "generated").symlink_to(tmp_path / "elsewhere")
+    result = invoke_cli(small, "generate", "--target", "zensical")
+    assert result.exit_code == 2 and "leads out of the project through a symbolic link" in result.stderr
+    assert list((tmp_path / "elsewhere").iterdir()) == []
+
+
+def test_an_output_holding_the_docs_folder_is_refused(tmp_path):
+    """docs_dir outside the project's folder: a folder holding it is no place for a tree either."""
+    (tmp_path / "shared" / "docs").mkdir(parents=True)
+    (tmp_path / "shared" / "docs" / "index.md").write_text("# Shared\n", encoding="utf-8")
+    (tmp_path / "shared" / MARKER).write_text("", encoding="utf-8")  # even one that looks like a tree
+    (tmp_path / "project").mkdir()
+    (tmp_path / "project" / "mkdocs.yml").write_text(
+        "site_name: S\ndocs_dir: ../shared/docs\nplugins:\n  - journeysite\n", encoding="utf-8"
+    )
+    result = invoke_cli(tmp_path / "project", "generate", "--target", "mkdocs", "-d", "../shared")
+    assert result.exit_code == 2 and "holds the project itself" in result.stderr
+    assert (tmp_path / "shared" / "docs" / "index.md").is_file()
 
 
 def test_handbook_errors_exit_1_with_the_diagnostics_and_write_nothing(small):

@@ -216,7 +216,16 @@ def test_gitlab_codeowners_has_the_default_owner_then_a_section_per_owner_team(o
     result = codeowners(owners)
     assert result.exit_code == 0, result.stderr
     found = sections(result.stdout)
-    assert found[""] == (["@acme/cs/emea", "@jane.doe"], ["*"])  # every path, before the sections
+    # every path, before the sections, except the pages a section lists: GitLab enforces this unnamed
+    # section too, and no section overrides it, so without `!` the default team would approve every page
+    assert found[""] == (
+        ["@acme/cs/emea", "@jane.doe"],
+        ["*", "!/handbook/docs/mission.md", "!/handbook/docs/my\\ pages/\\#1\\ go\\ live\\ \\[v2\\].md",
+         "!/handbook/docs/stages/onboarding.md", "!/handbook/docs/teams/cs.md", "!/handbook/docs/teams/help.md",
+         "!/handbook/docs/teams/odd.md", "!/handbook/docs/teams/support.md"],
+    )
+    excluded = {p[1:] for p in found[""][1][1:]}
+    assert excluded == {p for name, (_, paths) in found.items() if name for p in paths}
     assert found["Customer Success"] == (
         ["@acme/cs/emea", "@jane.doe"],
         ["/handbook/docs/mission.md", "/handbook/docs/stages/onboarding.md", "/handbook/docs/teams/cs.md"],
@@ -272,7 +281,27 @@ def test_review_on_gitlab_mentions_groups_and_subgroups_and_says_merge_request(h
 def test_review_shows_a_handle_that_is_not_the_forges_as_code_never_as_a_mention(handbook):
     body = review(handbook, "--format", "markdown", "--forge", "github").stdout
     assert "### Customer Success (`@\u200bacme/cs/emea` `@\u200bjane.doe`)" in body
-    assert "open a pull request" in body and "/-/blob/" not in body
+    assert "open a pull request" in body
+    # the files are still on gitlab.com: their links take GitLab's form whichever forge's mentions apply
+    assert "https://gitlab.com/acme/handbook/-/blob/HEAD/handbook/docs/stages/onboarding.md" in body
+
+
+@pytest.mark.parametrize(
+    ("repo_url", "page"),
+    [
+        ("https://github.com/acme/handbook", "https://github.com/acme/handbook/blob/HEAD/"),
+        ("https://code.acme.example/cs/handbook", "https://code.acme.example/cs/handbook/-/blob/HEAD/"),
+    ],
+)
+def test_file_links_follow_the_host_of_repo_url_then_the_forge(handbook, repo_url, page):
+    """GitLab mentions for a handbook on github.com must not turn its links into GitLab's `-/blob/` (a 404
+    there); a self-hosted GitLab whose name does not say so is known by `--forge gitlab`."""
+    config = handbook.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("https://gitlab.com/acme/handbook", repo_url),
+                      encoding="utf-8")
+    body = review(handbook, "--format", "markdown", "--forge", "gitlab").stdout
+    assert f"[Onboarding]({page}handbook/docs/stages/onboarding.md)" in body
+    assert "### Customer Success (@acme/cs/emea @jane.doe)" in body
 
 
 @pytest.mark.parametrize(

@@ -18,13 +18,27 @@ CHANGE_REQUESTS = {"github": "pull request", "gitlab": "merge request"}
 def from_repo_url(repo_url: str | None) -> str:
     """``gitlab`` when ``repo_url`` (in ``mkdocs.yml``) is on a host whose name holds ``gitlab``
     (gitlab.com, gitlab.example.com), else ``github``."""
+    return "gitlab" if "gitlab" in _host(repo_url) else "github"
+
+
+def _host(repo_url: str | None) -> str:
+    """The host name of ``repo_url``, lower-cased; '' for none or a malformed address."""
     if not repo_url:
-        return "github"
+        return ""
     try:
-        host = urlsplit(repo_url if "//" in repo_url else f"//{repo_url}").hostname or ""
-    except ValueError:  # a malformed address (an unclosed IPv6 bracket): not GitLab's
-        return "github"
-    return "gitlab" if "gitlab" in host.lower() else "github"
+        return (urlsplit(repo_url if "//" in repo_url else f"//{repo_url}").hostname or "").lower()
+    except ValueError:  # an unclosed IPv6 bracket
+        return ""
+
+
+def blob_path(repo_url: str, forge: str) -> str:
+    """The part of a file page's address after the repository's: GitLab's ``-/blob`` on a host whose name
+    holds ``gitlab``, GitHub's ``blob`` on github.com; on another host, that of ``forge`` (the mentions
+    may follow one forge while the files are hosted on the other)."""
+    host = _host(repo_url)
+    if "gitlab" in host or (forge == "gitlab" and host not in ("github.com", "www.github.com")):
+        return "-/blob"
+    return "blob"
 
 
 def written_handles(team: Entity | None) -> tuple[str, ...]:

@@ -189,8 +189,9 @@ class Links:
             return self.site_url.rstrip("/") + "/" + quote(url, safe="/~")
         path = Path(os.path.relpath(self.docs_dir / file, self.repo_root)).as_posix()
         path = quote(posixpath.normpath(path), safe="/~")
-        blob = "-/blob" if self.forge == "gitlab" else "blob"  # GitLab's file pages sit under /-/
-        return f"{self.repo_url.rstrip('/')}/{blob}/HEAD/{path}" if self.repo_url else path
+        if not self.repo_url:
+            return path
+        return f"{self.repo_url.rstrip('/')}/{forges.blob_path(self.repo_url, self.forge)}/HEAD/{path}"
 
     def review_page(self) -> str | None:
         """The published review status page, where the site has a URL."""

@@ -38,6 +38,9 @@ from journeysite.render.stash import HTML, LISTING, MARKERS, Stash
 TARGETS = ("mkdocs", "zensical")
 MARKER = ".journeysite-generated"  # in every tree generate writes: only such a tree is ever replaced
 CONFIG = "mkdocs.yml"
+# At the end of each page journeysite makes: it has no source file, and journeysite.css hides the theme's
+# "edit this page" button on a page holding this (neither theme reads a per-page setting for it).
+GENERATED_PAGE = '\n\n<div class="jsite-generated-page" hidden></div>\n'
 _LARGEST_FILE = 1 << 30  # an attachment above 1 GiB is not copied (and is reported)
 _MARKED = {
     phase: re.compile(re.escape(opening) + r"\n(.*?)\n" + re.escape(closing), re.DOTALL)
@@ -72,8 +75,13 @@ def check_output(project: Project, out: Path) -> Path:
         raise OutputRefused(f"{out} is a symbolic link: give a real folder")
     resolved = out.resolve()
     docs, root = project.docs_dir.resolve(), project.config_file.parent.resolve()
-    if resolved == root or resolved in root.parents:
+    if resolved == root or resolved in root.parents or resolved in docs.parents:
         raise OutputRefused(f"{out} holds the project itself: give a folder of its own, e.g. generated/")
+    inside = Path(os.path.abspath(out)).is_relative_to(os.path.abspath(project.config_file.parent))
+    if inside and not resolved.is_relative_to(root):  # a link the project holds (a pull request's?)
+        raise OutputRefused(
+            f"{out} leads out of the project through a symbolic link ({resolved}): give a real folder"
+        )
     if resolved == docs or docs in resolved.parents:
         raise OutputRefused(
             f"{out} is inside the docs folder {docs}: the builder would publish it; give a folder outside it"
@@ -149,7 +157,7 @@ def generate(project: Project, target: str, out: Path, strict: bool = False) -> 
             texts[file] = _front_matter(page.meta) + body
         for src_uri, text in built.files.items():
             if src_uri.endswith(".md"):
-                texts[src_uri] = _as_raw(text, restore)
+                texts[src_uri] = _as_raw(text, restore) + GENERATED_PAGE
             else:
                 texts[src_uri] = text
     finally:
@@ -179,6 +187,7 @@ def generate(project: Project, target: str, out: Path, strict: bool = False) -> 
         target=target,
         docs_in_repo=written_config.docs_folder_in_repo(project.config_file.parent, project.docs_dir),
         prune=written_config.page_count(nav) > site.PRUNE_ABOVE,
+        project_from_tree=Path(os.path.relpath(project.config_file.parent.resolve(), out)).as_posix(),
     )
     _write_tree(out, texts, config_text)
     outcome.out = out

@@ -5,10 +5,12 @@ plugin would turn on."""
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -102,9 +104,13 @@ def written(
     target: str,
     docs_in_repo: str | None,
     prune: bool,
+    project_from_tree: str = ".",
 ) -> str:
-    """The generated tree's ``mkdocs.yml``: the project's settings for ``target``, standalone."""
+    """The generated tree's ``mkdocs.yml``: the project's settings for ``target``, standalone; the paths
+    the builder reads from the folder of mkdocs.yml (``theme.custom_dir``, ``hooks``, ``watch``) made to
+    lead from the tree back to the project (``project_from_tree``)."""
     out = {key: value for key, value in data.items() if key not in ("docs_dir", "site_dir", "nav")}
+    out.update(_relocated(data, project_from_tree))
     out["docs_dir"] = DOCS
     out["site_dir"] = SITE
     out["nav"] = nav
@@ -113,9 +119,12 @@ def written(
         out["plugins"] = plugins
     out["extra_css"] = _with(data.get("extra_css"), site.STYLESHEET)
     out["extra_javascript"] = _with(data.get("extra_javascript"), site.SCRIPT)
-    if "edit_uri" not in data and data.get("repo_url") and docs_in_repo is not None:
-        out["edit_uri"] = f"edit/master/{docs_in_repo}/"  # MkDocs' default names `docs/`, not the real folder
-    theme = data.get("theme")
+    # MkDocs' default edit_uri names `docs/`, not the real folder (which the tree's `docs/` is not).
+    default_edit = _default_edit_uri(data.get("repo_url"))
+    unset = "edit_uri" not in data and "edit_uri_template" not in data
+    if unset and default_edit and docs_in_repo is not None:
+        out["edit_uri"] = f"{default_edit}{docs_in_repo}/"
+    theme = out.get("theme")
     if prune and isinstance(theme, dict) and theme.get("name") == "material":
         features = theme.get("features") or []
         features = [features] if isinstance(features, str) else list(features)
@@ -126,6 +135,39 @@ def written(
         f"# Build it with `{'zensical build' if target == 'zensical' else 'mkdocs build'} -f <this file>`.\n"
     )
     return header + yaml.dump(out, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=4096)
+
+
+def _relocated(data: dict[str, Any], project_from_tree: str) -> dict[str, Any]:
+    """The settings whose relative paths MkDocs (and Zensical) read from the folder of mkdocs.yml, each
+    relative path prefixed with ``project_from_tree``; a value under a YAML tag is left as written."""
+
+    def moved(path: Any) -> Any:
+        if not isinstance(path, str) or not path or path.startswith("/") or Path(path).is_absolute():
+            return path
+        return posixpath.normpath(posixpath.join(project_from_tree, path))
+
+    changed: dict[str, Any] = {}
+    theme = data.get("theme")
+    if isinstance(theme, dict) and "custom_dir" in theme:
+        changed["theme"] = {**theme, "custom_dir": moved(theme["custom_dir"])}
+    for key in ("hooks", "watch"):
+        if isinstance(data.get(key), list):
+            changed[key] = [moved(item) for item in data[key]]
+    return changed
+
+
+def _default_edit_uri(repo_url: Any) -> str | None:
+    """What MkDocs puts in front of ``docs/`` when ``edit_uri`` is not set (``config_options.RepoURL``):
+    only for the three hosts it knows; on any other it shows no edit button."""
+    if not isinstance(repo_url, str):
+        return None
+    try:
+        host = urlsplit(repo_url).netloc.lower()
+    except ValueError:
+        return None
+    return {"github.com": "edit/master/", "gitlab.com": "edit/master/", "bitbucket.org": "src/default/"}.get(
+        host
+    )
 
 
 def _without_journeysite(plugins: Any) -> Any:
