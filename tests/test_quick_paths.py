@@ -172,3 +172,77 @@ def test_check_imports_no_mkdocs_markdown_or_pathspec(tmp_path):
     loaded = set(done.stderr.split())
     assert "journeysite.core.pipeline" in loaded  # the check can fail: these are the modules it ran with
     assert not {m for m in loaded if m.split(".")[0] in ("mkdocs", "markdown", "material", "pathspec")}
+
+
+def tags(node: yaml.Node) -> list[Any]:
+    """Every node's tag, in document order."""
+    if isinstance(node, yaml.MappingNode):
+        return [node.tag, *(t for k, v in node.value for t in (*tags(k), *tags(v)))]
+    if isinstance(node, yaml.SequenceNode):
+        return [node.tag, *(t for item in node.value for t in tags(item))]
+    return [node.tag]
+
+
+TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+@given(value=documents, flow=st.sampled_from([None, True, False]), style=st.sampled_from([None, '"', "'"]))
+def test_the_remembered_tags_are_the_ones_pyyaml_resolves(value, flow, style):
+    """Our loaders remember the tag of each plain scalar and skip PyYAML's path-resolver calls: every
+    node still gets the tag PyYAML's safe loader gives it (but a date, which stays text)."""
+    source = yaml.safe_dump({"a": value, "b": [value, "x"]}, default_flow_style=flow, default_style=style)
+    expected = [
+        "tag:yaml.org,2002:str" if t == TIMESTAMP else t for t in tags(yaml.compose(source, yaml.SafeLoader))
+    ]
+    for base in LOADERS.values():
+        for _ in range(2):  # the second time from what the loader remembers
+            assert tags(yaml.compose(source, base)) == expected, source
+
+
+BODY_PARTS = [
+    "[[team:a]]",
+    "[[stage:b-c]]",
+    "`",
+    "``",
+    "```",
+    "~~~",
+    "~",
+    "\n",
+    " ",
+    "x",
+    "[[",
+    "]]",
+    ":",
+    "\t",
+]
+
+
+@given(parts=st.lists(st.one_of(st.sampled_from(BODY_PARTS), st.text(max_size=3)), max_size=30))
+def test_body_links_found_in_one_search_are_the_ones_found_line_by_line(parts):
+    """A body without code is searched whole, not line by line: the links and lines are the same."""
+    body = "".join(parts)
+    by_line = [
+        loading.BodyRef(match.group(1), match.group(2), 3 + index)
+        for index, _, prose in loading._prose_lines(body)
+        for match in loading.BODY_REF_RE.finditer(prose)
+    ]
+    assert loading.find_body_refs(body, 3) == by_line, body
+
+
+PAGE_LINES = ["---", "...", "----", "--- ", "...\t", "-- -", "", " ", "x: 1", "x: ---", "\r", "\u2028"]
+
+
+def spans_of_the_pattern(text: str) -> tuple[int, int, int] | None:
+    match = frontmatter.FRONT_MATTER_RE.match(text)
+    return (match.start(1), match.end(1), match.end()) if match else None
+
+
+@given(
+    lines=st.lists(st.one_of(st.sampled_from(PAGE_LINES), st.text(max_size=3)), max_size=8),
+    end=st.sampled_from(["", "\n", "\n\n"]),
+)
+def test_the_front_matter_is_cut_where_the_mkdocs_pattern_cuts_it(lines, end):
+    """The closing line is searched for, not tried at every character: the YAML and the body are the
+    ones FRONT_MATTER_RE (MkDocs' pattern) gives."""
+    for text in ("\n".join(lines) + end, "---\n" + "\n".join(lines) + end):
+        assert frontmatter._front_matter_spans(text) == spans_of_the_pattern(text), text

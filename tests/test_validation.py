@@ -685,3 +685,15 @@ tags: [renewal, "Sales"force]  # our tools
     _, data = hb.check_json()
     d = the_error(data)
     assert d["code"] == "yaml-syntax" and "as a comment" not in d["message"], d["message"]
+
+
+def test_a_key_that_is_not_text_is_still_judged_by_the_schema():
+    """Valid front matter is asked about first, without the copy that makes every key text; a key the
+    validator cannot read (``1:``) still gets the schema's answer, not an exception."""
+    from journeysite.core import schema
+
+    errors = schema.schema_errors("team", {"kind": "team", "title": "Support", 1: "one"})
+    assert [(e.validator, e.instance) for e in errors] == [
+        ("additionalProperties", {"kind": "team", "title": "Support", "1": "one"})
+    ]
+    assert schema.schema_errors("team", {"kind": "team", "title": "Support"}) == []

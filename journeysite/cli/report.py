@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Callable
@@ -93,6 +92,8 @@ def gitlab(diagnostics: list[Diagnostic], docs_dir: Path, root: Path) -> str:
     """A GitLab Code Quality report: a JSON array with one issue per diagnostic, its path relative to
     ``root`` (the repository's top level, as GitLab wants it) and a fingerprint that stays the same from
     run to run, and when unrelated lines move, but differs for each finding."""
+    import hashlib  # only this format needs it: not imported for every check
+
     issues = []
     seen: dict[tuple, int] = {}
     for d in sorted(diagnostics, key=Diagnostic.sort_key):

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 SLUG_RE = re.compile(r"\A[a-z0-9]+(-[a-z0-9]+)*\Z")  # \Z: `$` would take a trailing line break
 ACTIVE, DRAFT, RETIRED = "active", "draft", "retired"
+_WILDCARDS = ("*", schema.KEYS, schema.VALUES)  # in a reference field's path pattern
 
 
 def _text(value: Any) -> str | None:
@@ -356,8 +357,11 @@ class Entity:
     def references(self) -> list[tuple[tuple[str | int, ...], str, str]]:
         """Return (field path, target kind, target id) for every reference in the front matter."""
         found = []
+        data = self.data
         for pattern, target in schema.reference_fields(self.kind):
-            for path, value in schema.iter_values(self.data, pattern):
+            if pattern and pattern[0] not in data and pattern[0] not in _WILDCARDS:
+                continue  # a field the page does not give (most of them): nothing to walk
+            for path, value in schema.iter_values(data, pattern):
                 if isinstance(value, str):
                     found.append((path, target, value))
         return found

@@ -60,12 +60,14 @@ def run(
     git_dates: bool = False,
     root: Path | None = None,
     docs_as_written: Path | None = None,
+    review_status: bool = True,
 ) -> Result:
     """Check the handbook in ``docs_dir`` (all its pages, or the given relative ``files`` and the
     ``others`` files besides pages, which are checked only for safety) as of ``today``: a review falls
     due soon ``within`` days. With ``git_dates``, a page without ``reviewed`` counts from its last commit
     (a walk of the history, which only what shows review status needs: not ``check``). With the project's ``root``, a docs folder that is (or sits in) a symbolic link
-    below it is refused (``docs_as_written``: the folder as mkdocs.yml names it, links unresolved)."""
+    below it is refused (``docs_as_written``: the folder as mkdocs.yml names it, links unresolved).
+    Without ``review_status`` (``check``, which does not show it), ``Result.review`` is left empty."""
     settings = settings or Settings()
     today = today or date.today()
     refused = loading.unsafe_docs_dir(docs_as_written or Path(docs_dir), root) if root is not None else None
@@ -90,8 +92,8 @@ def run(
     )
     diagnostics = _levelled(diagnostics, settings)
     diagnostics.sort(key=Diagnostic.sort_key)
-    commits = review.git_commit_dates(Path(docs_dir)) if git_dates else {}
-    items = review.items(handbook, settings, today, within, commits)
+    commits = review.git_commit_dates(Path(docs_dir)) if git_dates and review_status else {}
+    items = review.items(handbook, settings, today, within, commits) if review_status else []
     return Result(
         handbook,
         diagnostics,
@@ -105,7 +107,11 @@ def run(
 
 
 def run_project(
-    project: Project, today: date | None = None, within: int = review.DEFAULT_WITHIN, git_dates: bool = False
+    project: Project,
+    today: date | None = None,
+    within: int = review.DEFAULT_WITHIN,
+    git_dates: bool = False,
+    review_status: bool = True,
 ) -> Result:
     """Check the handbook of a ``mkdocs.yml`` as the command line finds it: the same pages MkDocs builds."""
     return run(
@@ -117,6 +123,7 @@ def run_project(
         git_dates=git_dates,
         root=project.config_file.parent,
         docs_as_written=project.docs_as_written,
+        review_status=review_status,
     )
 
 

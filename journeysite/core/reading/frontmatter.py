@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +22,9 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
 FRONT_MATTER_RE = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
 OPENING_RE = re.compile(r"^-{3}[ \t]*\n")
 CLOSING_RE = re.compile(r"^(?:-{3}|\.{3})[ \t]*$", re.MULTILINE)
+# FRONT_MATTER_RE's closing line with the line break before it: searched for from the end of the opening
+# line, it finds where FRONT_MATTER_RE's `.*?` stops, without trying the closing at every character.
+_BREAK_THEN_CLOSING_RE = re.compile(r"\n(?:\.{3}|-{3})[ \t]*\n")
 
 MAX_FRONT_MATTER_BYTES = 256 * 1024
 MAX_NODES = 20_000
@@ -31,7 +35,13 @@ _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 def _without_timestamps(base: type) -> type:
     """A safe loader that keeps dates as text, so the schema (not PyYAML) judges them."""
-    loader = type(f"_{base.__name__}", (base,), {"resolve": _remembered_resolve(base.resolve)})  # type: ignore[attr-defined]
+    attrs: dict[str, Any] = {"resolve": _remembered_resolve(base.resolve)}  # type: ignore[attr-defined]
+    if not base.yaml_path_resolvers:  # type: ignore[attr-defined]
+        # The composer calls these two for every node; they serve only path resolvers, which a safe
+        # loader has none of. Calls of two C functions that do nothing are quicker than PyYAML's checks.
+        attrs["descend_resolver"] = staticmethod(operator.is_)  # (parent, index)
+        attrs["ascend_resolver"] = staticmethod(tuple)  # ()
+    loader = type(f"_{base.__name__}", (base,), attrs)
     loader.yaml_implicit_resolvers = {  # type: ignore[attr-defined]
         first: [(tag, rx) for tag, rx in resolvers if tag != _TIMESTAMP]
         for first, resolvers in base.yaml_implicit_resolvers.items()  # type: ignore[attr-defined]
@@ -41,24 +51,27 @@ def _without_timestamps(base: type) -> type:
 
 _REMEMBERED = 4096  # scalars whose tags a loader remembers: the keys and ids pages repeat
 _REMEMBERED_LENGTH = 64
+_PLAIN = 0  # in ``implicit``: whether the scalar was written plain (no quotes, no tag)
 
 
 def _remembered_resolve(resolve: Callable[..., str]) -> Callable[..., str]:
     """PyYAML's ``resolve`` (the tag of a node written without one: ``yes`` is a bool, ``12`` an int),
     remembering the tags of short scalars. libyaml builds the nodes but asks Python for every tag, with
     a regular-expression search each time, and every page repeats the same keys and ids. A loader's
-    resolvers never change once it is made, so the tag of a (value, implicit) pair is always the same."""
-    tags: dict[tuple[str, Any], str] = {}
+    resolvers never change once it is made, so the tag of a plain scalar's value is always the same;
+    a quoted scalar is text (with no path resolvers, which safe loaders do not have)."""
+    tags: dict[str, str] = {}
 
     def resolved(self: Any, kind: type, value: Any, implicit: Any) -> str:
-        if kind is not yaml.ScalarNode or len(value) > _REMEMBERED_LENGTH:
+        if kind is not yaml.ScalarNode or self.yaml_path_resolvers:
             return resolve(self, kind, value, implicit)
-        key = (value, implicit)
-        tag = tags.get(key)
+        if not implicit[_PLAIN]:
+            return self.DEFAULT_SCALAR_TAG
+        tag = tags.get(value)
         if tag is None:
             tag = resolve(self, kind, value, implicit)
-            if len(tags) < _REMEMBERED:
-                tags[key] = tag
+            if len(tags) < _REMEMBERED and len(value) <= _REMEMBERED_LENGTH:
+                tags[value] = tag
         return tag
 
     return resolved
@@ -151,14 +164,14 @@ def split(text: str) -> tuple[str | None, str, int]:
 
     Raises FrontMatterError when the front matter is opened but never closed.
     """
-    match = FRONT_MATTER_RE.match(text)
-    if not match and FRONT_MATTER_RE.match(text + "\n"):
+    spans = _front_matter_spans(text)
+    if spans is None and FRONT_MATTER_RE.match(text + "\n"):
         raise FrontMatterError(
             "the front matter's closing `---` is the last line of the file with no line break after it, "
             "so MkDocs would not read the page's fields: end the file with an empty line",
             text.count("\n") + 1,
         )
-    if not match:
+    if spans is None:
         if OPENING_RE.match(text) and not CLOSING_RE.search(text, text.index("\n") + 1):
             raise FrontMatterError(
                 "the front matter starts with `---` on line 1 but is never closed: "
@@ -166,10 +179,23 @@ def split(text: str) -> tuple[str | None, str, int]:
                 1,
             )
         return None, text, 1
-    rest = text[match.end() :]
+    start, stop, end = spans
+    rest = text[end:]
     body = rest.lstrip("\n")
-    body_line = text.count("\n", 0, match.end()) + 1 + (len(rest) - len(body))
-    return match.group(1), body, body_line
+    body_line = text.count("\n", 0, end) + 1 + (len(rest) - len(body))
+    return text[start:stop], body, body_line
+
+
+def _front_matter_spans(text: str) -> tuple[int, int, int] | None:
+    """Where FRONT_MATTER_RE's match would put the YAML (start, stop) and end, or None where it would
+    not match. Its YAML holds at least one line break, so the closing is looked for after the opening."""
+    opening = OPENING_RE.match(text)
+    if opening is None:
+        return None
+    closing = _BREAK_THEN_CLOSING_RE.search(text, opening.end())
+    if closing is None:
+        return None
+    return opening.end(), closing.start() + 1, closing.end()
 
 
 @functools.lru_cache(maxsize=16384)
@@ -398,6 +424,9 @@ def _quotes_closed_early(source: str, mark: yaml.Mark | None) -> str:
 _BOOL_WORDS = {"yes": "True", "true": "True", "on": "True", "no": "False", "false": "False", "off": "False"}
 
 
+_KEY_ALIASES: dict[str, str | None] = {}  # _constructed_key of short plain keys
+
+
 def _constructed_key(raw: str) -> str | None:
     """How a plain YAML key reads once loaded, when that differs (``yes`` → ``True``, ``0x1`` → ``1``)."""
     if raw[:1].isalpha() and raw.lower() not in _BOOL_WORDS and raw not in ("null", "Null", "NULL"):
@@ -416,13 +445,13 @@ def _index(
     node: yaml.Node, path: Path, out: FrontMatter, to_file, depth: int, budget: list[int], build: _Builder
 ) -> Any:
     """Record the line of every key and item below ``node``; refuse alias bombs and deep nesting. Return
-    the value of ``node`` as ``construct_document`` builds it (see _Builder; meaningless once it failed)."""
+    the value of ``node`` as ``construct_document`` builds it (see _Builder; meaningless once it failed).
+
+    A plain text value (most of them) is taken in its parent's loop, not by a call of its own: the walk
+    visits every node of every page, and the calls were most of its time."""
     budget[0] -= 1
     if budget[0] < 0:
-        raise FrontMatterError(
-            "the front matter expands to too many values (repeated YAML aliases?): simplify it",
-            to_file(node.start_mark.line),
-        )
+        raise _too_many_values(node, to_file)
     if depth >= MAX_DEPTH and isinstance(node, yaml.CollectionNode):  # the root is level 1
         raise _nested_too_deep(to_file(node.start_mark.line))
     if node.tag not in _ALLOWED_TAGS:
@@ -432,39 +461,63 @@ def _index(
             "write the value as plain text, a number, a list or a mapping",
             to_file(node.start_mark.line),
         )
+    lines = out.lines
     if isinstance(node, yaml.MappingNode):
         seen: dict[str, int] = {}
         build.open(node, _MAP)
         mapping: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else repr(key_node.value)
+            plain_key = key_node.__class__ is yaml.ScalarNode
+            key = key_node.value if plain_key else repr(key_node.value)
             line = to_file(key_node.start_mark.line)
             child = (*path, key)
             if key in seen:
                 out.duplicates.append(DuplicateKey(child, seen[key], line))
             else:
                 seen[key] = line
-            out.lines[child] = line
-            alias = (
-                _constructed_key(key)
-                if isinstance(key_node, yaml.ScalarNode) and not key_node.style
-                else None
-            )
+            lines[child] = line
+            if not plain_key or key_node.style:
+                alias = None
+            elif key in _KEY_ALIASES:  # every page repeats the same few keys
+                alias = _KEY_ALIASES[key]
+            else:
+                alias = _constructed_key(key)
+                if len(_KEY_ALIASES) < _REMEMBERED and len(key) <= _REMEMBERED_LENGTH:
+                    _KEY_ALIASES[key] = alias
             if alias is not None:
-                out.lines.setdefault((*path, alias), line)
-            item = _index(value_node, child, out, to_file, depth + 1, budget, build)
+                lines.setdefault((*path, alias), line)
+            if value_node.__class__ is yaml.ScalarNode and value_node.tag == _STR:
+                budget[0] -= 1
+                if budget[0] < 0:
+                    raise _too_many_values(value_node, to_file)
+                item = value_node.value
+            else:
+                item = _index(value_node, child, out, to_file, depth + 1, budget, build)
             if not build.failed:
-                mapping[build.key(key_node)] = item
+                mapping[key if plain_key and key_node.tag == _STR else build.key(key_node)] = item
         return build.close(node, mapping)
     if isinstance(node, yaml.SequenceNode):
         build.open(node, _SEQ)
         items: list[Any] = []
         for index, item_node in enumerate(node.value):
             child = (*path, index)
-            out.lines[child] = to_file(item_node.start_mark.line)
-            items.append(_index(item_node, child, out, to_file, depth + 1, budget, build))
+            lines[child] = to_file(item_node.start_mark.line)
+            if item_node.__class__ is yaml.ScalarNode and item_node.tag == _STR:
+                budget[0] -= 1
+                if budget[0] < 0:
+                    raise _too_many_values(item_node, to_file)
+                items.append(item_node.value)
+            else:
+                items.append(_index(item_node, child, out, to_file, depth + 1, budget, build))
         return build.close(node, items)
     return build.scalar(node)
+
+
+def _too_many_values(node: yaml.Node, to_file) -> FrontMatterError:
+    return FrontMatterError(
+        "the front matter expands to too many values (repeated YAML aliases?): simplify it",
+        to_file(node.start_mark.line),
+    )
 
 
 _SEQ, _MAP = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"

@@ -193,6 +193,16 @@ def _prose_lines(body: str) -> Iterator[tuple[int, str, str]]:
 
 def find_body_refs(body: str, first_line: int = 1) -> list[BodyRef]:
     """Return the ``[[kind:id]]`` links in a Markdown body, outside code, with their file lines."""
+    if "[[" not in body:
+        return []
+    if "`" not in body and "~~~" not in body:  # no code anywhere: one search of the body, not a loop of lines
+        found: list[BodyRef] = []
+        line, start = first_line, 0
+        for match in BODY_REF_RE.finditer(body):  # a link never spans lines
+            line += body.count("\n", start, match.start())
+            start = match.start()
+            found.append(BodyRef(match.group(1), match.group(2), line))
+        return found
     return [
         BodyRef(match.group(1), match.group(2), first_line + index)
         for index, _, prose in _prose_lines(body)
