@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import os
 import shutil
 from pathlib import Path
@@ -18,6 +19,8 @@ from pathlib import Path
 import pytest
 from browser_support import build_env, mkdocs_build, tree_hashes
 from test_serve_rebuild import REBUILT, edit, handbook, page_of_kind
+
+from journeysite.render.page_store import FORMAT, SITE
 
 PAGES = Path(".cache") / "plugin" / "journeysite" / "pages"
 TAMPERED = "Tampered text from a crafted cache entry"
@@ -95,11 +98,56 @@ def test_an_edit_between_builds_gives_the_site_of_a_clean_build(project, tmp_pat
     assert stored == total - with_diagrams(root / "site"), "the deleted page's entry is gone"
 
 
+def test_a_body_edit_keeps_the_generated_pages_and_every_other_page(project, tmp_path):
+    """A body edit changes no front matter, so the model is the last build's: the generated pages come
+    from the store, every other page is kept without journeysite rendering its sections again."""
+    root, env = project
+    build(root, env)
+    drawn = with_diagrams(root / "site")
+    edit(page_of_kind(root / "docs", "playbook"), "body", 1)
+    rebuilt, total = build(root, env) or (None, None)
+    assert rebuilt == 1 + drawn, "the edited page and the pages with diagrams"
+    assert tree_hashes(root / "site") == clean_build(root, tmp_path)
+    assert any("A paragraph added in edit 1." in p.read_text("utf-8") for p in (root / "site").rglob("*.html"))
+
+
+@pytest.mark.parametrize("how", ["text changed, signature kept", "signed with another key", "signed with the key"])
+def test_a_tampered_generated_site_is_not_used(project, tmp_path, how):
+    """The generated pages are taken from the store (a forgery signed with this user's key would show),
+    and only when signed with that key."""
+    root, env = project
+    build(root, env)
+    stored = root / PAGES / SITE
+    mac, _, payload = stored.read_bytes().partition(b"\n")
+    header, _, body = payload.partition(b"\n")
+    data = json.loads(header)
+    at, insert = body.index(b"\ntitle: ") + len(b"\ntitle: "), f"{TAMPERED} ".encode()
+    start = 0
+    for entry in data["sizes"]:  # [src_uri, bytes] of each file, in order
+        if start <= at < start + entry[1]:
+            entry[1] += len(insert)
+            break
+        start += entry[1]
+    forged = json.dumps(data).encode() + b"\n" + body[:at] + insert + body[at:]
+    if how != "text changed, signature kept":
+        key = bytes(32) if how == "signed with another key" else (tmp_path / "xdg" / "journeysite" / "key").read_bytes()
+        message = FORMAT.encode() + b"\0" + SITE.encode() + b"\0" + forged
+        mac = hmac.new(key, message, hashlib.sha256).hexdigest().encode()
+    stored.write_bytes(mac + b"\n" + forged)
+    build(root, env)
+    shown = any(TAMPERED in p.read_text("utf-8", "replace") for p in (root / "site").rglob("*.html"))
+    if how == "signed with the key":
+        assert shown, "the store's generated pages are used"
+    else:
+        assert not shown
+        assert tree_hashes(root / "site") == clean_build(root, tmp_path)
+
+
 def _forge(path: Path, key: bytes) -> None:
     """Rewrite an entry's HTML and sign it with ``key`` as the store does."""
     mac, _, payload = path.read_bytes().partition(b"\n")
     payload = payload.replace(b"<article", f"<article><p>{TAMPERED}</p".encode(), 1)
-    message = b"journeysite-page-1\0" + path.name.encode() + b"\0" + payload
+    message = FORMAT.encode() + b"\0" + path.name.encode() + b"\0" + payload
     path.write_bytes(hmac.new(key, message, hashlib.sha256).hexdigest().encode() + b"\n" + payload)
 
 

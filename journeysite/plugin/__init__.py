@@ -57,7 +57,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         self.search_order: list[tuple[str, str]] = []
         self.hidden: set[str] = set()  # kept pages whose search entries are put back from the last build
         self.search_shortcut = False
-        self.same_model = False  # the model is the last build's: pages' Markdown is known from their source
+        self.model = ""  # its signature (rebuild.model_signature), when pages are kept between builds
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup makes `mkdocs serve` keep this plugin across its rebuilds; without
@@ -107,16 +107,22 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         report(result.diagnostics)
         cache = Path(config.config_file_path or config.docs_dir).parent / ".cache" / "plugin" / "journeysite"
         authored_files = {f.src_uri for f in files}
-        # `mkdocs serve`: when the model is the last build's (a body edit), so is everything generated
-        model = (
+        if self.disk_store and self.rebuild is None:  # None without the key: then a build as ever
+            self.store = incremental.page_store(config, cache)
+            if self.store is not None:
+                self.rebuild = Rebuild()
+                if self.log_watch not in logging.getLogger("mkdocs").handlers:
+                    logging.getLogger("mkdocs").addHandler(self.log_watch)
+        # When the model is the last build's (a body edit), so is everything generated from it.
+        self.model = (
             rebuild.model_signature(
                 result, repr(sorted(authored_files)), repr(config.use_directory_urls), repr(config.site_url)
             )
             if self.rebuild is not None
-            else None
+            else ""
         )
-        kept = self.kept_site if self.kept_site is not None and self.kept_site.model == model else None
-        if kept is not None:
+        kept = self.kept_site if self.kept_site is not None and self.kept_site.model == self.model else None
+        if kept is not None:  # `mkdocs serve`, in memory
             built, self.stash, self.drawing = kept.built, kept.stash, kept.drawing
         else:
             self.drawing = drawing = DiagramJob(cache, self.settings.dot_deadline)
@@ -128,9 +134,11 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
                 site_url=config.site_url,
                 authored=authored_files,
                 diagrams=lambda context: drawing.start(context, self.stash),
+                kept=self.store.load_site(self.model) if self.store is not None else None,  # `mkdocs build`
             )
-        self.kept_site = incremental.KeptSite(model, built, self.stash, self.drawing) if model else None
-        self.same_model = kept is not None
+        self.kept_site = (
+            incremental.KeptSite(self.model, built, self.stash, self.drawing) if self.model else None
+        )
         self.context = built.context
         for page in built.displaced:
             log.warning(
@@ -139,18 +147,14 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             )
         for src_uri, text in built.files.items():
             files.append(File.generated(config, src_uri, content=text))
-        if self.disk_store and self.rebuild is None:  # None without the key: then a build as ever
-            self.store = incremental.page_store(config, cache)
-            if self.store is not None:
-                self.rebuild = Rebuild()
-                if self.log_watch not in logging.getLogger("mkdocs").handlers:
-                    logging.getLogger("mkdocs").addHandler(self.log_watch)
         if self.rebuild is not None:
             signature = incremental.build_signature(config, files)
             self.rebuild.begin(signature, incremental.why_not(config))
+            self.rebuild.model = self.model
             self.search_shortcut = incremental.indexed_by_material(config)
             if self.store is not None and self.rebuild.active:
                 self.rebuild.pages = self.store.load(signature)  # what the last build kept, if signed
+                self.rebuild.quick = {src: (p.quick, p.key) for src, p in self.rebuild.pages.items()}
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
@@ -178,8 +182,9 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             if self.rebuild is not None
             else ("", None)
         )
-        if self.same_model and known is not None and self.rebuild and self.rebuild.holds(src_uri, known):
+        if known is not None and self.rebuild and self.rebuild.holds(src_uri, known):
             self._kept(page, known)
+            self.stash.adopt(LISTING, self.rebuild.pages[src_uri].listings or {})
             return ""  # its Markdown, and so its HTML, are the last build's: on_page_content gives it back
         if page.file.abs_src_path:  # authored, not one of ours
             context = self.context.at(src_uri)
@@ -216,7 +221,10 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         key, logged = self.converting.pop(page.file.src_uri, ("", -1))
         if self.rebuild is not None and logged == self.log_watch.count:  # nothing logged converting it
             page.content = html
-            self.rebuild.remember_html(page.file.src_uri, incremental.snapshot(page, key))
+            kept = incremental.snapshot(page, key)
+            kept.quick = self.rebuild.quick.get(page.file.src_uri, ("", ""))[0]
+            kept.listings = self.stash.contents(LISTING, html)
+            self.rebuild.remember_html(page.file.src_uri, kept)
         return html
 
     def on_env(
@@ -285,6 +293,8 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
                     self.hidden if self.search_shortcut else self.rebuild.kept_output
                 )
                 self.store.save(self.rebuild.pages, same)
+                if self.context is not None and self.kept_site is not None:
+                    self.store.save_site(self.model, self.kept_site.built.files)
             log.info(self.rebuild.summary())
 
     def on_build_error(self, *, error: Exception) -> None:

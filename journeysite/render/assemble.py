@@ -6,7 +6,7 @@ renderers' context, the generated pages' Markdown, the stylesheet and ``journey.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Set
+from collections.abc import Callable, Mapping, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,10 +42,13 @@ def assemble(
     authored: Set[str] = frozenset(),
     diagrams: Callable[[Context], DiagramSet | None] | None = None,
     link_form: str = "url",
+    kept: Mapping[str, str] | None = None,
 ) -> SiteFiles:
     """The generated files of the site for ``result``. ``authored``: the paths the docs folder already
     has (a generated page there is left out); ``diagrams``: makes the diagram set, when diagrams are on;
-    ``link_form``: how raw HTML links (``Linker.form``; ``generate --target zensical`` writes "source")."""
+    ``link_form``: how raw HTML links (``Linker.form``; ``generate --target zensical`` writes "source");
+    ``kept``: generated files as an earlier build of the same model made them, used as they are."""
+    kept = kept or {}
     handbook = result.handbook
     linker = Linker(use_directory_urls, {e.key: e.file for e in handbook.all()}, form=link_form)
     displaced = [page for page in site.GENERATED if page.src_uri in authored]
@@ -69,11 +72,13 @@ def assemble(
     out = SiteFiles(context, displaced=displaced)
     for page in site.GENERATED:
         if page not in displaced:
-            out.files[page.src_uri] = generated.render(page, context.at(page.src_uri))
+            out.files[page.src_uri] = kept.get(page.src_uri) or generated.render(
+                page, context.at(page.src_uri)
+            )
     out.files[site.STYLESHEET] = (theme_dir() / "journeysite.css").read_text(encoding="utf-8")
     out.files[site.SCRIPT] = (theme_dir() / "journeysite.js").read_text(encoding="utf-8")
     urls = {key: linker.url(key) or "" for key in linker.src_of}
-    out.files[site.JOURNEY_JSON] = journey_json(
+    out.files[site.JOURNEY_JSON] = kept.get(site.JOURNEY_JSON) or journey_json(
         handbook, result.diagnostics, result.review, urls, result.today, result.accepted, result.capacity
     )
     return out

@@ -30,10 +30,12 @@ from journeysite.core.writing import read_regular, replace_file
 from journeysite.render.rebuild import PageHTML, digest, tree_stamps
 from journeysite.render.stash import TOKEN
 
-FORMAT = "journeysite-page-1"
+FORMAT = "journeysite-page-2"
 KEY_BYTES = 32
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
 SUFFIX = ".page"
+SITE = "generated.site"  # the generated pages and journey.json of the last build, by its model
+MAX_SITE_BYTES = 512 * 1024 * 1024
 # A page with a diagram is never stored: its figure holds the SVG of the diagram cache, which its
 # fingerprint does not (the same DOT gives the same SVG in one process, not once that cache changed).
 DIAGRAM = "jsite-diagram"
@@ -229,8 +231,12 @@ class PageStore:
             return None
         if search is not None and not all(isinstance(s, dict) for s in search):
             return None
-        token = entry["token"]
+        token, quick, listings = entry["token"], entry["quick"], entry["listings"]
         if not (isinstance(token, str) and len(token) == len(TOKEN) and token.isalnum()):
+            return None
+        if not isinstance(quick, str) or not (
+            isinstance(listings, dict) and all(isinstance(v, str) for v in listings.values())
+        ):
             return None
         meta = _decode_value(entry["meta"])
         if not isinstance(meta, dict):
@@ -246,10 +252,66 @@ class PageStore:
             output_key=entry["output_key"],
             output=entry["output"],
             search=list(search) if search is not None else None,
+            quick=quick,
+            listings={k: v.replace(token, TOKEN) for k, v in listings.items()},
         )
         return src_uri, page
 
+    def load_site(self, model: str) -> dict[str, str]:
+        """The generated files (src_uri -> text) the last build stored for a model of signature ``model``
+        (``rebuild.model_signature``), each in this build's token; empty when there are none, or they
+        fail the check."""
+        if not self.usable:
+            return {}
+        found = read_regular(self.folder / SITE, MAX_SITE_BYTES)
+        if found is None:
+            return {}
+        mac, _, payload = found[0].partition(b"\n")
+        if not hmac.compare_digest(mac, self._mac(SITE, payload)):
+            return {}
+        try:
+            header, _, body = payload.partition(b"\n")
+            entry = json.loads(header)
+            token, sizes = entry["token"], entry["sizes"]
+            if (
+                entry["format"] != FORMAT
+                or entry["model"] != digest(model, self.environment)
+                or not (isinstance(token, str) and len(token) == len(TOKEN) and token.isalnum())
+                or not all(isinstance(src, str) and type(size) is int and size >= 0 for src, size in sizes)
+                or sum(size for _, size in sizes) != len(body)
+            ):
+                return {}
+            files, start = {}, 0
+            for src_uri, size in sizes:
+                text = body[start : start + size].decode("utf-8", "surrogatepass")
+                files[src_uri] = text.replace(token, TOKEN)
+                start += size
+            return files
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+            return {}
+
     # writing
+
+    def save_site(self, model: str, files: dict[str, str]) -> None:
+        """Store the generated files of this build, whose model's signature is ``model``; those holding a
+        diagram's placeholder are left out (the diagram is put in the stash as the page is rendered)."""
+        if not self.usable:
+            return
+        listing = f'data-jsite-listing="{TOKEN}-'
+        texts = {
+            src: text.encode("utf-8", "surrogatepass") for src, text in files.items() if listing not in text
+        }
+        header = {
+            "format": FORMAT,
+            "model": digest(model, self.environment),
+            "token": TOKEN,
+            "sizes": [[src, len(data)] for src, data in texts.items()],
+        }
+        payload = json.dumps(header).encode("ascii") + b"\n" + b"".join(texts.values())
+        try:
+            replace_file(self.folder / SITE, self._mac(SITE, payload) + b"\n" + payload)
+        except OSError:
+            pass
 
     def save(self, pages: dict[str, PageHTML], unchanged: set[str]) -> int:
         """Write the entry of every page with an output (``unchanged``: those already on disk as they
@@ -260,7 +322,12 @@ class PageStore:
         wanted: set[str] = set()
         written = 0
         for src_uri, page in pages.items():
-            if page.output is None or page.output_key is None or DIAGRAM in page.output:
+            if (
+                page.output is None
+                or page.output_key is None
+                or DIAGRAM in page.output
+                or page.listings is None
+            ):
                 continue
             name = self.name(src_uri)
             if src_uri in unchanged:
@@ -308,6 +375,8 @@ class PageStore:
                 "output_key": page.output_key,
                 "output": page.output,
                 "search": page.search,
+                "quick": page.quick,
+                "listings": page.listings,
             }
             return json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode(
                 "utf-8", "surrogatepass"

@@ -50,6 +50,8 @@ class PageHTML:
     output_key: str | None = None
     output: str | None = None
     search: list[dict[str, Any]] | None = None  # its entries in the search index, as last written
+    quick: str = ""  # Rebuild.quick_key of the page in the build that made it
+    listings: dict[str, str] | None = None  # what its listing placeholders stand for (None: unknown)
 
 
 @dataclass
@@ -62,8 +64,9 @@ class Rebuild:
     kept_output: set[str] = field(default_factory=set)  # template not rendered again
     total: int = 0
     reason: str | None = None  # why this build keeps nothing, when it cannot
-    # While the site's model is the one of the last build (``model_signature``): each page's fingerprint
-    # of what MkDocs hands journeysite, and the HTML key its Markdown had then (src_uri -> both).
+    model: str = ""  # this build's model_signature
+    # Each page's fingerprint of the model and what MkDocs hands journeysite, and the HTML key its
+    # Markdown had then (src_uri -> both).
     quick: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def begin(self, signature: str, reason: str | None = None) -> None:
@@ -92,12 +95,12 @@ class Rebuild:
     def quick_key(
         self, src_uri: str, url: str, markdown: str, meta: Mapping[str, Any], title: str | None
     ) -> tuple[str, str | None]:
-        """A page's fingerprint of what MkDocs gives journeysite (its Markdown as written, front matter,
-        title and URL), and its HTML key when the last build had the same: while the model holds, the
-        Markdown journeysite makes of a page is a function of those alone."""
-        key = digest(src_uri, url, markdown, repr(meta), repr(title))
+        """A page's fingerprint of the model (``model``) and what MkDocs gives journeysite (its Markdown
+        as written, front matter, title and URL), and its HTML key when an earlier build had the same:
+        the Markdown journeysite makes of a page is a function of those alone."""
+        key = digest(self.model, src_uri, url, markdown, repr(meta), repr(title)) if self.model else ""
         found = self.quick.get(src_uri)
-        return key, found[1] if found is not None and found[0] == key else None
+        return key, found[1] if key and found is not None and found[0] == key else None
 
     def holds(self, src_uri: str, key: str) -> bool:
         """Whether the last build's page has the HTML key ``key``."""

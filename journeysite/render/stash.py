@@ -67,6 +67,26 @@ class Stash:
             return html
         return _PLACEHOLDER[phase].sub(lambda m: self.restore(phase, self._take(m.group(1))), html)
 
+    def contents(self, phase: str, html: str) -> dict[str, str] | None:
+        """What each placeholder of ``phase`` in ``html`` stands for, those inside them too (key ->
+        content); None when one is still to be made (a diagram), so that it cannot be kept as text."""
+        out: dict[str, str] = {}
+        pending = [html]
+        while pending:
+            for key in _PLACEHOLDER[phase].findall(pending.pop()):
+                content = self._items.get(key, "")
+                if callable(content):
+                    return None
+                if key not in out:
+                    out[key] = content
+                    pending.append(content)
+        return out
+
+    def adopt(self, phase: str, contents: dict[str, str]) -> None:
+        """Take placeholders' contents an earlier build of this page found (``contents``): their keys
+        are hashes of the contents, the same in every build."""
+        self._items.update(contents)
+
     def _take(self, key: str) -> str:
         content = self._items.get(key, "")  # the same content can stand in several pages
         return content() if callable(content) else content
