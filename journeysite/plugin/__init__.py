@@ -63,6 +63,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         # Defining on_startup makes `mkdocs serve` keep this plugin across its rebuilds; without
         # --dirty (which keeps stale pages), each rebuild keeps the pages that cannot have changed.
         self.rebuild = Rebuild() if command == "serve" and not dirty else None
+        self.kept_site, self.sources = None, incremental.Sources()  # nothing of an earlier command
         self.disk_store = command == "build" and not dirty
         if self.rebuild is not None:
             logging.getLogger("mkdocs").addHandler(self.log_watch)
@@ -126,8 +127,6 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             built, self.stash, self.drawing = kept.built, kept.stash, kept.drawing
         else:
             self.drawing = drawing = DiagramJob(cache, self.settings.dot_deadline)
-            for warning in drawing.warnings_at_start if self.settings.diagrams else []:
-                log.warning(warning)
             built = assemble(
                 result,
                 use_directory_urls=config.use_directory_urls,
@@ -136,6 +135,8 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
                 diagrams=lambda context: drawing.start(context, self.stash),
                 kept=self.store.load_site(self.model) if self.store is not None else None,  # `mkdocs build`
             )
+        for warning in self.drawing.warnings_at_start if self.drawing and self.settings.diagrams else []:
+            log.warning(warning)
         self.kept_site = (
             incremental.KeptSite(self.model, built, self.stash, self.drawing) if self.model else None
         )
