@@ -224,7 +224,7 @@ class Entity:
     def line_of(self, *path: str | int) -> int:
         return self.front.line_of(path)
 
-    @property
+    @cached_property
     def title(self) -> str:
         title = self.data.get("title")
         return title if isinstance(title, str) and title.strip() else self.id
@@ -258,17 +258,17 @@ class Entity:
         found = [self.owner] if self.owner else []
         return tuple(dict.fromkeys([*found, *self.segment_owners.values()]))
 
-    @property
+    @cached_property
     def status(self) -> str:
         status = self.data.get("status")
         return status if status in (ACTIVE, DRAFT, RETIRED) else ACTIVE
 
-    @property
+    @cached_property
     def active(self) -> bool:
         """True for entities that take part in journeys and analysis (drafts do; retired ones do not)."""
         return self.status != RETIRED
 
-    @property
+    @cached_property
     def segments(self) -> tuple[str, ...] | None:
         """The segments this applies to, or None for every segment."""
         return _texts(self.data["segments"]) if "segments" in self.data else None

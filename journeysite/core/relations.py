@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from journeysite.core.model import Entity, Handbook
 
@@ -17,7 +18,7 @@ class Backlink:
     source: Entity
     field: FieldPath
 
-    @property
+    @cached_property
     def role(self) -> str:
         """The field's name without indices or keys: ``steps.owner``, ``raci.informed``, ``stages``,
         ``segment_owners``, ``body``."""

@@ -46,13 +46,14 @@ def new_file_mode() -> int:
     return 0o666 & ~mask
 
 
-def replace_file(path: Path, data: bytes, expected: bytes | None = None) -> None:
+def replace_file(path: Path, data: bytes, expected: bytes | None = None, durable: bool = True) -> None:
     """Write ``data`` to ``path`` in one step, creating its folder; with ``expected``, only if the file
-    still holds exactly that (else raise Changed, writing nothing)."""
+    still holds exactly that (else raise Changed, writing nothing). ``durable=False`` skips the flush to
+    disk: for a cache, whose entries are checked when read (a torn one is ignored)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else new_file_mode()
-    temporary = _temporary(path, data, mode)
+    temporary = _temporary(path, data, mode, durable)
     try:
         if expected is not None and path.read_bytes() != expected:
             raise Changed(f"{path} changed while journeysite was writing it")
@@ -77,13 +78,14 @@ def create_file(path: Path, data: bytes) -> None:
         Path(temporary).unlink(missing_ok=True)
 
 
-def _temporary(path: Path, data: bytes, mode: int) -> str:
+def _temporary(path: Path, data: bytes, mode: int, durable: bool = True) -> str:
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
+            if durable:
+                out.flush()
+                os.fsync(out.fileno())
         os.chmod(temporary, mode)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -309,7 +309,7 @@ class PageStore:
         }
         payload = json.dumps(header).encode("ascii") + b"\n" + b"".join(texts.values())
         try:
-            replace_file(self.folder / SITE, self._mac(SITE, payload) + b"\n" + payload)
+            replace_file(self.folder / SITE, self._mac(SITE, payload) + b"\n" + payload, durable=False)
         except OSError:
             pass
 
@@ -337,7 +337,7 @@ class PageStore:
             if payload is None:
                 continue
             try:
-                replace_file(self.folder / name, self._mac(name, payload) + b"\n" + payload)
+                replace_file(self.folder / name, self._mac(name, payload) + b"\n" + payload, durable=False)
             except OSError:
                 continue
             wanted.add(name)
