@@ -26,9 +26,9 @@ PAGES = Path(".cache") / "plugin" / "journeysite" / "pages"
 TAMPERED = "Tampered text from a crafted cache entry"
 
 
-def build(root: Path, env: dict[str, str]) -> tuple[int, int] | None:
+def build(root: Path, env: dict[str, str], *args: str) -> tuple[int, int] | None:
     """A ``mkdocs build`` of ``root``: (pages rebuilt, pages) as it logged them (None: it kept nothing)."""
-    result = mkdocs_build(root, env=env, process=True)
+    result = mkdocs_build(root, *args, env=env, process=True)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr, result.stderr
     found = REBUILT.findall(result.stderr)
@@ -74,6 +74,15 @@ def test_building_twice_keeps_every_page_and_gives_the_same_site(project, tmp_pa
     assert tree_hashes(root / "site") == first
     assert first == clean_build(root, tmp_path)
     assert sorted((root / PAGES).glob("*.page")) == entries, "one entry per page, replaced in place"
+
+
+def test_a_build_into_another_folder_keeps_the_pages_too(project, tmp_path):
+    root, env = project
+    build(root, env)
+    drawn = with_diagrams(root / "site")
+    rebuilt, total = build(root, env, "--site-dir", str(tmp_path / "elsewhere")) or (None, None)
+    assert rebuilt == drawn, "where the site is written is no part of a page"
+    assert tree_hashes(tmp_path / "elsewhere") == clean_build(root, tmp_path)
 
 
 def test_an_edit_between_builds_gives_the_site_of_a_clean_build(project, tmp_path):

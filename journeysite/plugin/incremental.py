@@ -115,7 +115,8 @@ def build_signature(config: MkDocsConfig, files: Files) -> str:
     and the values loaded from it), the theme's templates and the site's files with their URLs."""
     source = Path(config.config_file_path).read_bytes() if config.config_file_path else b""
     # (the first build of `mkdocs serve` names the configuration file as given, later ones in full)
-    skip = ("plugins", "theme", "config_file_path")
+    # (where the site is written is no part of any page: `mkdocs build -d elsewhere` keeps them too)
+    skip = ("plugins", "theme", "config_file_path", "site_dir")
     values = {key: plain(value) for key, value in config.items() if key not in skip}
     theme = {"name": config.theme.name, "dirs": config.theme.dirs, **plain(dict(config.theme))}
     return digest(
