@@ -56,7 +56,7 @@ def with_diagrams(site: Path) -> int:
 @pytest.fixture
 def project(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     root = handbook(tmp_path)
-    return root, build_env(XDG_CACHE_HOME=str(tmp_path / "xdg"))
+    return root, build_env(XDG_CACHE_HOME=str(tmp_path / "xdg"), CI="")  # (CI: no store, tested below)
 
 
 def test_building_twice_keeps_every_page_and_gives_the_same_site(project, tmp_path):
@@ -211,3 +211,11 @@ def test_a_build_without_a_readable_key_keeps_nothing_on_disk(tmp_path):
         assert tree_hashes(root / "site") == clean_build(root, tmp_path)
     assert (wrong_mode / "journeysite" / "key").read_bytes() == bytes(32), "a key is never replaced"
     assert not (root / ".cache" / "journeysite").exists()
+
+
+@pytest.mark.parametrize("ci", ["true", "1"])
+def test_in_ci_nothing_is_stored(project, ci):
+    """A CI run starts on a fresh machine with a new key: a store could never be used, so none is kept."""
+    root, env = project
+    assert build(root, {**env, "CI": ci}) is None, "no page kept, none counted"
+    assert not (root / PAGES).exists()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -315,7 +316,11 @@ def toc_in(data: Any) -> TableOfContents:
 
 def page_store(config: MkDocsConfig, cache: Path) -> PageStore | None:
     """The disk store of the pages ``mkdocs build`` keeps for the next one: None without this user's key,
-    or when this build cannot keep pages at all."""
+    when this build cannot keep pages at all, or in CI (the ``CI`` variable set, as GitHub's and GitLab's
+    runners set it): each run starts on a fresh machine with a new key, so storing would only cost time
+    and memory."""
+    if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
+        return None
     if why_not(config) is not None:
         return None
     project = (
