@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -210,6 +211,13 @@ def find_body_refs(body: str, first_line: int = 1) -> list[BodyRef]:
     ]
 
 
+@functools.lru_cache(maxsize=16384)
+def _body_refs_once(body: str, first_line: int) -> tuple[BodyRef, ...]:
+    """``find_body_refs``, remembered for the life of the process (``mkdocs serve`` reads every page on
+    each rebuild, and most are as they were)."""
+    return tuple(find_body_refs(body, first_line))
+
+
 def replace_body_refs(body: str, replacement: Callable[[str, str], str | None]) -> str:
     """Replace each ``[[kind:id]]`` outside code by ``replacement(kind, id)`` (None keeps it as written)."""
     lines = body.split("\n")
@@ -261,7 +269,7 @@ def load_page(docs_dir: Path, file: str) -> tuple[Page | None, list[Diagnostic]]
     except frontmatter.FrontMatterError as exc:
         where = f" (line {exc.line}, column {exc.column})" if exc.column else ""
         return Page(file, path, None, text, 1), [error("yaml-syntax", file, exc.line, exc.message + where)]
-    return Page(file, path, front, body, body_line, find_body_refs(body, body_line), source), []
+    return Page(file, path, front, body, body_line, list(_body_refs_once(body, body_line)), source), []
 
 
 def load(
