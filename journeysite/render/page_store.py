@@ -7,7 +7,8 @@ with an HMAC-SHA256 under a secret key of this machine's user, kept outside the 
 (``$XDG_CACHE_HOME/journeysite/key``, else ``~/.cache/journeysite/key``, 32 random bytes made on first use,
 mode 0600). An entry that fails the check, does not parse, is for another page or another build signature
 is absent; without a key (it cannot be made or read) there is no store at all. Pages with a diagram are
-built every time (``DIAGRAM``). One file per page, named
+built every time (``DIAGRAM``). One file per page (its signature, a line of JSON, then its HTML and
+output as they are), named
 by a hash of its path, replaced in one rename; files of pages this build did not keep are deleted.
 """
 
@@ -30,7 +31,7 @@ from journeysite.core.writing import read_regular, replace_file
 from journeysite.render.rebuild import PageHTML, digest, tree_stamps
 from journeysite.render.stash import TOKEN
 
-FORMAT = "journeysite-page-2"
+FORMAT = "journeysite-page-3"
 KEY_BYTES = 32
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
 SUFFIX = ".page"
@@ -203,8 +204,16 @@ class PageStore:
         mac, _, payload = data.partition(b"\n")
         if not hmac.compare_digest(mac, self._mac(name, payload)):
             return None
-        try:
-            entry = json.loads(payload)
+        try:  # a JSON line, then the page's HTML and its output, as bytes (no escaping to undo)
+            header, _, body = payload.partition(b"\n")
+            entry = json.loads(header)
+            sizes = entry["sizes"]
+            if not (
+                isinstance(sizes, list) and len(sizes) == 2 and all(type(n) is int and n >= 0 for n in sizes)
+            ) or sum(sizes) != len(body):
+                return None
+            entry["content"] = body[: sizes[0]].decode("utf-8", "surrogatepass")
+            entry["output"] = body[sizes[0] :].decode("utf-8", "surrogatepass")
             return self._page(name, entry)
         except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
             return None
@@ -360,26 +369,30 @@ class PageStore:
             if repr(_decode_value(json.loads(json.dumps(meta)))) != repr(page.meta):
                 return None
             toc = self.toc_out(page.toc)
+            if not isinstance(page.content, str) or not isinstance(page.output, str):
+                return None
+            content = page.content.encode("utf-8", "surrogatepass")
+            output = page.output.encode("utf-8", "surrogatepass")
             entry = {
                 "format": FORMAT,
                 "signature": self.signature,
                 "src_uri": src_uri,
                 "token": TOKEN,
                 "key": page.key,
-                "content": page.content,
+                "sizes": [len(content), len(output)],
                 "toc": toc,
                 "title": page.title,
                 "meta": meta,
                 "anchors": sorted(page.anchors) if page.anchors is not None else None,
                 "links": page.links_to_anchors,
                 "output_key": page.output_key,
-                "output": page.output,
                 "search": page.search,
                 "quick": page.quick,
                 "listings": page.listings,
             }
-            return json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode(
+            header = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode(
                 "utf-8", "surrogatepass"
             )
+            return header + b"\n" + content + output
         except (ValueError, TypeError, RecursionError):
             return None
