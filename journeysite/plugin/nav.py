@@ -14,7 +14,7 @@ from mkdocs.structure.pages import Page
 
 from journeysite.core.model import Handbook
 from journeysite.core.relations import Relations
-from journeysite.render import markup, site
+from journeysite.render import site
 
 log = get_plugin_logger("journeysite")
 
@@ -30,37 +30,31 @@ def navigation(
     """The site's navigation with journeysite's sections: with no ``nav:`` in mkdocs.yml, start here,
     the Journey pages and the entity pages by kind, between the plain pages MkDocs found; with the user's
     ``nav:``, that nav as written and a "Customer journey" section after it for what it leaves out."""
+
+    def exists(path: str) -> bool:
+        return files.get_file_from_path(path) is not None
+
     if config.nav is None:
         placed = {e.file for e in handbook.all()} | {str(src) for _, src in generated}
         rest = [item for item in nav.items if not _placed(item, placed)]
         plan = site.plan(handbook, relations, generated)
         leading = [item for item in rest if isinstance(item, Page)]
         trailing = [item for item in rest if not isinstance(item, Page)]
-        data = [*map(_as_data, leading), *_plan_data(plan, files), *map(_as_data, trailing)]
+        data = [
+            *map(_as_data, leading),
+            *site.plan_data(plan, exists),
+            *map(_as_data, trailing),
+        ]
     else:
         in_nav = {p.file.src_uri for p in nav.pages}
         plan = site.plan(handbook, relations, generated, in_nav)
-        data = [*config.nav, *_plan_data(plan, files)]
+        data = [*config.nav, *site.plan_data(plan, exists)]
     planned = copy.copy(config)  # the user's config stays as written
     planned["nav"] = data
     built = get_navigation(files, planned)
     if len(built.pages) > site.PRUNE_ABOVE:
         _prune_navigation(config, len(built.pages))
     return built
-
-
-def _plan_data(plan: list[site.NavItem], files: Files) -> list[Any]:
-    """A plan in ``nav:`` form: pages by path (each keeps its own title), sections by their (escaped)
-    title; pages that do not exist and sections left empty are left out."""
-    data: list[Any] = []
-    for title, target in plan:
-        if isinstance(target, list):
-            children = _plan_data(target, files)
-            if children:
-                data.append({markup.text(title): children})
-        elif files.get_file_from_path(target) is not None:
-            data.append(target)
-    return data
 
 
 def _as_data(item: Any) -> Any:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from typing import Any
 
 from journeysite.core.model import Entity, Handbook
 from journeysite.core.relations import Relations
+from journeysite.render import markup
 
 
 @dataclass(frozen=True)
@@ -173,3 +176,17 @@ def _handoff_position(handbook: Handbook, handoff: Entity, stage_order: dict[str
     if milestone is not None:
         return stage_order.get(milestone.text("stage") or "", 1 << 30), milestone.order
     return stage_order.get(handoff.text("from_stage") or "", 1 << 30), 1 << 30
+
+
+def plan_data(plan: list[NavItem], exists: Callable[[str], bool]) -> list[Any]:
+    """A plan in ``nav:`` form: pages by path (each keeps its own title), sections by their (escaped)
+    title; pages that do not exist (``exists``) and sections left empty are left out."""
+    data: list[Any] = []
+    for title, target in plan:
+        if isinstance(target, list):
+            children = plan_data(target, exists)
+            if children:
+                data.append({markup.text(title): children})
+        elif exists(target):
+            data.append(target)
+    return data

@@ -17,7 +17,7 @@ import yaml
 from journeysite.core.model import Handbook
 from journeysite.core.relations import Relations
 from journeysite.core.settings import PLUGIN_NAME, ConfigError
-from journeysite.render import markup, site
+from journeysite.render import site
 
 DOCS = "docs"  # the docs folder inside a generated tree
 SITE = "site"
@@ -210,9 +210,12 @@ def navigation(
         plan = site.plan(handbook, relations, generated)
         leading = [item for item in rest if isinstance(item, str)]
         trailing = [item for item in rest if not isinstance(item, str)]
-        return [*leading, *_plan_data(plan, existing), *trailing]
+        return [*leading, *site.plan_data(plan, existing.__contains__), *trailing]
     in_nav = set(_paths(user_nav))
-    return [*user_nav, *_plan_data(site.plan(handbook, relations, generated, in_nav), existing)]
+    return [
+        *user_nav,
+        *site.plan_data(site.plan(handbook, relations, generated, in_nav), existing.__contains__),
+    ]
 
 
 def page_count(nav: list[Any]) -> int:
@@ -262,15 +265,3 @@ def _placed(item: Any, placed: set[str]) -> bool:
         return item in placed
     children = next(iter(item.values())) if isinstance(item, dict) else []
     return bool(children) and all(_placed(child, placed) for child in children)
-
-
-def _plan_data(plan: list[site.NavItem], existing: set[str]) -> list[Any]:
-    data: list[Any] = []
-    for title, target in plan:
-        if isinstance(target, list):
-            children = _plan_data(target, existing)
-            if children:
-                data.append({markup.text(title): children})
-        elif target in existing:
-            data.append(target)
-    return data
