@@ -20,7 +20,7 @@ import pytest
 from browser_support import build_env, mkdocs_build, tree_hashes
 from test_serve_rebuild import REBUILT, edit, handbook, page_of_kind
 
-from journeysite.render.page_store import FORMAT, SITE
+from journeysite.render.page_store import FORMAT, SEARCH, SITE
 
 PAGES = Path(".cache") / "plugin" / "journeysite" / "pages"
 TAMPERED = "Tampered text from a crafted cache entry"
@@ -219,3 +219,28 @@ def test_in_ci_nothing_is_stored(project, ci):
     root, env = project
     assert build(root, {**env, "CI": ci}) is None, "no page kept, none counted"
     assert not (root / PAGES).exists()
+
+
+@pytest.mark.parametrize("how", ["text changed, signature kept", "signed with another key", "signed with the key"])
+def test_tampered_search_entries_are_not_used(project, tmp_path, how):
+    """The kept pages' search entries come from the store (a forgery signed with this user's key would
+    be in the index), and only when signed with that key."""
+    root, env = project
+    build(root, env)
+    stored = root / PAGES / SEARCH
+    mac, _, payload = stored.read_bytes().partition(b"\n")
+    data = json.loads(payload)
+    page, entries = next((src, e) for src, e in data["search"].items() if e)
+    entries[0]["text"] = TAMPERED
+    forged = json.dumps(data).encode()
+    if how != "text changed, signature kept":
+        key = bytes(32) if how == "signed with another key" else (tmp_path / "xdg" / "journeysite" / "key").read_bytes()
+        mac = hmac.new(key, FORMAT.encode() + b"\0" + SEARCH.encode() + b"\0" + forged, hashlib.sha256).hexdigest().encode()
+    stored.write_bytes(mac + b"\n" + forged)
+    build(root, env)
+    index = (root / "site" / "search" / "search_index.json").read_text("utf-8")
+    if how == "signed with the key":
+        assert TAMPERED in index, "the store's search entries are used"
+    else:
+        assert TAMPERED not in index
+        assert tree_hashes(root / "site") == clean_build(root, tmp_path)

@@ -278,7 +278,12 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             if self.rendering != (page.file.src_uri, self.log_watch.count):
                 self.rebuild.forget(page.file.src_uri)  # it logged something: build it again next time
             elif "jsite-diagram-source" not in output:  # a diagram not drawn may be drawn next time
-                self.rebuild.remember_output(page.file.src_uri, self.navigation, output)
+                src_uri = page.file.src_uri
+                self.rebuild.remember_output(src_uri, self.navigation, output)
+                kept = self.rebuild.pages.get(src_uri)
+                if self.store is not None and kept is not None:  # on disk now, not held until the end
+                    self.store.put(src_uri, kept, src_uri in self.rebuild.kept_output)
+                    kept.content, kept.output = "", None
         return output
 
     @event_priority(-100)  # after the search plugin wrote its index
@@ -289,11 +294,8 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         if self.rebuild is not None and self.context is not None:
             if self.rebuild.active and self.search_shortcut:
                 incremental.merge_search_index(config, self.rebuild, self.search_order, self.hidden)
-            if self.store is not None and self.rebuild.active:  # entries already on disk as they are
-                same = self.rebuild.kept_output & (
-                    self.hidden if self.search_shortcut else self.rebuild.kept_output
-                )
-                self.store.save(self.rebuild.pages, same)
+            if self.store is not None and self.rebuild.active:
+                self.store.finish(self.rebuild.pages)
                 if self.context is not None and self.kept_site is not None:
                     self.store.save_site(self.model, self.kept_site.built.files)
             log.info(self.rebuild.summary())

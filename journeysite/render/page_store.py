@@ -37,6 +37,7 @@ MAX_ENTRY_BYTES = 64 * 1024 * 1024
 SUFFIX = ".page"
 SITE = "generated.site"  # the generated pages and journey.json of the last build, by its model
 MAX_SITE_BYTES = 512 * 1024 * 1024
+SEARCH = "search.entries"  # every stored page's entries in the search index, as the last build wrote them
 # A page with a diagram is never stored: its figure holds the SVG of the diagram cache, which its
 # fingerprint does not (the same DOT gives the same SVG in one process, not once that cache changed).
 DIAGRAM = "jsite-diagram"
@@ -157,6 +158,7 @@ class PageStore:
         self.environment = digest(environment_signature(), day)
         self.signature = ""  # of the build: set by load
         self.loaded = 0
+        self.wanted: set[str] = set()  # the entries this build wrote or found as they are
 
     @property
     def usable(self) -> bool:
@@ -194,7 +196,37 @@ class PageStore:
             if found is not None and found[0] not in pages:
                 pages[found[0]] = found[1]
         self.loaded = len(pages)
+        for src_uri, entries in self._search().items():
+            if src_uri in pages:
+                pages[src_uri].search = entries
         return pages
+
+    def _search(self) -> dict[str, list[dict[str, Any]]]:
+        """The search entries the last build stored, by src_uri (empty when they fail the check)."""
+        found = read_regular(self.folder / SEARCH, MAX_SITE_BYTES)
+        if found is None:
+            return {}
+        mac, _, payload = found[0].partition(b"\n")
+        if not hmac.compare_digest(mac, self._mac(SEARCH, payload)):
+            return {}
+        try:
+            entry = json.loads(payload)
+            search = entry["search"]
+            if (
+                entry["format"] != FORMAT
+                or entry["signature"] != self.signature
+                or not isinstance(search, dict)
+            ):
+                return {}
+            return {
+                src: list(entries)
+                for src, entries in search.items()
+                if isinstance(src, str)
+                and isinstance(entries, list)
+                and all(isinstance(e, dict) for e in entries)
+            }
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+            return {}
 
     def _entry(self, name: str) -> tuple[str, PageHTML] | None:
         found = read_regular(self.folder / name, MAX_ENTRY_BYTES)
@@ -230,15 +262,13 @@ class PageStore:
         strings = (entry["key"], entry["content"], entry["output_key"], entry["output"])
         if not all(isinstance(s, str) for s in strings) or not isinstance(entry["title"], (str, type(None))):
             return None
-        anchors, links, search = entry["anchors"], entry["links"], entry["search"]
+        anchors, links = entry["anchors"], entry["links"]
         if anchors is not None and not all(isinstance(a, str) for a in anchors):
             return None
         if links is not None and not all(
             isinstance(v, dict) and all(isinstance(x, str) for kv in v.items() for x in kv)
             for v in links.values()
         ):
-            return None
-        if search is not None and not all(isinstance(s, dict) for s in search):
             return None
         token, quick, listings = entry["token"], entry["quick"], entry["listings"]
         if not (isinstance(token, str) and len(token) == len(TOKEN) and token.isalnum()):
@@ -260,7 +290,6 @@ class PageStore:
             links_to_anchors={str(k): dict(v) for k, v in links.items()} if links is not None else None,
             output_key=entry["output_key"],
             output=entry["output"],
-            search=list(search) if search is not None else None,
             quick=quick,
             listings={k: v.replace(token, TOKEN) for k, v in listings.items()},
         )
@@ -322,37 +351,47 @@ class PageStore:
         except OSError:
             pass
 
-    def save(self, pages: dict[str, PageHTML], unchanged: set[str]) -> int:
-        """Write the entry of every page with an output (``unchanged``: those already on disk as they
-        are), delete every other entry; returns how many were written. A cache that cannot be written
-        only costs speed."""
-        if not self.usable or not self.signature:
-            return 0
-        wanted: set[str] = set()
-        written = 0
-        for src_uri, page in pages.items():
-            if (
-                page.output is None
-                or page.output_key is None
-                or DIAGRAM in page.output
-                or page.listings is None
-            ):
-                continue
-            name = self.name(src_uri)
-            if src_uri in unchanged:
-                wanted.add(name)
-                continue
+    def put(self, src_uri: str, page: PageHTML, unchanged: bool) -> None:
+        """Keep the page's entry for the next build, as soon as its output is written: ``unchanged``,
+        the one on disk is as it is; else its entry is written now. A page with a diagram, or whose
+        listings are unknown, has none. A cache that cannot be written only costs speed."""
+        if not self.usable or not self.signature or page.output is None or page.output_key is None:
+            return
+        if DIAGRAM in page.output or page.listings is None:
+            return
+        name = self.name(src_uri)
+        if not unchanged:
             payload = self._payload(src_uri, page)
             if payload is None:
-                continue
+                return
             try:
                 replace_file(self.folder / name, self._mac(name, payload) + b"\n" + payload, durable=False)
             except OSError:
-                continue
-            wanted.add(name)
-            written += 1
+                return
+        self.wanted.add(name)
+
+    def finish(self, pages: dict[str, PageHTML]) -> None:
+        """Store the search entries of the pages kept, and delete every other page's entry."""
+        if not self.usable or not self.signature:
+            return
+        search = {
+            src: p.search
+            for src, p in pages.items()
+            if p.search is not None and self.name(src) in self.wanted
+        }
+        payload = json.dumps(
+            {"format": FORMAT, "signature": self.signature, "search": search},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ).encode("utf-8", "surrogatepass")
         try:
-            stale = [p for p in self.folder.iterdir() if p.name.endswith(SUFFIX) and p.name not in wanted]
+            replace_file(self.folder / SEARCH, self._mac(SEARCH, payload) + b"\n" + payload, durable=False)
+        except OSError:
+            pass
+        try:
+            stale = [
+                p for p in self.folder.iterdir() if p.name.endswith(SUFFIX) and p.name not in self.wanted
+            ]
         except OSError:
             stale = []
         for path in stale:
@@ -360,7 +399,6 @@ class PageStore:
                 path.unlink()
             except OSError:
                 pass
-        return written
 
     def _payload(self, src_uri: str, page: PageHTML) -> bytes | None:
         """The entry as JSON, or None when something of the page would not come back as it is."""
@@ -386,7 +424,6 @@ class PageStore:
                 "anchors": sorted(page.anchors) if page.anchors is not None else None,
                 "links": page.links_to_anchors,
                 "output_key": page.output_key,
-                "search": page.search,
                 "quick": page.quick,
                 "listings": page.listings,
             }
