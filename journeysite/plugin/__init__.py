@@ -21,7 +21,7 @@ from journeysite.plugin.config import JourneysiteConfig
 from journeysite.plugin.log import guard_build_log, log, report
 from journeysite.plugin.nav import navigation
 from journeysite.render import authored, rebuild, sanitise, site
-from journeysite.render.assemble import assemble
+from journeysite.render.assemble import assemble, theme_dir
 from journeysite.render.diagrams.job import DiagramJob
 from journeysite.render.page_store import PageStore
 from journeysite.render.pages import Context
@@ -117,7 +117,11 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         # When the model is the last build's (a body edit), so is everything generated from it.
         self.model = (
             rebuild.model_signature(
-                result, repr(sorted(authored_files)), repr(config.use_directory_urls), repr(config.site_url)
+                result,
+                repr(sorted(authored_files)),
+                repr(config.use_directory_urls),
+                repr(config.site_url),
+                *rebuild.tree_stamps(str(theme_dir())),  # the stylesheet and script it adds
             )
             if self.rebuild is not None
             else ""
