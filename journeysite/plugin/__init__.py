@@ -22,6 +22,7 @@ from journeysite.plugin.log import guard_build_log, log, report
 from journeysite.plugin.nav import navigation
 from journeysite.render import authored, rebuild, sanitise, site
 from journeysite.render.assemble import assemble, theme_dir
+from journeysite.render.diagrams import dot
 from journeysite.render.diagrams.job import DiagramJob
 from journeysite.render.page_store import PageStore
 from journeysite.render.pages import Context
@@ -131,13 +132,15 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             built, self.stash, self.drawing = kept.built, kept.stash, kept.drawing
         else:
             self.drawing = drawing = DiagramJob(cache, self.settings.dot_deadline)
+            stored, extra = self.store.load_site(self.model) if self.store is not None else ({}, None)
+            found = dot.from_data(extra)  # the diagrams' DOT, when the model is the last build's
             built = assemble(
                 result,
                 use_directory_urls=config.use_directory_urls,
                 site_url=config.site_url,
                 authored=authored_files,
-                diagrams=lambda context: drawing.start(context, self.stash),
-                kept=self.store.load_site(self.model) if self.store is not None else None,  # `mkdocs build`
+                diagrams=lambda context: drawing.start(context, self.stash, found),
+                kept=stored,  # `mkdocs build`: the generated pages of the last build of this model
             )
         for warning in self.drawing.warnings_at_start if self.drawing and self.settings.diagrams else []:
             log.warning(warning)
@@ -301,7 +304,9 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             if self.store is not None and self.rebuild.active:
                 self.store.finish(self.rebuild.pages)
                 if self.context is not None and self.kept_site is not None:
-                    self.store.save_site(self.model, self.kept_site.built.files)
+                    drawn = self.drawing.diagrams if self.drawing is not None else None
+                    extra = dot.as_data(drawn.diagrams) if drawn is not None else None
+                    self.store.save_site(self.model, self.kept_site.built.files, extra)
             log.info(self.rebuild.summary())
 
     def on_build_error(self, *, error: Exception) -> None:

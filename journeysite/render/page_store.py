@@ -295,18 +295,18 @@ class PageStore:
         )
         return src_uri, page
 
-    def load_site(self, model: str) -> dict[str, str]:
+    def load_site(self, model: str) -> tuple[dict[str, str], Any]:
         """The generated files (src_uri -> text) the last build stored for a model of signature ``model``
-        (``rebuild.model_signature``), each in this build's token; empty when there are none, or they
-        fail the check."""
+        (``rebuild.model_signature``), each in this build's token, and the plain data stored with them
+        (``save_site``'s ``extra``); ({}, None) when there are none, or they fail the check."""
         if not self.usable:
-            return {}
+            return {}, None
         found = read_regular(self.folder / SITE, MAX_SITE_BYTES)
         if found is None:
-            return {}
+            return {}, None
         mac, _, payload = found[0].partition(b"\n")
         if not hmac.compare_digest(mac, self._mac(SITE, payload)):
-            return {}
+            return {}, None
         try:
             header, _, body = payload.partition(b"\n")
             entry = json.loads(header)
@@ -318,21 +318,22 @@ class PageStore:
                 or not all(isinstance(src, str) and type(size) is int and size >= 0 for src, size in sizes)
                 or sum(size for _, size in sizes) != len(body)
             ):
-                return {}
+                return {}, None
             files, start = {}, 0
             for src_uri, size in sizes:
                 text = body[start : start + size].decode("utf-8", "surrogatepass")
                 files[src_uri] = text.replace(token, TOKEN)
                 start += size
-            return files
+            return files, entry.get("extra")
         except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
-            return {}
+            return {}, None
 
     # writing
 
-    def save_site(self, model: str, files: dict[str, str]) -> None:
+    def save_site(self, model: str, files: dict[str, str], extra: Any = None) -> None:
         """Store the generated files of this build, whose model's signature is ``model``; those holding a
-        diagram's placeholder are left out (the diagram is put in the stash as the page is rendered)."""
+        diagram's placeholder are left out (the diagram is put in the stash as the page is rendered).
+        ``extra``: plain data that depends on the model alone, given back with them."""
         if not self.usable:
             return
         listing = f'data-jsite-listing="{TOKEN}-'
@@ -344,6 +345,7 @@ class PageStore:
             "model": digest(model, self.environment),
             "token": TOKEN,
             "sizes": [[src, len(data)] for src, data in texts.items()],
+            "extra": extra,
         }
         payload = json.dumps(header).encode("ascii") + b"\n" + b"".join(texts.values())
         try:

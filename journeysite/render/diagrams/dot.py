@@ -13,6 +13,7 @@ import html
 import re
 import textwrap
 from dataclasses import dataclass, field
+from typing import Any
 
 import graphviz
 
@@ -607,6 +608,34 @@ def moves_diagram(handbook: Handbook, flagged: frozenset[str]) -> Diagram | None
             style = {}
         graph.edge(_node_id(before), _node_id(after), **style)
     return colours.diagram("segment-moves", title, graph)
+
+
+def as_data(diagrams: dict[tuple[str, str | None], Diagram]) -> list[list[Any]]:
+    """The diagrams as plain data (``from_data`` gives them back)."""
+    return [
+        [kind, subject, d.name, d.title, d.dot, list(d.teams), d.gap, d.celebrated]
+        for (kind, subject), d in diagrams.items()
+    ]
+
+
+def from_data(data: Any) -> dict[tuple[str, str | None], Diagram] | None:
+    """The diagrams ``as_data`` gave, or None when ``data`` is not such a list."""
+    if not isinstance(data, list):
+        return None
+    out: dict[tuple[str, str | None], Diagram] = {}
+    for item in data:
+        if not (isinstance(item, list) and len(item) == 8):
+            return None
+        kind, subject, name, title, dot, teams, gap, celebrated = item
+        texts = (kind, name, title, dot)
+        if not all(isinstance(t, str) for t in texts) or not isinstance(subject, (str, type(None))):
+            return None
+        if not (isinstance(teams, list) and all(isinstance(t, str) for t in teams)):
+            return None
+        if not (isinstance(gap, bool) and isinstance(celebrated, bool)):
+            return None
+        out[(kind, subject)] = Diagram(name, title, dot, tuple(teams), gap, celebrated)
+    return out
 
 
 def all_diagrams(

@@ -34,10 +34,13 @@ class DiagramJob:
             ]
         return []
 
-    def start(self, context: Context, stash: Stash) -> DiagramSet:
-        """Build every diagram's DOT and start drawing what the cache does not already hold: ``dot`` draws
-        on the other core while MkDocs renders the pages."""
-        found = dot.all_diagrams(context.handbook, context.relations, context.gap_entities)
+    def start(
+        self, context: Context, stash: Stash, found: dict[tuple[str, str | None], dot.Diagram] | None = None
+    ) -> DiagramSet:
+        """Build every diagram's DOT (or take ``found``, made from the same model) and start drawing what
+        the cache does not already hold: ``dot`` draws on the other core while MkDocs renders the pages."""
+        if found is None:
+            found = dot.all_diagrams(context.handbook, context.relations, context.gap_entities)
         if not self.renderer.available:
             self.diagrams = DiagramSet(context.handbook, stash, found, {}, missing_dot=True)
         else:
