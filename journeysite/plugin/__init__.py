@@ -163,6 +163,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             if self.store is not None and self.rebuild.active:
                 self.rebuild.pages = self.store.load(signature)  # what the last build kept, if signed
                 self.rebuild.quick = {src: (p.quick, p.key) for src, p in self.rebuild.pages.items()}
+                self.sources.known = {src: p.read for src, p in self.rebuild.pages.items() if p.read}
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
@@ -231,6 +232,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             page.content = html
             kept = incremental.snapshot(page, key)
             kept.quick = self.rebuild.quick.get(page.file.src_uri, ("", ""))[0]
+            kept.read = self.sources.record(page.file.src_uri) if self.store is not None else None
             kept.listings = self.stash.contents(LISTING, html)
             self.rebuild.remember_html(page.file.src_uri, kept)
         return html

@@ -70,6 +70,16 @@ class Sources:
 
     def __init__(self) -> None:
         self.seen: dict[str, tuple[str, str, dict[str, Any]]] = {}
+        # From the page store (`mkdocs build`): each page's text's digest, where its Markdown starts in
+        # it, and its front matter, as MkDocs read them in the last build.
+        self.known: dict[str, tuple[str, int, dict[str, Any]]] = {}
+
+    def record(self, src_uri: str) -> tuple[str, int, dict[str, Any]] | None:
+        """What the page store keeps of the page's reading (``known``), when MkDocs read it this build."""
+        seen = self.seen.get(src_uri)
+        if seen is None or not seen[0].endswith(seen[1]):
+            return None
+        return digest(seen[0]), len(seen[0]) - len(seen[1]), dict(seen[2])
 
     def read_once(self, page: Page) -> None:
         read = page.read_source
@@ -77,11 +87,14 @@ class Sources:
 
         def read_source(config: MkDocsConfig) -> None:
             text = page.file.content_string
-            seen = self.seen.get(src_uri)
+            seen, known = self.seen.get(src_uri), self.known.get(src_uri)
             if seen is not None and seen[0] == text:
                 page.markdown, page.meta = seen[1], dict(seen[2])  # journeysite escapes it into a copy
                 return
-            read(config)
+            if known is not None and known[1] <= len(text) and known[0] == digest(text):
+                page.markdown, page.meta = text[known[1] :], dict(known[2])
+            else:
+                read(config)
             if page.markdown is not None:
                 self.seen[src_uri] = (text, page.markdown, dict(page.meta))
 

@@ -31,7 +31,7 @@ from journeysite.core.writing import read_regular, replace_file
 from journeysite.render.rebuild import PageHTML, digest, tree_stamps
 from journeysite.render.stash import TOKEN
 
-FORMAT = "journeysite-page-3"
+FORMAT = "journeysite-page-4"
 KEY_BYTES = 32
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
 SUFFIX = ".page"
@@ -292,8 +292,18 @@ class PageStore:
             output=entry["output"],
             quick=quick,
             listings={k: v.replace(token, TOKEN) for k, v in listings.items()},
+            read=self._read(entry["read"]),
         )
         return src_uri, page
+
+    @staticmethod
+    def _read(value: Any) -> tuple[str, int, dict[str, Any]] | None:
+        if not (isinstance(value, list) and len(value) == 3):
+            return None
+        text_digest, offset, meta = value[0], value[1], _decode_value(value[2])
+        if isinstance(text_digest, str) and type(offset) is int and offset >= 0 and isinstance(meta, dict):
+            return text_digest, offset, meta
+        return None
 
     def load_site(self, model: str) -> tuple[dict[str, str], Any]:
         """The generated files (src_uri -> text) the last build stored for a model of signature ``model``
@@ -408,6 +418,11 @@ class PageStore:
             meta = _encode_value(page.meta)
             if repr(_decode_value(json.loads(json.dumps(meta)))) != repr(page.meta):
                 return None
+            read = None
+            if page.read is not None:  # how MkDocs read the file, when it comes back as it was
+                encoded = _encode_value(page.read[2])
+                if repr(_decode_value(json.loads(json.dumps(encoded)))) == repr(page.read[2]):
+                    read = [page.read[0], page.read[1], encoded]
             toc = self.toc_out(page.toc)
             if not isinstance(page.content, str) or not isinstance(page.output, str):
                 return None
@@ -428,6 +443,7 @@ class PageStore:
                 "output_key": page.output_key,
                 "quick": page.quick,
                 "listings": page.listings,
+                "read": read,
             }
             header = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode(
                 "utf-8", "surrogatepass"

@@ -51,6 +51,7 @@ class PageHTML:
     output: str | None = None
     search: list[dict[str, Any]] | None = None  # its entries in the search index, as last written
     quick: str = ""  # Rebuild.quick_key of the page in the build that made it
+    read: tuple[str, int, dict[str, Any]] | None = None  # how MkDocs read its file (Sources.record)
     listings: dict[str, str] | None = None  # what its listing placeholders stand for (None: unknown)
 
 
