@@ -58,7 +58,6 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         self.search_order: list[tuple[str, str]] = []
         self.hidden: set[str] = set()  # kept pages whose search entries are put back from the last build
         self.search_shortcut = False
-        self.model = ""  # its signature (rebuild.model_signature), when pages are kept between builds
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup makes `mkdocs serve` keep this plugin across its rebuilds; without
@@ -116,7 +115,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
                 if self.log_watch not in logging.getLogger("mkdocs").handlers:
                     logging.getLogger("mkdocs").addHandler(self.log_watch)
         # When the model is the last build's (a body edit), so is everything generated from it.
-        self.model = (
+        model = (
             rebuild.model_signature(
                 result,
                 repr(sorted(authored_files)),
@@ -127,12 +126,12 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             if self.rebuild is not None
             else ""
         )
-        kept = self.kept_site if self.kept_site is not None and self.kept_site.model == self.model else None
+        kept = self.kept_site if self.kept_site is not None and self.kept_site.model == model else None
         if kept is not None:  # `mkdocs serve`, in memory
             built, self.stash, self.drawing = kept.built, kept.stash, kept.drawing
         else:
             self.drawing = drawing = DiagramJob(cache, self.settings.dot_deadline)
-            stored, extra = self.store.load_site(self.model) if self.store is not None else ({}, None)
+            stored, extra = self.store.load_site(model) if self.store is not None else ({}, None)
             found = dot.from_data(extra)  # the diagrams' DOT, when the model is the last build's
             built = assemble(
                 result,
@@ -144,9 +143,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             )
         for warning in self.drawing.warnings_at_start if self.drawing and self.settings.diagrams else []:
             log.warning(warning)
-        self.kept_site = (
-            incremental.KeptSite(self.model, built, self.stash, self.drawing) if self.model else None
-        )
+        self.kept_site = incremental.KeptSite(model, built, self.stash, self.drawing) if model else None
         self.context = built.context
         for page in built.displaced:
             log.warning(
@@ -158,7 +155,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         if self.rebuild is not None:
             signature = incremental.build_signature(config, files)
             self.rebuild.begin(signature, incremental.why_not(config))
-            self.rebuild.model = self.model
+            self.rebuild.model = model
             self.search_shortcut = incremental.indexed_by_material(config)
             if self.store is not None and self.rebuild.active:
                 self.rebuild.pages = self.store.load(signature)  # what the last build kept, if signed
@@ -191,9 +188,9 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             if self.rebuild is not None
             else ("", None)
         )
-        if known is not None and self.rebuild and self.rebuild.holds(src_uri, known):
+        if known is not None and self.rebuild is not None and self.rebuild.holds(src_uri, known):
             self._kept(page, known)
-            self.stash.adopt(LISTING, self.rebuild.pages[src_uri].listings or {})
+            self.stash.adopt(self.rebuild.pages[src_uri].listings or {})
             return ""  # its Markdown, and so its HTML, are the last build's: on_page_content gives it back
         if page.file.abs_src_path:  # authored, not one of ours
             context = self.context.at(src_uri)
@@ -305,10 +302,10 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
                 incremental.merge_search_index(config, self.rebuild, self.search_order, self.hidden)
             if self.store is not None and self.rebuild.active:
                 self.store.finish(self.rebuild.pages)
-                if self.context is not None and self.kept_site is not None:
+                if self.kept_site is not None:
                     drawn = self.drawing.diagrams if self.drawing is not None else None
                     extra = dot.as_data(drawn.diagrams) if drawn is not None else None
-                    self.store.save_site(self.model, self.kept_site.built.files, extra)
+                    self.store.save_site(self.kept_site.model, self.kept_site.built.files, extra)
             log.info(self.rebuild.summary())
 
     def on_build_error(self, *, error: Exception) -> None:

@@ -178,6 +178,24 @@ class PageStore:
         message = FORMAT.encode() + b"\0" + name.encode() + b"\0" + payload
         return hmac.new(self.key, message, hashlib.sha256).hexdigest().encode("ascii")
 
+    def _read_signed(self, name: str, limit: int) -> bytes | None:
+        """The payload of the signed file ``name`` of the store, or None when it is absent, too large,
+        a link, or its signature is not this user's for that name."""
+        found = read_regular(self.folder / name, limit)
+        if found is None:
+            return None
+        mac, _, payload = found[0].partition(b"\n")
+        return payload if hmac.compare_digest(mac, self._mac(name, payload)) else None
+
+    def _write_signed(self, name: str, payload: bytes) -> bool:
+        """Sign and write ``payload`` as the file ``name`` of the store (False when it cannot be written:
+        a cache that cannot be written only costs speed)."""
+        try:
+            replace_file(self.folder / name, self._mac(name, payload) + b"\n" + payload, durable=False)
+        except OSError:
+            return False
+        return True
+
     # reading
 
     def load(self, signature: str) -> dict[str, PageHTML]:
@@ -203,11 +221,8 @@ class PageStore:
 
     def _search(self) -> dict[str, list[dict[str, Any]]]:
         """The search entries the last build stored, by src_uri (empty when they fail the check)."""
-        found = read_regular(self.folder / SEARCH, MAX_SITE_BYTES)
-        if found is None:
-            return {}
-        mac, _, payload = found[0].partition(b"\n")
-        if not hmac.compare_digest(mac, self._mac(SEARCH, payload)):
+        payload = self._read_signed(SEARCH, MAX_SITE_BYTES)
+        if payload is None:
             return {}
         try:
             entry = json.loads(payload)
@@ -229,12 +244,8 @@ class PageStore:
             return {}
 
     def _entry(self, name: str) -> tuple[str, PageHTML] | None:
-        found = read_regular(self.folder / name, MAX_ENTRY_BYTES)
-        if found is None:
-            return None
-        data = found[0]
-        mac, _, payload = data.partition(b"\n")
-        if not hmac.compare_digest(mac, self._mac(name, payload)):
+        payload = self._read_signed(name, MAX_ENTRY_BYTES)
+        if payload is None:
             return None
         try:  # a JSON line, then the page's HTML and its output, as bytes (no escaping to undo)
             header, _, body = payload.partition(b"\n")
@@ -311,11 +322,8 @@ class PageStore:
         (``save_site``'s ``extra``); ({}, None) when there are none, or they fail the check."""
         if not self.usable:
             return {}, None
-        found = read_regular(self.folder / SITE, MAX_SITE_BYTES)
-        if found is None:
-            return {}, None
-        mac, _, payload = found[0].partition(b"\n")
-        if not hmac.compare_digest(mac, self._mac(SITE, payload)):
+        payload = self._read_signed(SITE, MAX_SITE_BYTES)
+        if payload is None:
             return {}, None
         try:
             header, _, body = payload.partition(b"\n")
@@ -358,10 +366,7 @@ class PageStore:
             "extra": extra,
         }
         payload = json.dumps(header).encode("ascii") + b"\n" + b"".join(texts.values())
-        try:
-            replace_file(self.folder / SITE, self._mac(SITE, payload) + b"\n" + payload, durable=False)
-        except OSError:
-            pass
+        self._write_signed(SITE, payload)
 
     def put(self, src_uri: str, page: PageHTML, unchanged: bool) -> None:
         """Keep the page's entry for the next build, as soon as its output is written: ``unchanged``,
@@ -374,11 +379,7 @@ class PageStore:
         name = self.name(src_uri)
         if not unchanged:
             payload = self._payload(src_uri, page)
-            if payload is None:
-                return
-            try:
-                replace_file(self.folder / name, self._mac(name, payload) + b"\n" + payload, durable=False)
-            except OSError:
+            if payload is None or not self._write_signed(name, payload):
                 return
         self.wanted.add(name)
 
@@ -396,10 +397,7 @@ class PageStore:
             ensure_ascii=False,
             separators=(",", ":"),
         ).encode("utf-8", "surrogatepass")
-        try:
-            replace_file(self.folder / SEARCH, self._mac(SEARCH, payload) + b"\n" + payload, durable=False)
-        except OSError:
-            pass
+        self._write_signed(SEARCH, payload)
         try:
             stale = [
                 p for p in self.folder.iterdir() if p.name.endswith(SUFFIX) and p.name not in self.wanted

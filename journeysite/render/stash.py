@@ -82,7 +82,7 @@ class Stash:
                     pending.append(content)
         return out
 
-    def adopt(self, phase: str, contents: dict[str, str]) -> None:
+    def adopt(self, contents: dict[str, str]) -> None:
         """Take placeholders' contents an earlier build of this page found (``contents``): their keys
         are hashes of the contents, the same in every build."""
         self._items.update(contents)
