@@ -60,6 +60,7 @@ class Settings:
     codeowners_default: str = ""  # the team that owns every other path (default: the mission's owner)
     dot_deadline: int = 60  # seconds of Graphviz per build; the diagrams left show their source
     hours_per_person_month: float = 120  # working hours one person gives the playbooks (capacity page)
+    parallel: bool = True  # `mkdocs build`/`serve`: a second core converts and renders part of the pages
 
     def severity(self, code: str, found: str) -> str | None:
         """The severity a finding of ``code`` found as ``found`` is reported with, or None when its

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-import logging
+from collections.abc import MutableMapping
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from journeysite.core import pipeline
 from journeysite.core.analysis.dates import build_date
 from journeysite.core.settings import ConfigError, Settings
-from journeysite.plugin import incremental
+from journeysite.plugin import incremental, parallel
 from journeysite.plugin.config import JourneysiteConfig
 from journeysite.plugin.log import guard_build_log, log, report
 from journeysite.plugin.nav import navigation
@@ -26,7 +27,7 @@ from journeysite.render.diagrams import dot
 from journeysite.render.diagrams.job import DiagramJob
 from journeysite.render.page_store import PageStore
 from journeysite.render.pages import Context
-from journeysite.render.rebuild import Rebuild
+from journeysite.render.rebuild import Rebuild, digest
 from journeysite.render.stash import HTML, LISTING, Stash
 
 
@@ -43,6 +44,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         self.store: PageStore | None = None
         self.kept_site: incremental.KeptSite | None = None  # the last build's generated site, to reuse
         self.sources = incremental.Sources()  # what MkDocs read of each page in the last build
+        self.command = ""
         self._reset()
 
     def _reset(self) -> None:
@@ -58,6 +60,13 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         self.search_order: list[tuple[str, str]] = []
         self.hidden: set[str] = set()  # kept pages whose search entries are put back from the last build
         self.search_shortcut = False
+        # A forked copy of the build converting, then rendering, the last pages (``parallel``).
+        self.converter: parallel.Worker | None = None
+        self.renderer: parallel.Worker | None = None
+        self.meta_before: dict[str, MutableMapping[str, Any]] = {}  # the renderer's pages' front matter
+        self.search_entries: list | None = None  # in the renderer: the search plugin's index
+        self.made: dict[str, tuple[str, list | None]] | None = None  # in the renderer: output, entries
+        self.indexed_from = 0
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup makes `mkdocs serve` keep this plugin across its rebuilds; without
@@ -65,8 +74,9 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         self.rebuild = Rebuild() if command == "serve" and not dirty else None
         self.kept_site, self.sources = None, incremental.Sources()  # nothing of an earlier command
         self.disk_store = command == "build" and not dirty
+        self.command = command if not dirty else ""
         if self.rebuild is not None:
-            logging.getLogger("mkdocs").addHandler(self.log_watch)
+            self.log_watch.attach()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self._reset()  # on every build, so `mkdocs serve` rebuilds start clean
@@ -110,10 +120,9 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         authored_files = {f.src_uri for f in files}
         if self.disk_store and self.rebuild is None:  # None without the key: then a build as ever
             self.store = incremental.page_store(config, cache)
-            if self.store is not None:
-                self.rebuild = Rebuild()
-                if self.log_watch not in logging.getLogger("mkdocs").handlers:
-                    logging.getLogger("mkdocs").addHandler(self.log_watch)
+            if self.store is not None or (self.settings.parallel and parallel.usable()):
+                self.rebuild = Rebuild()  # what the store or a second core made is kept as it is
+                self.log_watch.attach()
         # When the model is the last build's (a body edit), so is everything generated from it.
         model = (
             rebuild.model_signature(
@@ -170,12 +179,70 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             (p.title, p.src_uri) for p in site.GENERATED if p.name in self.context.linker.src_of
         ]
         self.nav = navigation(nav, config, files, self.context.handbook, self.context.relations, generated)
+        if self._parallel:  # the last pages' Markdown converted on the second core
+            assert self.rebuild is not None
+            drawn = self.drawing.diagrams if self.drawing is not None else None
+            with_diagram = drawn.entity_pages() if drawn is not None else set()  # the copy cannot draw
+            kept, shared = self.rebuild.pages, self.stash.keys()  # (kept: from the page store)
+            self.converter = parallel.Worker.start(
+                self._pages(files),
+                lambda f: f.src_uri not in kept and f.src_uri not in with_diagram,
+                lambda f: self._converted(f, config, files, shared),
+                self.log_watch,
+                incremental.BUILDER_LOGGERS,
+            )
         return self.nav
 
+    @property
+    def _parallel(self) -> bool:
+        return (
+            self.rebuild is not None
+            and self.rebuild.active
+            and self.settings.parallel
+            and self.command in ("build", "serve")
+            and parallel.usable()
+        )
+
+    def _pages(self, files: Files) -> list[File]:
+        """The pages MkDocs converts and renders in this build, in its order."""
+        inclusion = InclusionLevel.is_in_serve if self.command == "serve" else InclusionLevel.is_included
+        return [f for f in files.documentation_pages(inclusion=inclusion) if f.page is not None]
+
+    def _converted(self, file: File, config: MkDocsConfig, files: Files, shared: frozenset[str]):
+        """In the converter: convert a page as MkDocs does; hand it back, with its fingerprints and how
+        MkDocs read it, when it logged nothing and its listings are known here or in the parent
+        (``shared``: the generated pages' diagrams); else None."""
+        assert self.rebuild is not None
+        if not parallel.populate(file, config, files):
+            return None
+        page = self.rebuild.pages.get(file.src_uri)
+        if page is not None and page.listings is None:
+            page.listings = self.stash.contents(LISTING, page.content, shared)
+        if page is None or page.listings is None:
+            return None
+        return page, self.rebuild.quick.get(file.src_uri), self.sources.seen.get(file.src_uri)
+
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page | None:
+        src_uri = page.file.src_uri
+        if self.converter is not None and src_uri in self.converter and not self.converter.mine(src_uri):
+            self._take_converted(src_uri)
         if self.rebuild is not None and self.rebuild.active and page.file.abs_src_path:
             self.sources.read_once(page)
         return page
+
+    def _take_converted(self, src_uri: str) -> None:
+        """What the converter made of a page: a kept page now (``on_page_markdown`` finds it)."""
+        assert self.converter is not None and self.rebuild is not None
+        made = self.converter.made(src_uri)
+        if made is None:
+            return  # converted here
+        page, quick, seen = made
+        self.rebuild.pages[src_uri] = page
+        if quick is not None:
+            self.rebuild.quick[src_uri] = quick
+        if seen is not None:
+            self.sources.seen[src_uri] = seen
+        self.rebuild.converted_elsewhere.add(src_uri)
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
@@ -240,6 +307,9 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         if self.rebuild is not None:
             env.bytecode_cache = self.templates
         # Every page has its title now, so the navigation every page shows is known.
+        if self.converter is not None:  # every page is converted: it has ended
+            self.converter.finish()
+            self.converter = None
         if self.rebuild is None or not self.rebuild.active or self.nav is None:
             return env
         self.navigation = incremental.nav_signature(self.nav, config)
@@ -248,13 +318,59 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             file = files.get_file_from_path(src_uri)
             if file is not None and file.page is not None:
                 incremental.keep_output(file.page)
+        if self._parallel:  # pages rendered on the second core too
+            rebuild, stash = self.rebuild, self.stash
+            pages = [f for f in self._pages(files) if f.src_uri not in rebuild.kept_output]
+            self.made, self.search_entries = {}, incremental.search_entries(config)  # (for the copy)
+            self.renderer = parallel.Worker.start(
+                pages,
+                lambda f: (
+                    (p := rebuild.pages.get(f.src_uri)) is not None
+                    # no diagram: the threads that draw them are not in the copy
+                    and stash.contents(LISTING, p.content) is not None
+                ),
+                lambda f: self._rendered(f, config, pages, env),
+                self.log_watch,
+                incremental.BUILDER_LOGGERS,
+            )
+            self.made, self.search_entries = None, None
+            for file in self.renderer.files if self.renderer else []:
+                assert file.page is not None
+                self.meta_before[file.src_uri] = file.page.meta
+                # Its output may come from the renderer; if not, the kept template renders it here.
+                incremental.keep_output(file.page)
         return env
+
+    def _rendered(self, file: File, config: MkDocsConfig, pages: list[File], env: jinja2.Environment):
+        """In the renderer: render a page as MkDocs does; hand back its output and search entries
+        (``on_post_page`` collects them) when it logged nothing, else None."""
+        assert self.nav is not None and self.made is not None
+        parallel.build(file, config, pages, self.nav, env)
+        return self.made.pop(file.src_uri, None)
+
+    def _take_rendered(self, file: File) -> None:
+        """Whose output the page has: the renderer's, a kept output now; or the parent renders it, with
+        its front matter back (the kept template renders it as MkDocs would)."""
+        assert self.renderer is not None and self.rebuild is not None and file.page is not None
+        src_uri, page = file.src_uri, self.rebuild.pages.get(file.src_uri)
+        made = None if self.renderer.mine(src_uri) else self.renderer.made(src_uri)
+        if made is None or page is None:
+            file.page.meta = self.meta_before.pop(src_uri)
+            return
+        page.output_key = digest(self.navigation, page.key)
+        page.output, page.search = made
+        self.rebuild.kept_output.add(src_uri)
+        self.rebuild.rendered_elsewhere.add(src_uri)
 
     @event_priority(10)  # before the search plugin indexes the page
     def _hide_kept_from_search(self, context, *, page: Page, config: MkDocsConfig, nav: Navigation):
+        if self.renderer is not None and page.file.src_uri in self.renderer:
+            self._take_rendered(page.file)
         if self.rebuild is not None and self.rebuild.active:
             src_uri = page.file.src_uri
             self.search_order.append((src_uri, page.url))
+            if self.search_entries is not None:  # in the renderer: where this page's entries start
+                self.indexed_from = len(self.search_entries)
             kept = self.rebuild.pages.get(src_uri)
             if (
                 self.search_shortcut
@@ -288,12 +404,24 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
                 self.rebuild.remember_output(src_uri, self.navigation, output)
                 kept = self.rebuild.pages.get(src_uri)
                 if self.store is not None and kept is not None:  # on disk now, not held until the end
+                    # (a page the renderer made, it stored: ``unchanged``)
                     self.store.put(src_uri, kept, src_uri in self.rebuild.kept_output)
+                if self.made is not None:  # the renderer: the page goes to the parent, which writes it
+                    entries = self.search_entries
+                    self.made[src_uri] = (
+                        output,
+                        entries[self.indexed_from :] if entries is not None else None,
+                    )
+                    return ""
+                if kept is not None and self.command != "serve":  # written: nothing needs it any more
                     kept.content, kept.output = "", None
         return output
 
     @event_priority(-100)  # after the search plugin wrote its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.renderer is not None:  # every page is written: it has ended
+            self.renderer.finish()
+            self.renderer = None
         for warning in self.drawing.finish() if self.drawing else []:
             log.warning(warning)
             self.kept_site = None  # a diagram not drawn may be drawn next time
@@ -310,13 +438,17 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self.kept_site = None
+        for worker in (self.converter, self.renderer):
+            if worker is not None:
+                worker.cancel()
+        self.converter = self.renderer = None
         if self.rebuild is not None:
             self.rebuild.begin("", "the last build failed")  # keep nothing of a build that did not finish
         if self.drawing is not None:
             self.drawing.cancel()
 
     def on_shutdown(self) -> None:
-        logging.getLogger("mkdocs").removeHandler(self.log_watch)
+        self.log_watch.detach()
         # After a finished build there is nothing left; after Ctrl-C, drop the drawings not started yet.
         if self.drawing is not None:
             self.drawing.cancel()

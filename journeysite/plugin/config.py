@@ -37,6 +37,7 @@ class JourneysiteConfig(Config):
     codeowners_default = c.Type(str, default=_DEFAULTS.codeowners_default)
     dot_deadline = c.Type(int, default=_DEFAULTS.dot_deadline)
     hours_per_person_month = _Number(default=_DEFAULTS.hours_per_person_month)
+    parallel = c.Type(bool, default=_DEFAULTS.parallel)
 
     def settings(self) -> Settings:
         """The same validated settings the command line reads (raises ConfigError on a bad value)."""

@@ -17,7 +17,7 @@ import jinja2.bccache
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
@@ -176,6 +176,18 @@ def nav_signature(nav: Navigation, config: MkDocsConfig) -> str:
     return digest(*out)
 
 
+def conversion_cost(file: File) -> float:
+    """About how long converting a page takes, in characters of Markdown: its text and the sections
+    journeysite adds (``parallel`` splits the pages by it). What journeysite generates is mostly HTML,
+    which Markdown does not parse: a generated page costs about what a long page of the handbook does."""
+    if file.abs_src_path is None:
+        return 6000.0
+    try:
+        return float(os.stat(file.abs_src_path).st_size + 3000)
+    except OSError:
+        return 3000.0
+
+
 def snapshot(page: Page, key: str) -> PageHTML:
     """What Markdown made of ``page`` in this build, to give to the next one."""
     links = page.links_to_anchors
@@ -210,24 +222,48 @@ def install_kept_template(env: jinja2.Environment, rebuild: Rebuild) -> None:
     if not isinstance(env.loader, jinja2.ChoiceLoader) or KEPT_TEMPLATE not in env.loader.list_templates():
         loader = jinja2.DictLoader({KEPT_TEMPLATE: "{{ journeysite_kept_output(page) }}"})
         env.loader = jinja2.ChoiceLoader([loader, env.loader] if env.loader else [loader])
-    env.globals["journeysite_kept_output"] = lambda page: Markup(rebuild.output(page.file.src_uri))
+
+    @jinja2.pass_context
+    def kept_output(context: jinja2.runtime.Context, page: Page) -> Markup:
+        if page.file.src_uri in rebuild.kept_output:
+            return Markup(rebuild.output(page.file.src_uri))
+        # A page the second core was to render but did not (``parallel``): rendered here, as MkDocs would.
+        template = context.environment.get_template(page.meta.get("template", "main.html"))
+        return Markup(template.render(context.get_all()))
+
+    env.globals["journeysite_kept_output"] = kept_output
 
 
 def keep_output(page: Page) -> None:
     page.meta = {**page.meta, "template": KEPT_TEMPLATE}
 
 
+BUILDER_LOGGERS = ("mkdocs", "properdocs")  # ProperDocs logs under its own name
+
+
 class LogWatch(logging.Handler):
-    """Counts what MkDocs logs: a warning from anywhere, any message about a page's links. A page during
-    whose conversion or rendering the count moved is built again next time, so the message is too."""
+    """Counts what the builder logs: a warning from anywhere, any message about a page's links. A page
+    during whose conversion or rendering the count moved is built again next time, so the message is
+    too (and a page a second core made is made again by MkDocs: ``parallel``)."""
 
     def __init__(self) -> None:
         super().__init__(logging.INFO)
         self.count = 0
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.levelno >= logging.WARNING or record.name.startswith("mkdocs.structure"):
+        if record.levelno >= logging.WARNING or record.name.startswith(
+            ("mkdocs.structure", "properdocs.structure")
+        ):
             self.count += 1
+
+    def attach(self) -> None:
+        for name in BUILDER_LOGGERS:
+            if self not in logging.getLogger(name).handlers:
+                logging.getLogger(name).addHandler(self)
+
+    def detach(self) -> None:
+        for name in BUILDER_LOGGERS:
+            logging.getLogger(name).removeHandler(self)
 
 
 def indexed_by_material(config: MkDocsConfig) -> bool:
@@ -238,6 +274,17 @@ def indexed_by_material(config: MkDocsConfig) -> bool:
         and getattr(plugin.config, "enabled", True)
         for plugin in config.plugins.values()
     )
+
+
+def search_entries(config: MkDocsConfig) -> list[dict[str, Any]] | None:
+    """The entries mkdocs-material's search plugin has indexed so far in this build (it appends each
+    page's), or None when its index is not such a list: then pages a second core renders are indexed
+    again by the plugin of the parent (``parallel``)."""
+    for plugin in config.plugins.values():
+        if type(plugin).__module__.startswith("material.plugins.search"):
+            entries = getattr(getattr(plugin, "search_index", None), "entries", None)
+            return entries if isinstance(entries, list) else None
+    return None
 
 
 def merge_search_index(

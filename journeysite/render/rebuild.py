@@ -63,6 +63,9 @@ class Rebuild:
     pages: dict[str, PageHTML] = field(default_factory=dict)  # src_uri -> the last build's page
     kept_html: set[str] = field(default_factory=set)  # Markdown not converted again
     kept_output: set[str] = field(default_factory=set)  # template not rendered again
+    # Of those, what a second core made in this very build (``plugin.parallel``), not the last build.
+    converted_elsewhere: set[str] = field(default_factory=set)
+    rendered_elsewhere: set[str] = field(default_factory=set)
     total: int = 0
     reason: str | None = None  # why this build keeps nothing, when it cannot
     model: str = ""  # this build's model_signature
@@ -79,6 +82,7 @@ class Rebuild:
         self.signature = signature if reason is None else ""
         self.reason = reason
         self.kept_html, self.kept_output, self.total = set(), set(), 0
+        self.converted_elsewhere, self.rendered_elsewhere = set(), set()
 
     @property
     def active(self) -> bool:
@@ -151,11 +155,17 @@ class Rebuild:
         """One line for the log: how much of the site this build made again."""
         if not self.active:
             return f"rebuilt all {self.total} pages ({self.reason})"
-        rendered = self.total - len(self.kept_output)
-        converted = self.total - len(self.kept_html)
+        rendered = self.total - len(self.kept_output - self.rendered_elsewhere)
+        converted = self.total - len(self.kept_html - self.converted_elsewhere)
+        elsewhere = (
+            f"; a second core converted {len(self.converted_elsewhere)} and rendered "
+            f"{len(self.rendered_elsewhere)} of them"
+            if self.converted_elsewhere or self.rendered_elsewhere
+            else ""
+        )
+        kept = ", the other pages kept from the previous build" if converted < self.total else ""
         return (
-            f"rebuilt {rendered} of {self.total} pages "
-            f"(Markdown converted for {converted}, the other pages kept from the previous build)"
+            f"rebuilt {rendered} of {self.total} pages (Markdown converted for {converted}{kept}{elsewhere})"
         )
 
 

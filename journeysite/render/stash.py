@@ -67,20 +67,27 @@ class Stash:
             return html
         return _PLACEHOLDER[phase].sub(lambda m: self.restore(phase, self._take(m.group(1))), html)
 
-    def contents(self, phase: str, html: str) -> dict[str, str] | None:
+    def contents(self, phase: str, html: str, shared: frozenset[str] = frozenset()) -> dict[str, str] | None:
         """What each placeholder of ``phase`` in ``html`` stands for, those inside them too (key ->
-        content); None when one is still to be made (a diagram), so that it cannot be kept as text."""
+        content); None when one is still to be made (a diagram), so that it cannot be kept as text,
+        unless its key is in ``shared``: a copy of this process hands the page back to a stash that has
+        it (``keys``, taken before the copy was made)."""
         out: dict[str, str] = {}
         pending = [html]
         while pending:
             for key in _PLACEHOLDER[phase].findall(pending.pop()):
                 content = self._items.get(key, "")
                 if callable(content):
+                    if key in shared:
+                        continue
                     return None
                 if key not in out:
                     out[key] = content
                     pending.append(content)
         return out
+
+    def keys(self) -> frozenset[str]:
+        return frozenset(self._items)
 
     def adopt(self, contents: dict[str, str]) -> None:
         """Take placeholders' contents an earlier build of this page found (``contents``): their keys

@@ -39,6 +39,14 @@ class DiagramSet:
         figure = lambda: self._figure(diagram, linker)  # noqa: E731
         return listing(self.stash.put(LISTING, figure, identity=self._identity(diagram, linker)))
 
+    def entity_pages(self) -> set[str]:
+        """The files of the pages of the handbook that show a diagram (a stage's, a team's, …)."""
+        return {
+            entity.file
+            for kind, subject in self.diagrams
+            if subject is not None and (entity := self.handbook.get(kind, subject)) is not None
+        }
+
     def _identity(self, diagram: Diagram, linker: Linker) -> str:
         """Everything the figure of ``diagram`` depends on but the SVG ``dot`` draws from its DOT: the same
         identity gives the same placeholder in every build (``stash``), so ``mkdocs serve`` can keep it."""

@@ -1,0 +1,104 @@
+"""``mkdocs build`` uses the second core (#18): a forked copy of the build converts, then renders, pages
+from the last one back while MkDocs goes from the first one on (``journeysite.plugin.parallel``). The
+site is the site of a build on one core (``parallel: false``), byte for byte; a page whose conversion
+logs a warning is logged once, as on one core, and ``--strict`` fails on it.
+
+Every build is a real ``mkdocs build`` process on a synthetic handbook from ``bench/gen.py``, large enough
+for the copy to take part (it does not for fewer than 40 pages).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from browser_support import build_env, mkdocs_build, tree_hashes
+from test_serve_rebuild import handbook
+
+from journeysite.plugin import parallel
+
+pytestmark = pytest.mark.skipif(not parallel.usable(), reason="needs fork and two cores")
+
+SECOND_CORE = re.compile(r"a second core converted (\d+) and rendered (\d+) of them")
+
+
+def one_core(root: Path, tmp_path: Path, name: str = "serial") -> Path:
+    """A copy of the project whose mkdocs.yml turns the second core off."""
+    copy = tmp_path / name
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".cache", "site"))
+    config = copy / "mkdocs.yml"
+    text = config.read_text("utf-8")
+    assert "  - journeysite\n" in text
+    config.write_text(text.replace("  - journeysite\n", "  - journeysite:\n      parallel: false\n"), "utf-8")
+    return copy
+
+
+def build(root: Path, env: dict[str, str], *args: str):
+    result = mkdocs_build(root, *args, env=env, process=True)
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+def warnings(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.startswith("WARNING")]
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    return handbook(tmp_path_factory.mktemp("parallel"), entities=150)
+
+
+@pytest.mark.parametrize("ci", ["1", ""], ids=["no page store (CI)", "with the page store"])
+def test_the_second_core_gives_the_site_one_core_gives(project, tmp_path, ci):
+    env = build_env(XDG_CACHE_HOME=str(tmp_path / "xdg"), CI=ci)
+    root = tmp_path / "two"
+    shutil.copytree(project, root)
+    serial = one_core(project, tmp_path)
+    first = build(root, env)
+    assert first.returncode == 0, first.stderr
+    shared = SECOND_CORE.search(first.stderr)
+    assert shared, f"the second core took no part:\n{first.stderr}"
+    converted, rendered = int(shared[1]), int(shared[2])
+    assert converted >= 20 and rendered >= 20, first.stderr  # each core made a real share of ~165 pages
+    assert build(serial, env).returncode == 0
+    assert "second core" not in build(serial, env).stderr
+    site, expected = tree_hashes(root / "site"), tree_hashes(serial / "site")
+    assert site.keys() == expected.keys()
+    differ = sorted(path for path in site if site[path] != expected[path])
+    assert not differ, f"{len(differ)} files differ from the one-core build, e.g. {differ[:5]}"
+    again = build(root, env)  # and a build after it (kept pages, from the store when there is one)
+    assert again.returncode == 0, again.stderr
+    assert tree_hashes(root / "site") == expected
+
+
+def test_a_page_that_logs_in_the_second_cores_part_is_logged_once(project, tmp_path):
+    """The copy goes from the last page back, so the last pages are its: a broken link in them is
+    reported once each, in the order one core reports it, and ``--strict`` fails as on one core."""
+    root = tmp_path / "two"
+    shutil.copytree(project, root)
+    docs = root / "docs"
+    broken = sorted((docs / "playbooks").glob("*.md"))[-3:]  # the last pages MkDocs converts but ours
+    for page in broken:
+        page.write_text(page.read_text("utf-8") + "\nSee [the old notes](no-such-page.md).\n", "utf-8")
+    serial = one_core(root, tmp_path)
+    env = build_env(XDG_CACHE_HOME=str(tmp_path / "xdg"), CI="1")
+    two, one = build(root, env), build(serial, env)
+    assert two.returncode == one.returncode == 0
+    assert SECOND_CORE.search(two.stderr), two.stderr
+    logged = warnings(two.stderr)
+    assert logged == warnings(one.stderr)
+    for page in broken:
+        assert sum(page.name in line and "no-such-page.md" in line for line in logged) == 1, logged
+    strict = build(root, env, "--strict")
+    assert strict.returncode == 1
+    assert "Aborted with 3 warnings in strict mode" in strict.stdout + strict.stderr, strict.stderr
+    assert tree_hashes(root / "site") == tree_hashes(serial / "site")
+
+
+def test_a_small_handbook_is_built_on_one_core(tmp_path):
+    root = handbook(tmp_path, entities=30)  # 44 pages, a third of them with a diagram
+    result = build(root, build_env(XDG_CACHE_HOME=str(tmp_path / "xdg"), CI="1"))
+    assert result.returncode == 0, result.stderr
+    assert "second core" not in result.stderr
