@@ -22,7 +22,7 @@ from journeysite.plugin.config import JourneysiteConfig
 from journeysite.plugin.log import guard_build_log, log, report
 from journeysite.plugin.nav import navigation
 from journeysite.render import authored, rebuild, sanitise, site
-from journeysite.render.assemble import assemble, theme_dir
+from journeysite.render.assemble import SiteFiles, assemble, theme_dir
 from journeysite.render.diagrams import dot
 from journeysite.render.diagrams.job import DiagramJob
 from journeysite.render.page_store import PageStore
@@ -49,6 +49,8 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
 
     def _reset(self) -> None:
         self.context: Context | None = None
+        self.built: SiteFiles | None = None
+        self.deferred: set[str] = set()  # generated pages given to MkDocs before their text
         self.settings = Settings()
         self.drawing: DiagramJob | None = None
         self.stash = Stash()  # generated HTML kept out of Markdown, until its phase puts it back
@@ -149,18 +151,21 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
                 authored=authored_files,
                 diagrams=lambda context: drawing.start(context, self.stash, found),
                 kept=stored,  # `mkdocs build`: the generated pages of the last build of this model
+                # rendered when MkDocs reads them: the last pages, so mostly by the second core
+                defer=self.settings.parallel and self.command in ("build", "serve") and parallel.usable(),
             )
         for warning in self.drawing.warnings_at_start if self.drawing and self.settings.diagrams else []:
             log.warning(warning)
         self.kept_site = incremental.KeptSite(model, built, self.stash, self.drawing) if model else None
-        self.context = built.context
+        self.context, self.built = built.context, built
         for page in built.displaced:
             log.warning(
                 f"{page.src_uri} already exists in the docs folder, so journeysite does not "
                 f"generate its {page.title} page there: rename or remove that file"
             )
-        for src_uri, text in built.files.items():
+        for src_uri, text in built.files.items():  # (a deferred page's text comes in on_pre_page)
             files.append(File.generated(config, src_uri, content=text))
+        self.deferred = set(built.later)
         if self.rebuild is not None:
             signature = incremental.build_signature(config, files)
             self.rebuild.begin(signature, incremental.why_not(config))
@@ -213,6 +218,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         MkDocs read it, when it logged nothing and its listings are known here or in the parent
         (``shared``: the generated pages' diagrams); else None."""
         assert self.rebuild is not None
+        deferred = self.built is not None and file.src_uri in self.built.later
         if not parallel.populate(file, config, files):
             return None
         page = self.rebuild.pages.get(file.src_uri)
@@ -220,12 +226,16 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             page.listings = self.stash.contents(LISTING, page.content, shared)
         if page is None or page.listings is None:
             return None
-        return page, self.rebuild.quick.get(file.src_uri), self.sources.seen.get(file.src_uri)
+        text = self.built.files.get(file.src_uri) if deferred and self.built is not None else None
+        return page, self.rebuild.quick.get(file.src_uri), self.sources.seen.get(file.src_uri), text
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page | None:
         src_uri = page.file.src_uri
         if self.converter is not None and src_uri in self.converter and not self.converter.mine(src_uri):
             self._take_converted(src_uri)
+        if src_uri in self.deferred and self.built is not None:  # a generated page: its text now
+            self.deferred.discard(src_uri)
+            page.file.content_string = self.built.text(src_uri)
         if self.rebuild is not None and self.rebuild.active and page.file.abs_src_path:
             self.sources.read_once(page)
         return page
@@ -236,7 +246,10 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         made = self.converter.made(src_uri)
         if made is None:
             return  # converted here
-        page, quick, seen = made
+        page, quick, seen, text = made
+        if text is not None and self.built is not None:  # a generated page it rendered
+            self.built.later.pop(src_uri, None)
+            self.built.files[src_uri] = text
         self.rebuild.pages[src_uri] = page
         if quick is not None:
             self.rebuild.quick[src_uri] = quick
@@ -422,6 +435,8 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         if self.renderer is not None:  # every page is written: it has ended
             self.renderer.finish()
             self.renderer = None
+        if self.built is not None:
+            self.built.complete()  # (a page MkDocs did not read: the store and `serve` keep every text)
         for warning in self.drawing.finish() if self.drawing else []:
             log.warning(warning)
             self.kept_site = None  # a diagram not drawn may be drawn next time

@@ -143,20 +143,20 @@ class Worker:
             return self._made.pop(i, None)
 
     def _read(self) -> None:
-        buffer = b""
         try:
-            while chunk := os.read(self._fd, 1 << 20):
-                buffer += chunk
-                while len(buffer) >= 8 and len(buffer) >= 8 + (size := struct.unpack_from("<Q", buffer)[0]):
-                    i, result = pickle.loads(buffer[8 : 8 + size])
-                    buffer = buffer[8 + size :]
+            with os.fdopen(self._fd, "rb", buffering=1 << 20) as pipe:
+                while len(header := pipe.read(8)) == 8:
+                    (size,) = struct.unpack("<Q", header)
+                    frame = pipe.read(size)
+                    if len(frame) != size:
+                        break
+                    i, result = pickle.loads(frame)
                     with self._changed:
                         self._made[i] = result
                         self._changed.notify_all()
         except Exception:  # a copy cut short: the parent makes the pages it has not handed back
             pass
         finally:
-            os.close(self._fd)
             with self._changed:
                 self._ended = True
                 self._changed.notify_all()
