@@ -47,7 +47,18 @@ def warnings(stderr: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Path:
-    return handbook(tmp_path_factory.mktemp("parallel"), entities=150)
+    """A handbook whose theme prints what a page's template sees of the site (``pages``, the nav)."""
+    root = handbook(tmp_path_factory.mktemp("parallel"), entities=150)
+    (root / "overrides").mkdir()
+    (root / "overrides" / "main.html").write_text(
+        '{% extends "base.html" %}\n{% block content %}{{ super() }}'
+        "<p>{{ pages | length }} pages, {{ nav.pages | length }} in the navigation</p>{% endblock %}\n",
+        "utf-8",
+    )
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8").replace("  name: material\n", "  name: material\n  custom_dir: overrides\n"), "utf-8")
+    assert "custom_dir" in config.read_text("utf-8")
+    return root
 
 
 @pytest.mark.parametrize("ci", ["1", ""], ids=["no page store (CI)", "with the page store"])
@@ -64,6 +75,7 @@ def test_the_second_core_gives_the_site_one_core_gives(project, tmp_path, ci):
     assert converted >= 20 and rendered >= 20, first.stderr  # each core made a real share of ~165 pages
     assert build(serial, env).returncode == 0
     assert "second core" not in build(serial, env).stderr
+    assert "164 pages, 164 in the navigation" in (root / "site" / "journey" / "index.html").read_text("utf-8")
     site, expected = tree_hashes(root / "site"), tree_hashes(serial / "site")
     assert site.keys() == expected.keys()
     differ = sorted(path for path in site if site[path] != expected[path])
@@ -102,3 +114,51 @@ def test_a_small_handbook_is_built_on_one_core(tmp_path):
     result = build(root, build_env(XDG_CACHE_HOME=str(tmp_path / "xdg"), CI="1"))
     assert result.returncode == 0, result.stderr
     assert "second core" not in result.stderr
+
+
+def test_rebuilds_in_one_process_give_the_one_core_site(project, tmp_path, monkeypatch):
+    """``mkdocs serve --clean`` keeps the plugin across rebuilds as ``build``, with no page store in CI:
+    each rebuild after an edit is still the one-core site of the same files."""
+    from mkdocs.commands.build import build as mkdocs_build_site
+    from mkdocs.config import load_config
+
+    root = tmp_path / "two"
+    shutil.copytree(project, root)
+    for name, value in build_env(XDG_CACHE_HOME=str(tmp_path / "xdg"), CI="1").items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(root)
+    plugins = None
+    playbook = sorted((root / "docs" / "playbooks").glob("*.md"))[-1]  # in the second core's part
+    for edit in range(3):
+        if edit:
+            playbook.write_text(playbook.read_text("utf-8") + f"\nEdit number {edit}.\n", "utf-8")
+        config = load_config(config_file=str(root / "mkdocs.yml"))
+        if plugins is None:
+            plugins = config.plugins
+            plugins.on_startup(command="build", dirty=False)
+        config.plugins = plugins
+        mkdocs_build_site(config)
+        serial = one_core(root, tmp_path, f"serial-{edit}")
+        assert build(serial, build_env(XDG_CACHE_HOME=str(tmp_path / "xdg"), CI="1")).returncode == 0
+        assert tree_hashes(root / "site") == tree_hashes(serial / "site"), f"rebuild {edit}"
+    assert plugins is not None
+    plugins.on_shutdown()
+
+
+def test_with_a_plugin_journeysite_does_not_know_it_builds_on_one_core(tmp_path):
+    """A hook could keep state of its own per page, which a copy of the build would lose: one core,
+    and every generated page's text is there for the hook from the start, as without journeysite's
+    second core."""
+    root = handbook(tmp_path, entities=150)
+    (root / "hook.py").write_text(
+        "def on_nav(nav, config, files):\n"
+        "    text = files.get_file_from_path('journey/timeline.md').content_string\n"
+        "    open('timeline-length.txt', 'w').write(str(len(text)))\n",
+        "utf-8",
+    )
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8") + "hooks:\n  - hook.py\n", "utf-8")
+    result = build(root, build_env(XDG_CACHE_HOME=str(tmp_path / "xdg"), CI="1"))
+    assert result.returncode == 0, result.stderr
+    assert "second core" not in result.stderr
+    assert int((root / "timeline-length.txt").read_text()) > 10_000

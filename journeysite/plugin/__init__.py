@@ -48,6 +48,9 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         self._reset()
 
     def _reset(self) -> None:
+        for worker in (getattr(self, "converter", None), getattr(self, "renderer", None)):
+            if worker is not None:  # (a build that ended without on_build_error: Ctrl-C in serve)
+                worker.cancel()
         self.context: Context | None = None
         self.built: SiteFiles | None = None
         self.deferred: set[str] = set()  # generated pages given to MkDocs before their text
@@ -120,10 +123,17 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         report(result.diagnostics)
         cache = Path(config.config_file_path or config.docs_dir).parent / ".cache" / "plugin" / "journeysite"
         authored_files = {f.src_uri for f in files}
-        if self.disk_store and self.rebuild is None:  # None without the key: then a build as ever
-            self.store = incremental.page_store(config, cache)
-            if self.store is not None or (self.settings.parallel and parallel.usable()):
-                self.rebuild = Rebuild()  # what the store or a second core made is kept as it is
+        # The second core can take part: `mkdocs build`/`serve`, and no plugin journeysite does not know.
+        two_cores = (
+            self.settings.parallel
+            and self.command in ("build", "serve")
+            and incremental.why_not(config) is None
+            and parallel.usable()
+        )
+        if self.disk_store:  # `mkdocs build` (`serve --clean` too): what it keeps is read anew each build
+            self.store = incremental.page_store(config, cache)  # None without the key
+            self.rebuild = Rebuild() if self.store is not None or two_cores else None
+            if self.rebuild is not None:
                 self.log_watch.attach()
         # When the model is the last build's (a body edit), so is everything generated from it.
         model = (
@@ -152,7 +162,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
                 diagrams=lambda context: drawing.start(context, self.stash, found),
                 kept=stored,  # `mkdocs build`: the generated pages of the last build of this model
                 # rendered when MkDocs reads them: the last pages, so mostly by the second core
-                defer=self.settings.parallel and self.command in ("build", "serve") and parallel.usable(),
+                defer=two_cores,
             )
         for warning in self.drawing.warnings_at_start if self.drawing and self.settings.diagrams else []:
             log.warning(warning)
@@ -187,7 +197,8 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         if self._parallel:  # the last pages' Markdown converted on the second core
             assert self.rebuild is not None
             drawn = self.drawing.diagrams if self.drawing is not None else None
-            with_diagram = drawn.entity_pages() if drawn is not None else set()  # the copy cannot draw
+            # (a page with a diagram: its listings hold a figure only the parent's stash has)
+            with_diagram = drawn.entity_pages() if drawn is not None else set()
             kept, shared = self.rebuild.pages, self.stash.keys()  # (kept: from the page store)
             self.converter = parallel.Worker.start(
                 self._pages(files),
@@ -209,9 +220,12 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         )
 
     def _pages(self, files: Files) -> list[File]:
-        """The pages MkDocs converts and renders in this build, in its order."""
-        inclusion = InclusionLevel.is_in_serve if self.command == "serve" else InclusionLevel.is_included
-        return [f for f in files.documentation_pages(inclusion=inclusion) if f.page is not None]
+        """The pages MkDocs converts and renders in this build, in its order; none (so no second core)
+        when there are drafts, which only a serve build shows: `serve --clean` starts as "build"."""
+        pages = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+        if len(pages) != len(files.documentation_pages(inclusion=InclusionLevel.is_included)):
+            return []
+        return [f for f in pages if f.page is not None]
 
     def _converted(self, file: File, config: MkDocsConfig, files: Files, shared: frozenset[str]):
         """In the converter: convert a page as MkDocs does; hand it back, with its fingerprints and how
@@ -332,8 +346,8 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             if file is not None and file.page is not None:
                 incremental.keep_output(file.page)
         if self._parallel:  # pages rendered on the second core too
-            rebuild, stash = self.rebuild, self.stash
-            pages = [f for f in self._pages(files) if f.src_uri not in rebuild.kept_output]
+            rebuild, stash, doc_files = self.rebuild, self.stash, self._pages(files)
+            pages = [f for f in doc_files if f.src_uri not in rebuild.kept_output]
             self.made, self.search_entries = {}, incremental.search_entries(config)  # (for the copy)
             self.renderer = parallel.Worker.start(
                 pages,
@@ -342,16 +356,18 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
                     # no diagram: the threads that draw them are not in the copy
                     and stash.contents(LISTING, p.content) is not None
                 ),
-                lambda f: self._rendered(f, config, pages, env),
+                lambda f: self._rendered(f, config, doc_files, env),
                 self.log_watch,
                 incremental.BUILDER_LOGGERS,
             )
             self.made, self.search_entries = None, None
-            for file in self.renderer.files if self.renderer else []:
-                assert file.page is not None
-                self.meta_before[file.src_uri] = file.page.meta
-                # Its output may come from the renderer; if not, the kept template renders it here.
-                incremental.keep_output(file.page)
+            renderer = self.renderer
+            eligible = renderer.eligible if renderer is not None else set()
+            for file in renderer.files if renderer is not None else []:
+                if file.src_uri in eligible and file.page is not None:
+                    self.meta_before[file.src_uri] = file.page.meta
+                    # Its output may come from the renderer; if not, the kept template renders it here.
+                    incremental.keep_output(file.page)
         return env
 
     def _rendered(self, file: File, config: MkDocsConfig, pages: list[File], env: jinja2.Environment):
@@ -376,7 +392,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         self.rebuild.rendered_elsewhere.add(src_uri)
 
     @event_priority(10)  # before the search plugin indexes the page
-    def _hide_kept_from_search(self, context, *, page: Page, config: MkDocsConfig, nav: Navigation):
+    def _before_search(self, context, *, page: Page, config: MkDocsConfig, nav: Navigation):
         if self.renderer is not None and page.file.src_uri in self.renderer:
             self._take_rendered(page.file)
         if self.rebuild is not None and self.rebuild.active:
@@ -405,7 +421,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         self.rendering = (page.file.src_uri, self.log_watch.count)
         return context
 
-    on_page_context = CombinedEvent(_hide_kept_from_search, _put_listings_back)
+    on_page_context = CombinedEvent(_before_search, _put_listings_back)
 
     @event_priority(-100)  # the page's output as it is written, after any other plugin's change
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
@@ -417,7 +433,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
                 self.rebuild.remember_output(src_uri, self.navigation, output)
                 kept = self.rebuild.pages.get(src_uri)
                 if self.store is not None and kept is not None:  # on disk now, not held until the end
-                    # (a page the renderer made, it stored: ``unchanged``)
+                    # (a page the renderer made is stored already, by the renderer: ``unchanged``)
                     self.store.put(src_uri, kept, src_uri in self.rebuild.kept_output)
                 if self.made is not None:  # the renderer: the page goes to the parent, which writes it
                     entries = self.search_entries
@@ -464,6 +480,10 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
 
     def on_shutdown(self) -> None:
         self.log_watch.detach()
+        for worker in (self.converter, self.renderer):
+            if worker is not None:
+                worker.cancel()
+        self.converter = self.renderer = None
         # After a finished build there is nothing left; after Ctrl-C, drop the drawings not started yet.
         if self.drawing is not None:
             self.drawing.cancel()

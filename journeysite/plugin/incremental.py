@@ -17,7 +17,7 @@ import jinja2.bccache
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
@@ -176,18 +176,6 @@ def nav_signature(nav: Navigation, config: MkDocsConfig) -> str:
     return digest(*out)
 
 
-def conversion_cost(file: File) -> float:
-    """About how long converting a page takes, in characters of Markdown: its text and the sections
-    journeysite adds (``parallel`` splits the pages by it). What journeysite generates is mostly HTML,
-    which Markdown does not parse: a generated page costs about what a long page of the handbook does."""
-    if file.abs_src_path is None:
-        return 6000.0
-    try:
-        return float(os.stat(file.abs_src_path).st_size + 3000)
-    except OSError:
-        return 3000.0
-
-
 def snapshot(page: Page, key: str) -> PageHTML:
     """What Markdown made of ``page`` in this build, to give to the next one."""
     links = page.links_to_anchors
@@ -228,7 +216,8 @@ def install_kept_template(env: jinja2.Environment, rebuild: Rebuild) -> None:
         if page.file.src_uri in rebuild.kept_output:
             return Markup(rebuild.output(page.file.src_uri))
         # A page the second core was to render but did not (``parallel``): rendered here, as MkDocs would.
-        template = context.environment.get_template(page.meta.get("template", "main.html"))
+        name = page.meta.get("template", "main.html")
+        template = context.environment.get_template(name if name != KEPT_TEMPLATE else "main.html")
         return Markup(template.render(context.get_all()))
 
     env.globals["journeysite_kept_output"] = kept_output
@@ -249,9 +238,15 @@ class LogWatch(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.INFO)
         self.count = 0
+        # In a forked copy of the build (``parallel``), which prints nothing: every record counts, but the
+        # one MkDocs logs for each page the copy hands back instead of writing it.
+        self.in_copy = False
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.levelno >= logging.WARNING or record.name.startswith(
+        if self.in_copy:
+            if not record.getMessage().startswith("Page skipped: "):
+                self.count += 1
+        elif record.levelno >= logging.WARNING or record.name.startswith(
             ("mkdocs.structure", "properdocs.structure")
         ):
             self.count += 1

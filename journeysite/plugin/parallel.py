@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import gc
 import logging
+import math
 import mmap
+import multiprocessing
 import os
 import pickle
 import signal
@@ -35,13 +37,23 @@ from mkdocs.structure.files import File
 
 MIN_PAGES = 40  # fewer pages the copy could make than this: forking costs more than it saves
 FREE, PARENT, COPY = 0, 1, 2  # who makes a page
+STUCK = 120.0  # seconds without a page from a living copy: it is stopped, and the parent goes on alone
 
 
 def cores() -> int:
+    """The cores this process may use: its CPU affinity, within its cgroup's CPU quota (a container's
+    ``--cpus``)."""
     try:
-        return len(os.sched_getaffinity(0))
+        count = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
-        return os.cpu_count() or 1
+        count = os.cpu_count() or 1
+    try:
+        quota, period = open("/sys/fs/cgroup/cpu.max", encoding="ascii").read().split()[:2]
+        if quota != "max":
+            count = min(count, max(1, math.floor(int(quota) / int(period))))
+    except (OSError, ValueError):
+        pass
+    return count
 
 
 def usable() -> bool:
@@ -60,10 +72,13 @@ class Worker:
     processes share, claimed under a lock, so the work splits itself whatever each page costs. The copy
     writes each page's (picklable) result to a pipe as soon as it is made."""
 
-    def __init__(self, pid: int, fd: int, files: list[File], owners: mmap.mmap, lock: Any) -> None:
+    def __init__(
+        self, pid: int, fd: int, files: list[File], eligible: set[str], owners: mmap.mmap, lock: Any
+    ) -> None:
         self.pid = pid
         self.index = {f.src_uri: i for i, f in enumerate(files)}
         self.files = files
+        self.eligible = eligible  # the pages the copy may make (src_uri)
         self._owners, self._lock = owners, lock
         self._made: dict[int, Any] = {}
         self._ended = False
@@ -78,23 +93,26 @@ class Worker:
         files: list[File],
         can: Callable[[File], bool],
         make: Callable[[File], Any],
-        watch: logging.Handler,
+        watch: Any,
         loggers: Sequence[str],
     ) -> Worker | None:
         """Fork a copy that makes, with ``make``, the pages of ``files`` it ``can`` make, from the last
         one back; None when there are too few of them to be worth it or the process cannot fork. In the
-        copy, what ``loggers`` (and any other logger) log reaches only ``watch``, which counts it
-        (``incremental.LogWatch``), and nothing is printed: ``make`` hands back None for a page that
-        logged, and the parent makes it, logging the same."""
-        if sum(1 for f in files if can(f)) < MIN_PAGES:
+        copy, what ``loggers`` (and any other logger) log reaches only ``watch``
+        (``incremental.LogWatch``), which counts it, and nothing is printed: ``make`` hands back None
+        for a page during which anything was logged, and the parent makes it, logging the same."""
+        eligible = {f.src_uri for f in files if can(f)}
+        if len(eligible) < MIN_PAGES:
             return None
-        import multiprocessing  # (its lock is a semaphore both processes share)
-
-        owners, lock = mmap.mmap(-1, max(len(files), 1)), multiprocessing.Lock()
-        read, write = os.pipe()
+        try:  # (a machine without POSIX semaphores, /dev/shm read-only: then on one core)
+            owners = mmap.mmap(-1, max(len(files), 1))
+            lock = multiprocessing.get_context("fork").Lock()
+            read, write = os.pipe()
+        except (OSError, ValueError, ImportError):
+            return None
         gc.freeze()  # neither process's collector touches (and so copies) the objects they share
         try:
-            with warnings.catch_warnings():  # (3.12 warns of threads: the copy uses none of theirs)
+            with warnings.catch_warnings():  # (3.12 warns of threads: the copy uses nothing of theirs)
                 warnings.simplefilter("ignore", DeprecationWarning)
                 pid = os.fork()
         except OSError:
@@ -106,25 +124,22 @@ class Worker:
             code = 1
             try:
                 os.close(read)
-                _quiet(watch, loggers)
-                gc.disable()  # short-lived: collecting would only copy the parent's pages into this one
-                for i in range(len(files) - 1, -1, -1):
-                    if not can(files[i]):
-                        continue
-                    with lock:
-                        if owners[i] != FREE:
-                            break  # the parent is here: every page before is the parent's
-                        owners[i] = COPY
-                    data = pickle.dumps((i, make(files[i])), protocol=pickle.HIGHEST_PROTOCOL)
-                    _write_all(write, struct.pack("<Q", len(data)) + data)
+                _copy(files, eligible, make, owners, lock, write, watch, loggers)
                 code = 0
             finally:
                 os._exit(code)
         os.close(write)
-        return cls(pid, read, files, owners, lock)
+        try:
+            return cls(pid, read, files, eligible, owners, lock)
+        except RuntimeError:  # no thread to read the pipe: stop the copy
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            os.close(read)
+            gc.unfreeze()
+            return None
 
     def __contains__(self, src_uri: str) -> bool:
-        return src_uri in self.index
+        return src_uri in self.eligible
 
     def mine(self, src_uri: str) -> bool:
         """Whether the parent makes this page: it claims it, unless the copy has."""
@@ -135,12 +150,27 @@ class Worker:
             return self._owners[i] == PARENT
 
     def made(self, src_uri: str) -> Any:
-        """What the copy made of a page it claimed (waits for it), or None: it handed back nothing (the
-        page logged) or ended before; the parent makes the page then."""
+        """What the copy made of a page it claimed (waits for it), or None: make the page yourself (it
+        logged, failed, or the copy ended or was stuck for ``STUCK`` seconds and is stopped)."""
         i = self.index[src_uri]
         with self._changed:
-            self._changed.wait_for(lambda: i in self._made or self._ended)
+            waited = 0.0
+            while not (i in self._made or self._ended):
+                if self._changed.wait(timeout=1.0):
+                    waited = 0.0
+                    continue
+                waited += 1.0
+                if waited >= STUCK:
+                    self._stop()
+                    break
             return self._made.pop(i, None)
+
+    def _stop(self) -> None:
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self._ended = True
 
     def _read(self) -> None:
         try:
@@ -162,8 +192,13 @@ class Worker:
                 self._changed.notify_all()
 
     def finish(self) -> None:
-        """Wait for the copy to end (it has, once the parent made or took every page) and forget it."""
-        self._reader.join()
+        """Wait for the copy to end (it has, once the parent made or took every page; one stuck is
+        stopped) and forget it."""
+        self._reader.join(timeout=STUCK)
+        if self._reader.is_alive():
+            with self._changed:
+                self._stop()
+            self._reader.join()
         try:
             os.waitpid(self.pid, 0)
         except ChildProcessError:
@@ -174,11 +209,39 @@ class Worker:
 
     def cancel(self) -> None:
         """Stop the copy (a failed build, Ctrl-C)."""
-        try:
-            os.kill(self.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        with self._changed:
+            self._stop()
         self.finish()
+
+
+def _copy(
+    files: list[File],
+    eligible: set[str],
+    make: Callable[[File], Any],
+    owners: mmap.mmap,
+    lock: Any,
+    write: int,
+    watch: Any,
+    loggers: Sequence[str],
+) -> None:
+    """The copy's work: from the last page back, claim each page it may make, make it, send it; stop
+    at the first page the parent has claimed."""
+    os.closerange(3, write)  # nothing of the parent's open files: a `dot` waiting for the end of its
+    os.closerange(write + 1, os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 4096)  # input
+    _quiet(watch, loggers)
+    gc.disable()  # short-lived: collecting would only copy the parent's pages into this one
+    for i in range(len(files) - 1, -1, -1):
+        if files[i].src_uri not in eligible:
+            continue
+        with lock:
+            if owners[i] != FREE:
+                return  # the parent is here: every page before is the parent's
+            owners[i] = COPY
+        before = watch.count
+        result = make(files[i])
+        data = pickle.dumps((i, result if watch.count == before else None), protocol=pickle.HIGHEST_PROTOCOL)
+        _write_all(write, struct.pack("<Q", len(data)))
+        _write_all(write, data)
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -187,9 +250,11 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
-def _quiet(watch: logging.Handler, loggers: Sequence[str]) -> None:
+def _quiet(watch: Any, loggers: Sequence[str]) -> None:
     """Nothing the copy logs or prints reaches the terminal; what is logged, by the builder or any other
-    logger, still reaches ``watch``, which counts it, so that a page that logged is not handed back."""
+    logger, at any level the build log shows, still reaches ``watch``, which counts it, so that a page
+    during which anything was logged is not handed back."""
+    watch.in_copy = True
     for name in (*loggers, ""):  # ("": the root logger, where every other logger's records end)
         logging.getLogger(name).handlers = [watch]
     null = os.open(os.devnull, os.O_WRONLY)
