@@ -53,6 +53,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
                 worker.cancel()
         self.context: Context | None = None
         self.built: SiteFiles | None = None
+        self.same_model = False  # the model is the last build's
         self.deferred: set[str] = set()  # generated pages given to MkDocs before their text
         self.settings = Settings()
         self.drawing: DiagramJob | None = None
@@ -148,11 +149,13 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             else ""
         )
         kept = self.kept_site if self.kept_site is not None and self.kept_site.model == model else None
+        self.same_model = kept is not None  # then each page's quick key finds its kept HTML
         if kept is not None:  # `mkdocs serve`, in memory
             built, self.stash, self.drawing = kept.built, kept.stash, kept.drawing
         else:
             self.drawing = drawing = DiagramJob(cache, self.settings.dot_deadline)
             stored, extra = self.store.load_site(model) if self.store is not None else ({}, None)
+            self.same_model = bool(stored)
             found = dot.from_data(extra)  # the diagrams' DOT, when the model is the last build's
             built = assemble(
                 result,
@@ -199,7 +202,11 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             drawn = self.drawing.diagrams if self.drawing is not None else None
             # (a page with a diagram: its listings hold a figure only the parent's stash has)
             with_diagram = drawn.entity_pages() if drawn is not None else set()
-            kept, shared = self.rebuild.pages, self.stash.keys()  # (kept: from the page store)
+            # A kept page (the last build's, in memory or from the store) is the parent's when the model
+            # is the last build's: its quick key finds it at once. Else journeysite's Markdown of it is
+            # made again, and the copy shares that work.
+            kept = self.rebuild.pages if self.same_model else {}
+            shared = self.stash.keys()
             self.converter = parallel.Worker.start(
                 self._pages(files),
                 lambda f: f.src_uri not in kept and f.src_uri not in with_diagram,
@@ -235,13 +242,17 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         deferred = self.built is not None and file.src_uri in self.built.later
         if not parallel.populate(file, config, files):
             return None
-        page = self.rebuild.pages.get(file.src_uri)
-        if page is not None and page.listings is None:
-            page.listings = self.stash.contents(LISTING, page.content, shared)
-        if page is None or page.listings is None:
-            return None
         text = self.built.files.get(file.src_uri) if deferred and self.built is not None else None
-        return page, self.rebuild.quick.get(file.src_uri), self.sources.seen.get(file.src_uri), text
+        quick, seen = self.rebuild.quick.get(file.src_uri), self.sources.seen.get(file.src_uri)
+        page = self.rebuild.pages.get(file.src_uri)
+        listings = self.stash.contents(LISTING, page.content, shared) if page is not None else None
+        if page is None or listings is None:  # (a diagram whose figure only this copy's stash has)
+            return None
+        if file.src_uri in self.rebuild.kept_html:  # its HTML is the parent's too: only its keys go back
+            return None, quick, seen, text
+        if page.listings is None:
+            page.listings = listings
+        return page, quick, seen, text
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page | None:
         src_uri = page.file.src_uri
@@ -264,12 +275,13 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         if text is not None and self.built is not None:  # a generated page it rendered
             self.built.later.pop(src_uri, None)
             self.built.files[src_uri] = text
-        self.rebuild.pages[src_uri] = page
+        if page is not None:  # (None: it kept the page's HTML, which the parent has)
+            self.rebuild.pages[src_uri] = page
+            self.rebuild.converted_elsewhere.add(src_uri)
         if quick is not None:
             self.rebuild.quick[src_uri] = quick
         if seen is not None:
             self.sources.seen[src_uri] = seen
-        self.rebuild.converted_elsewhere.add(src_uri)
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files

@@ -69,9 +69,9 @@ class Stash:
 
     def contents(self, phase: str, html: str, shared: frozenset[str] = frozenset()) -> dict[str, str] | None:
         """What each placeholder of ``phase`` in ``html`` stands for, those inside them too (key ->
-        content); None when one is still to be made (a diagram), so that it cannot be kept as text,
-        unless its key is in ``shared``: a copy of this process hands the page back to a stash that has
-        it (``keys``, taken before the copy was made)."""
+        content); None when one is still to be made (a diagram), so that it cannot be kept as text.
+        ``shared``: keys the stash a page is handed back to has already (a forked copy of the build hands
+        its pages to the parent, whose stash had these before the fork): those are left out, not unknown."""
         out: dict[str, str] = {}
         pending = [html]
         while pending:
