@@ -48,10 +48,10 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         self._reset()
 
     def _reset(self) -> None:
-        for worker in (getattr(self, "converter", None), getattr(self, "renderer", None)):
-            if worker is not None:  # (a build that ended without on_build_error: Ctrl-C in serve)
-                worker.cancel()
+        if hasattr(self, "converter"):  # (a build that ended without on_build_error: Ctrl-C in serve)
+            self._stop_copies()
         self.context: Context | None = None
+        self.two_cores = False  # the second core can take part in this build
         self.built: SiteFiles | None = None
         self.same_model = False  # the model is the last build's
         self.deferred: set[str] = set()  # generated pages given to MkDocs before their text
@@ -125,7 +125,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         cache = Path(config.config_file_path or config.docs_dir).parent / ".cache" / "plugin" / "journeysite"
         authored_files = {f.src_uri for f in files}
         # The second core can take part: `mkdocs build`/`serve`, and no plugin journeysite does not know.
-        two_cores = (
+        self.two_cores = two_cores = bool(
             self.settings.parallel
             and self.command in ("build", "serve")
             and incremental.why_not(config) is None
@@ -218,13 +218,13 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
 
     @property
     def _parallel(self) -> bool:
-        return (
-            self.rebuild is not None
-            and self.rebuild.active
-            and self.settings.parallel
-            and self.command in ("build", "serve")
-            and parallel.usable()
-        )
+        return self.two_cores and self.rebuild is not None and self.rebuild.active
+
+    def _stop_copies(self) -> None:
+        for worker in (self.converter, self.renderer):
+            if worker is not None:
+                worker.cancel()
+        self.converter = self.renderer = None
 
     def _pages(self, files: Files) -> list[File]:
         """The pages MkDocs converts and renders in this build, in its order; none (so no second core)
@@ -481,10 +481,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self.kept_site = None
-        for worker in (self.converter, self.renderer):
-            if worker is not None:
-                worker.cancel()
-        self.converter = self.renderer = None
+        self._stop_copies()
         if self.rebuild is not None:
             self.rebuild.begin("", "the last build failed")  # keep nothing of a build that did not finish
         if self.drawing is not None:
@@ -492,10 +489,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
 
     def on_shutdown(self) -> None:
         self.log_watch.detach()
-        for worker in (self.converter, self.renderer):
-            if worker is not None:
-                worker.cancel()
-        self.converter = self.renderer = None
+        self._stop_copies()
         # After a finished build there is nothing left; after Ctrl-C, drop the drawings not started yet.
         if self.drawing is not None:
             self.drawing.cancel()

@@ -30,6 +30,7 @@ import sys
 import threading
 import warnings
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from mkdocs.commands import build as mkdocs_build
@@ -48,7 +49,7 @@ def cores() -> int:
     except (AttributeError, OSError):
         count = os.cpu_count() or 1
     try:
-        quota, period = open("/sys/fs/cgroup/cpu.max", encoding="ascii").read().split()[:2]
+        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text(encoding="ascii").split()[:2]
         if quota != "max":
             count = min(count, max(1, math.floor(int(quota) / int(period))))
     except (OSError, ValueError):
