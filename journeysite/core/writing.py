@@ -33,7 +33,7 @@ def read_regular(path: Path, limit: int) -> tuple[bytes, os.stat_result] | None:
             status = os.fstat(file.fileno())
             if not stat.S_ISREG(status.st_mode) or status.st_size > limit:
                 return None
-            data = file.read(limit + 1)
+            data = file.read(min(limit, status.st_size) + 1)  # (not a buffer of ``limit`` each time)
     except OSError:
         return None
     return (data, status) if len(data) <= limit else None

@@ -104,6 +104,11 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         if not self.config.enabled:
             return files
         docs_dir = Path(config.docs_dir)
+        cache = Path(config.config_file_path or config.docs_dir).parent / ".cache" / "plugin" / "journeysite"
+        if self.disk_store:  # `mkdocs build` (`serve --clean` too): what it keeps is read anew each build
+            self.store = incremental.page_store(config, cache)  # None without the key
+            if self.store is not None:
+                self.store.prefetch()  # (read while the pipeline runs)
         pages = [f for f in files.documentation_pages() if f.abs_src_path]
         others = [f for f in files if f.abs_src_path and not f.is_documentation_page()]
         try:
@@ -122,7 +127,6 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             if file.src_uri in result.refused:
                 files.remove(file)
         report(result.diagnostics)
-        cache = Path(config.config_file_path or config.docs_dir).parent / ".cache" / "plugin" / "journeysite"
         authored_files = {f.src_uri for f in files}
         # The second core can take part: `mkdocs build`/`serve`, and no plugin journeysite does not know.
         self.two_cores = two_cores = bool(
@@ -131,8 +135,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             and incremental.why_not(config) is None
             and parallel.usable()
         )
-        if self.disk_store:  # `mkdocs build` (`serve --clean` too): what it keeps is read anew each build
-            self.store = incremental.page_store(config, cache)  # None without the key
+        if self.disk_store:
             self.rebuild = Rebuild() if self.store is not None or two_cores else None
             if self.rebuild is not None:
                 self.log_watch.attach()
@@ -186,6 +189,9 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             self.search_shortcut = incremental.indexed_by_material(config)
             if self.store is not None and self.rebuild.active:
                 self.rebuild.pages = self.store.load(signature)  # what the last build kept, if signed
+            # (a kept figure must show the drawing this build has of its diagram)
+            self.rebuild.drop_stale_figures(self.drawing.drawn if self.drawing else lambda name: None)
+            if self.store is not None and self.rebuild.active:
                 self.rebuild.quick = {src: (p.quick, p.key) for src, p in self.rebuild.pages.items()}
                 self.sources.known = {src: p.read for src, p in self.rebuild.pages.items() if p.read}
         return files
@@ -444,6 +450,8 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
                 src_uri = page.file.src_uri
                 self.rebuild.remember_output(src_uri, self.navigation, output)
                 kept = self.rebuild.pages.get(src_uri)
+                if kept is not None and src_uri not in self.rebuild.kept_output:
+                    incremental.settle(kept, output, self.stash, self.drawing)
                 if self.store is not None and kept is not None:  # on disk now, not held until the end
                     # (a page the renderer made is stored already, by the renderer: ``unchanged``)
                     self.store.put(src_uri, kept, src_uri in self.rebuild.kept_output)

@@ -24,6 +24,7 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from journeysite.core.analysis.dates import build_date
 from journeysite.render.assemble import SiteFiles
+from journeysite.render.diagrams.inline import FIGURE
 from journeysite.render.diagrams.job import DiagramJob
 from journeysite.render.page_store import PageStore, secret_key
 from journeysite.render.rebuild import (
@@ -35,7 +36,7 @@ from journeysite.render.rebuild import (
     plain,
     tree_stamps,
 )
-from journeysite.render.stash import Stash
+from journeysite.render.stash import LISTING, Stash
 
 # Plugins known to change pages only through what journeysite fingerprints (the search plugin reads
 # every page's HTML, which is kept exactly): with any other, every page is built every time.
@@ -188,6 +189,16 @@ def snapshot(page: Page, key: str) -> PageHTML:
         anchors=set(page.present_anchor_ids) if page.present_anchor_ids is not None else None,
         links_to_anchors={f.src_uri: dict(v) for f, v in links.items()} if links is not None else None,
     )
+
+
+def settle(kept: PageHTML, output: str, stash: Stash, drawing: DiagramJob | None) -> None:
+    """What a page rendered in this build shows that its HTML could not tell before (its diagrams were
+    drawing): its listings, and which drawing of each diagram its figures hold."""
+    if kept.listings is None:
+        kept.listings = stash.contents(LISTING, kept.content, made=True)
+    if FIGURE in output:
+        diagrams = drawing.diagrams if drawing is not None else None
+        kept.figures = diagrams.figures(output) if diagrams is not None else None
 
 
 def restore(page: Page, kept: PageHTML, files: Files) -> str:

@@ -6,10 +6,11 @@ is untrusted: a pull request can commit a ``.cache`` folder with crafted HTML. S
 with an HMAC-SHA256 under a secret key of this machine's user, kept outside the project
 (``$XDG_CACHE_HOME/journeysite/key``, else ``~/.cache/journeysite/key``, 32 random bytes made on first use,
 mode 0600). An entry that fails the check, does not parse, is for another page or another build signature
-is absent; without a key (it cannot be made or read) there is no store at all. Pages with a diagram are
-built every time (``DIAGRAM``). One file per page (its signature, a line of JSON, then its HTML and
-output as they are), named
-by a hash of its path, replaced in one rename; files of pages this build did not keep are deleted.
+is absent; without a key (it cannot be made or read) there is no store at all. A page with a diagram
+records which drawing its figure shows (``PageHTML.figures``: the SVG is not in its fingerprint), and the
+next build keeps it only when it has the same drawing. One file per page (its signature, a line of JSON,
+then its HTML and output as they are), named by a hash of its path, replaced in one rename; files of
+pages this build did not keep are deleted.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import os
 import secrets
 import sys
 import tempfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -31,16 +33,14 @@ from journeysite.core.writing import read_regular, replace_file
 from journeysite.render.rebuild import PageHTML, digest, tree_stamps
 from journeysite.render.stash import TOKEN
 
-FORMAT = "journeysite-page-4"
+FORMAT = "journeysite-page-5"
 KEY_BYTES = 32
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
 SUFFIX = ".page"
 SITE = "generated.site"  # the generated pages and journey.json of the last build, by its model
 MAX_SITE_BYTES = 512 * 1024 * 1024
 SEARCH = "search.entries"  # every stored page's entries in the search index, as the last build wrote them
-# A page with a diagram is never stored: its figure holds the SVG of the diagram cache, which its
-# fingerprint does not (the same DOT gives the same SVG in one process, not once that cache changed).
-DIAGRAM = "jsite-diagram"
+DIAGRAM = "jsite-diagram"  # in the output of a page that may show a figure
 PACKAGE = Path(__file__).resolve().parents[1]  # journeysite/
 
 
@@ -159,6 +159,9 @@ class PageStore:
         self.signature = ""  # of the build: set by load
         self.loaded = 0
         self.wanted: set[str] = set()  # the entries this build wrote or found as they are
+        self._as_read: dict[str, bytes] = {}  # the site's files as this build read them (SITE, SEARCH)
+        self._prefetched: dict[str, bytes | None] = {}  # what ``prefetch`` read, by file name
+        self._prefetching: threading.Thread | None = None
 
     @property
     def usable(self) -> bool:
@@ -175,8 +178,9 @@ class PageStore:
         return hashlib.sha256(src_uri.encode("utf-8", "surrogatepass")).hexdigest()[:40] + SUFFIX
 
     def _mac(self, name: str, payload: bytes) -> bytes:
-        message = FORMAT.encode() + b"\0" + name.encode() + b"\0" + payload
-        return hmac.new(self.key, message, hashlib.sha256).hexdigest().encode("ascii")
+        mac = hmac.new(self.key, FORMAT.encode() + b"\0" + name.encode() + b"\0", hashlib.sha256)
+        mac.update(payload)  # (not copied into one message: entries reach tens of MB)
+        return mac.hexdigest().encode("ascii")
 
     def _read_signed(self, name: str, limit: int) -> bytes | None:
         """The payload of the signed file ``name`` of the store, or None when it is absent, too large,
@@ -185,11 +189,17 @@ class PageStore:
         if found is None:
             return None
         mac, _, payload = found[0].partition(b"\n")
-        return payload if hmac.compare_digest(mac, self._mac(name, payload)) else None
+        if not hmac.compare_digest(mac, self._mac(name, payload)):
+            return None
+        if name in (SITE, SEARCH):  # (large, and the same after most builds: not written again then)
+            self._as_read[name] = payload
+        return payload
 
     def _write_signed(self, name: str, payload: bytes) -> bool:
         """Sign and write ``payload`` as the file ``name`` of the store (False when it cannot be written:
-        a cache that cannot be written only costs speed)."""
+        a cache that cannot be written only costs speed). What it holds already is not written again."""
+        if self._as_read.get(name) == payload:
+            return True
         try:
             replace_file(self.folder / name, self._mac(name, payload) + b"\n" + payload, durable=False)
         except OSError:
@@ -198,6 +208,30 @@ class PageStore:
 
     # reading
 
+    def prefetch(self) -> None:
+        """Start reading and checking the store's files on a thread of their own: reading files and
+        hashing them leave Python's lock, so they overlap the pipeline; ``load`` takes what it read."""
+        if self._prefetching is None and self.usable:
+            self._prefetching = threading.Thread(target=self._read_all, daemon=True)
+            self._prefetching.start()
+
+    def _read_all(self) -> None:
+        try:
+            names = sorted(p.name for p in self.folder.iterdir() if p.name.endswith(SUFFIX))
+        except OSError:
+            names = []
+        for name in [SITE, SEARCH, *names]:
+            self._prefetched[name] = self._read_signed(name, MAX_SITE_BYTES)
+
+    def _payload_of(self, name: str, limit: int) -> bytes | None:
+        """``_read_signed``, or what ``prefetch`` read of the file."""
+        if self._prefetching is not None:
+            self._prefetching.join()
+        if name in self._prefetched:
+            payload = self._prefetched.pop(name)
+            return payload if payload is None or len(payload) <= limit else None
+        return self._read_signed(name, limit)
+
     def load(self, signature: str) -> dict[str, PageHTML]:
         """Every entry of a build whose signature is ``signature`` that passes the check, by src_uri;
         anything else is left out, silently."""
@@ -205,12 +239,16 @@ class PageStore:
         pages: dict[str, PageHTML] = {}
         if not self.usable:
             return pages
-        try:
-            names = sorted(p.name for p in self.folder.iterdir() if p.name.endswith(SUFFIX))
-        except OSError:
-            return pages
+        if self._prefetching is not None:
+            self._prefetching.join()
+            names = [n for n in self._prefetched if n.endswith(SUFFIX)]
+        else:
+            try:
+                names = sorted(p.name for p in self.folder.iterdir() if p.name.endswith(SUFFIX))
+            except OSError:
+                return pages
         for name in names:
-            found = self._entry(name)
+            found = self._entry(name, self._payload_of(name, MAX_ENTRY_BYTES))
             if found is not None and found[0] not in pages:
                 pages[found[0]] = found[1]
         self.loaded = len(pages)
@@ -221,7 +259,7 @@ class PageStore:
 
     def _search(self) -> dict[str, list[dict[str, Any]]]:
         """The search entries the last build stored, by src_uri (empty when they fail the check)."""
-        payload = self._read_signed(SEARCH, MAX_SITE_BYTES)
+        payload = self._payload_of(SEARCH, MAX_SITE_BYTES)
         if payload is None:
             return {}
         try:
@@ -243,13 +281,13 @@ class PageStore:
         except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
             return {}
 
-    def _entry(self, name: str) -> tuple[str, PageHTML] | None:
-        payload = self._read_signed(name, MAX_ENTRY_BYTES)
+    def _entry(self, name: str, payload: bytes | None) -> tuple[str, PageHTML] | None:
         if payload is None:
             return None
         try:  # a JSON line, then the page's HTML and its output, as bytes (no escaping to undo)
             header, _, body = payload.partition(b"\n")
             entry = json.loads(header)
+            entry["tagged"] = b'"$date' in header  # (else no value needs _decode_value)
             sizes = entry["sizes"]
             if not (
                 isinstance(sizes, list) and len(sizes) == 2 and all(type(n) is int and n >= 0 for n in sizes)
@@ -288,8 +326,12 @@ class PageStore:
             isinstance(listings, dict) and all(isinstance(v, str) for v in listings.values())
         ):
             return None
-        meta = _decode_value(entry["meta"])
-        if not isinstance(meta, dict):
+        decode = _decode_value if entry["tagged"] else lambda value: value
+        meta, figures = decode(entry["meta"]), entry["figures"]
+        if not isinstance(meta, dict) or not (
+            figures is None
+            or (isinstance(figures, dict) and all(isinstance(v, str) for v in figures.values()))
+        ):
             return None
         page = PageHTML(
             key=entry["key"],
@@ -303,15 +345,16 @@ class PageStore:
             output=entry["output"],
             quick=quick,
             listings={k: v.replace(token, TOKEN) for k, v in listings.items()},
-            read=self._read(entry["read"]),
+            read=self._read(entry["read"], decode),
+            figures=figures,
         )
         return src_uri, page
 
     @staticmethod
-    def _read(value: Any) -> tuple[str, int, dict[str, Any]] | None:
+    def _read(value: Any, decode: Callable[[Any], Any]) -> tuple[str, int, dict[str, Any]] | None:
         if not (isinstance(value, list) and len(value) == 3):
             return None
-        text_digest, offset, meta = value[0], value[1], _decode_value(value[2])
+        text_digest, offset, meta = value[0], value[1], decode(value[2])
         if isinstance(text_digest, str) and type(offset) is int and offset >= 0 and isinstance(meta, dict):
             return text_digest, offset, meta
         return None
@@ -322,7 +365,7 @@ class PageStore:
         (``save_site``'s ``extra``); ({}, None) when there are none, or they fail the check."""
         if not self.usable:
             return {}, None
-        payload = self._read_signed(SITE, MAX_SITE_BYTES)
+        payload = self._payload_of(SITE, MAX_SITE_BYTES)
         if payload is None:
             return {}, None
         try:
@@ -370,11 +413,11 @@ class PageStore:
 
     def put(self, src_uri: str, page: PageHTML, unchanged: bool) -> None:
         """Keep the page's entry for the next build, as soon as its output is written: ``unchanged``,
-        the one on disk is as it is; else its entry is written now. A page with a diagram, or whose
-        listings are unknown, has none. A cache that cannot be written only costs speed."""
+        the one on disk is as it is; else its entry is written now. A page whose listings, or the drawing
+        its figures show, are unknown has none. A cache that cannot be written only costs speed."""
         if not self.usable or not self.signature or page.output is None or page.output_key is None:
             return
-        if DIAGRAM in page.output or page.listings is None:
+        if page.listings is None or (page.figures is None and DIAGRAM in page.output):
             return
         name = self.name(src_uri)
         if not unchanged:
@@ -441,6 +484,7 @@ class PageStore:
                 "output_key": page.output_key,
                 "quick": page.quick,
                 "listings": page.listings,
+                "figures": page.figures,
                 "read": read,
             }
             header = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode(

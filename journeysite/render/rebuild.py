@@ -53,6 +53,7 @@ class PageHTML:
     quick: str = ""  # Rebuild.quick_key of the page in the build that made it
     read: tuple[str, int, dict[str, Any]] | None = None  # how MkDocs read its file (Sources.record)
     listings: dict[str, str] | None = None  # what its listing placeholders stand for (None: unknown)
+    figures: dict[str, str] | None = None  # the diagrams its output shows (name -> DiagramSet.drawn)
 
 
 @dataclass
@@ -106,6 +107,13 @@ class Rebuild:
         key = digest(self.model, src_uri, url, markdown, repr(meta), repr(title)) if self.model else ""
         found = self.quick.get(src_uri)
         return key, found[1] if key and found is not None and found[0] == key else None
+
+    def drop_stale_figures(self, drawn: Callable[[str], str | None]) -> None:
+        """Forget each page of the last build that shows a diagram this build has another drawing of, or
+        none yet (``drawn``: a digest of this build's, by name): the figure is not in its fingerprint."""
+        for src_uri, page in list(self.pages.items()):
+            if page.figures and any(drawn(name) != known for name, known in page.figures.items()):
+                del self.pages[src_uri]
 
     def holds(self, src_uri: str, key: str) -> bool:
         """Whether the last build's page has the HTML key ``key``."""

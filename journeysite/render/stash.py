@@ -38,6 +38,7 @@ class Stash:
 
     def __init__(self) -> None:
         self._items: dict[str, Content] = {}
+        self._made: dict[str, str] = {}  # what each callable gave when it was put back
         self._keys = itertools.count()
 
     def put(self, phase: str, content: Content, identity: str | None = None) -> str:
@@ -67,16 +68,21 @@ class Stash:
             return html
         return _PLACEHOLDER[phase].sub(lambda m: self.restore(phase, self._take(m.group(1))), html)
 
-    def contents(self, phase: str, html: str, shared: frozenset[str] = frozenset()) -> dict[str, str] | None:
+    def contents(
+        self, phase: str, html: str, shared: frozenset[str] = frozenset(), made: bool = False
+    ) -> dict[str, str] | None:
         """What each placeholder of ``phase`` in ``html`` stands for, those inside them too (key ->
         content); None when one is still to be made (a diagram), so that it cannot be kept as text.
         ``shared``: keys the stash a page is handed back to has already (a forked copy of the build hands
-        its pages to the parent, whose stash had these before the fork): those are left out, not unknown."""
+        its pages to the parent, whose stash had these before the fork): those are left out, not unknown.
+        ``made``: a callable already put back counts as what it gave (a page once it is rendered)."""
         out: dict[str, str] = {}
         pending = [html]
         while pending:
             for key in _PLACEHOLDER[phase].findall(pending.pop()):
                 content = self._items.get(key, "")
+                if callable(content) and made and key in self._made:
+                    content = self._made[key]
                 if callable(content):
                     if key in shared:
                         continue
@@ -96,4 +102,8 @@ class Stash:
 
     def _take(self, key: str) -> str:
         content = self._items.get(key, "")  # the same content can stand in several pages
-        return content() if callable(content) else content
+        if callable(content):
+            if key not in self._made:  # (a figure: the same identity and drawing give the same one)
+                self._made[key] = content()
+            return self._made[key]
+        return content

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from html import unescape as html_unescape
 
 from journeysite.core.model import Entity, Handbook
 from journeysite.render import sanitise
@@ -16,6 +18,8 @@ from journeysite.render.stash import LISTING, Stash
 
 _LINK = re.compile(r'xlink:href="' + re.escape(LINK_SCHEME) + r'([a-z]+:[a-z0-9-]+)"')
 _DOT_LINK = re.compile(re.escape(LINK_SCHEME) + r"([a-z]+:[a-z0-9-]+)")
+FIGURE = 'class="jsite-diagram"'  # in a page's HTML only when it shows a figure (or mentions one)
+_FIGURE = re.compile(r'<figure class="jsite-diagram" aria-label="[^"]*" data-name="([^"]*)">')
 
 
 @dataclass
@@ -28,6 +32,7 @@ class DiagramSet:
     diagrams: dict[tuple[str, str | None], Diagram] = field(default_factory=dict)
     rendered: dict[str, Future[Rendered]] = field(default_factory=dict)  # by diagram name
     missing_dot: bool = False
+    _digests: dict[str, str | None] = field(default_factory=dict)
 
     def html(self, kind: str, subject: Entity | None, linker: Linker) -> str:
         """A placeholder for the diagram, put back once the search plugin has indexed the page: by then
@@ -58,6 +63,33 @@ class DiagramSet:
         ]
         links = [(key, linker.href(key)) for key in sorted(set(_DOT_LINK.findall(diagram.dot)))]
         return repr((diagram, self.missing_dot, teams, links))
+
+    def drawn(self, name: str) -> str | None:
+        """A digest of the SVG ``dot`` gave the diagram ``name`` in this build, once it has one; None
+        while it is drawing or when it has none. A page's figure is a function of its placeholder's
+        identity (in the page's fingerprint) and of that SVG: a page kept from another build shows this
+        build's figure only when the digests are the same."""
+        if name not in self._digests:
+            future = self.rendered.get(name)
+            if future is None or not future.done():
+                return None
+            svg = future.result().svg if future.exception() is None else None
+            self._digests[name] = (
+                hashlib.blake2b(svg.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+                if svg
+                else None
+            )
+        return self._digests[name]
+
+    def figures(self, html: str) -> dict[str, str] | None:
+        """The diagrams whose figure ``html`` shows (name -> ``drawn``); None when one has no drawing."""
+        found = {}
+        for name in {html_unescape(n) for n in _FIGURE.findall(html)}:
+            drawn = self.drawn(name)
+            if drawn is None:
+                return None
+            found[name] = drawn
+        return found
 
     def result(self, diagram: Diagram) -> Rendered | None:
         future = self.rendered.get(diagram.name)

@@ -48,6 +48,10 @@ class DiagramJob:
             self.diagrams = DiagramSet(context.handbook, stash, found, rendered)
         return self.diagrams
 
+    def drawn(self, name: str) -> str | None:
+        """``DiagramSet.drawn``: a digest of the SVG this build has for the diagram ``name``, if any."""
+        return self.diagrams.drawn(name) if self.diagrams is not None else None
+
     def finish(self) -> list[str]:
         """Wait for the drawing (each page already waited for its own), prune the cache, and return the
         warnings: one per diagram that failed, one for all that the deadline left undrawn."""
