@@ -103,6 +103,10 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled:
             return files
+        with incremental.collector_paused():  # (the model, the pages kept: they live as long as the build)
+            return self._files(files, config)
+
+    def _files(self, files: Files, config: MkDocsConfig) -> Files:
         docs_dir = Path(config.docs_dir)
         cache = Path(config.config_file_path or config.docs_dir).parent / ".cache" / "plugin" / "journeysite"
         if self.disk_store:  # `mkdocs build` (`serve --clean` too): what it keeps is read anew each build
@@ -486,8 +490,10 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
                     extra = dot.as_data(drawn.diagrams) if drawn is not None else None
                     self.store.save_site(self.kept_site.model, self.kept_site.built.files, extra)
             log.info(self.rebuild.summary())
+        incremental.collector_back()
 
     def on_build_error(self, *, error: Exception) -> None:
+        incremental.collector_back()
         self.kept_site = None
         self._stop_copies()
         if self.rebuild is not None:

@@ -159,7 +159,8 @@ class PageStore:
         self.signature = ""  # of the build: set by load
         self.loaded = 0
         self.wanted: set[str] = set()  # the entries this build wrote or found as they are
-        self._as_read: dict[str, bytes] = {}  # the site's files as this build read them (SITE, SEARCH)
+        self._as_read: dict[str, bytes] = {}  # the search entries as this build read them (SEARCH)
+        self._site_model = ""  # the model whose generated site this build read from the store
         self._prefetched: dict[str, bytes | None] = {}  # what ``prefetch`` read, by file name
         self._prefetching: threading.Thread | None = None
 
@@ -191,7 +192,7 @@ class PageStore:
         mac, _, payload = found[0].partition(b"\n")
         if not hmac.compare_digest(mac, self._mac(name, payload)):
             return None
-        if name in (SITE, SEARCH):  # (large, and the same after most builds: not written again then)
+        if name == SEARCH:  # (large, and the same after most builds: not written again then)
             self._as_read[name] = payload
         return payload
 
@@ -385,6 +386,7 @@ class PageStore:
                 text = body[start : start + size].decode("utf-8", "surrogatepass")
                 files[src_uri] = text.replace(token, TOKEN)
                 start += size
+            self._site_model = entry["model"]
             return files, entry.get("extra")
         except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
             return {}, None
@@ -395,8 +397,8 @@ class PageStore:
         """Store the generated files of this build, whose model's signature is ``model``; those holding a
         diagram's placeholder are left out (the diagram is put in the stash as the page is rendered).
         ``extra``: plain data that depends on the model alone, given back with them."""
-        if not self.usable:
-            return
+        if not self.usable or digest(model, self.environment) == self._site_model:
+            return  # (what it holds is this model's)
         listing = f'data-jsite-listing="{TOKEN}-'
         texts = {
             src: text.encode("utf-8", "surrogatepass") for src, text in files.items() if listing not in text
