@@ -266,3 +266,28 @@ def test_tampered_search_entries_are_not_used(project, tmp_path, how):
     else:
         assert TAMPERED not in index
         assert tree_hashes(root / "site") == clean_build(root, tmp_path)
+
+
+def test_the_store_read_ahead_hands_every_entry_over_within_its_budget(tmp_path, monkeypatch):
+    """The thread that reads the store while the pipeline runs holds at most its budget ahead of the
+    build: with a budget smaller than one entry it still hands over every entry in order, a tampered one
+    as absent, and a failed build stops it."""
+    from journeysite.render import page_store
+
+    monkeypatch.setattr(page_store, "PREFETCH_BYTES", 10)
+    store = page_store.PageStore(tmp_path / "pages", bytes(range(32)), lambda t: t, lambda t: t)
+    payloads = {f"{n:02d}{page_store.SUFFIX}": f"entry {n} ".encode() * 50 for n in range(30)}
+    for name, payload in payloads.items():
+        assert store._write_signed(name, payload)
+    tampered = tmp_path / "pages" / f"07{page_store.SUFFIX}"
+    tampered.write_bytes(tampered.read_bytes().replace(b"entry 7", b"entry X"))
+    store.prefetch()
+    got = {name: store._payload_of(name, page_store.MAX_ENTRY_BYTES) for name in sorted(payloads)}
+    assert got == {name: (None if name.startswith("07") else p) for name, p in payloads.items()}
+
+    again = page_store.PageStore(tmp_path / "pages", bytes(range(32)), lambda t: t, lambda t: t)
+    again.prefetch()
+    again.close()
+    assert again._prefetching is not None
+    again._prefetching.join(5)
+    assert not again._prefetching.is_alive(), "a closed read-ahead ends"

@@ -191,11 +191,12 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             self.rebuild.begin(signature, incremental.why_not(config))
             self.rebuild.model = model
             self.search_shortcut = incremental.indexed_by_material(config)
-            if self.store is not None and self.rebuild.active:
+            from_disk = self.store is not None and self.rebuild.active
+            if from_disk and self.store is not None:
                 self.rebuild.pages = self.store.load(signature)  # what the last build kept, if signed
             # (a kept figure must show the drawing this build has of its diagram)
             self.rebuild.drop_stale_figures(self.drawing.drawn if self.drawing else lambda name: None)
-            if self.store is not None and self.rebuild.active:
+            if from_disk:
                 self.rebuild.quick = {src: (p.quick, p.key) for src, p in self.rebuild.pages.items()}
                 self.sources.known = {src: p.read for src, p in self.rebuild.pages.items() if p.read}
         return files
@@ -494,6 +495,8 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         incremental.collector_back()
+        if self.store is not None:
+            self.store.close()
         self.kept_site = None
         self._stop_copies()
         if self.rebuild is not None:

@@ -39,6 +39,7 @@ MAX_ENTRY_BYTES = 64 * 1024 * 1024
 SUFFIX = ".page"
 SITE = "generated.site"  # the generated pages and journey.json of the last build, by its model
 MAX_SITE_BYTES = 512 * 1024 * 1024
+PREFETCH_BYTES = 128 * 1024 * 1024  # read ahead of ``load`` at most
 SEARCH = "search.entries"  # every stored page's entries in the search index, as the last build wrote them
 DIAGRAM = "jsite-diagram"  # in the output of a page that may show a figure
 PACKAGE = Path(__file__).resolve().parents[1]  # journeysite/
@@ -163,6 +164,10 @@ class PageStore:
         self._site_model = ""  # the model whose generated site this build read from the store
         self._prefetched: dict[str, bytes | None] = {}  # what ``prefetch`` read, by file name
         self._prefetching: threading.Thread | None = None
+        self._room = threading.Condition()
+        self._queued: list[str] | None = None  # the entries ``prefetch`` reads, in order
+        self._will_read: frozenset[str] = frozenset()
+        self._held, self._closed = 0, False
 
     @property
     def usable(self) -> bool:
@@ -210,28 +215,61 @@ class PageStore:
     # reading
 
     def prefetch(self) -> None:
-        """Start reading and checking the store's files on a thread of their own: reading files and
-        hashing them leave Python's lock, so they overlap the pipeline; ``load`` takes what it read."""
+        """Start reading and checking the page entries on a thread of their own: reading files and
+        hashing them leave Python's lock, so they overlap the pipeline; ``load`` takes what it read. At
+        most PREFETCH_BYTES are held ahead of ``load``; ``close`` stops it."""
         if self._prefetching is None and self.usable:
             self._prefetching = threading.Thread(target=self._read_all, daemon=True)
             self._prefetching.start()
 
-    def _read_all(self) -> None:
+    def _names(self) -> list[str]:
         try:
-            names = sorted(p.name for p in self.folder.iterdir() if p.name.endswith(SUFFIX))
+            return sorted(p.name for p in self.folder.iterdir() if p.name.endswith(SUFFIX))
         except OSError:
-            names = []
-        for name in [SITE, SEARCH, *names]:
-            self._prefetched[name] = self._read_signed(name, MAX_SITE_BYTES)
+            return []
+
+    def _read_all(self) -> None:
+        names = self._names()
+        with self._room:
+            self._queued, self._will_read = names, frozenset(names)
+        for name in [*names, SEARCH]:  # (the order load takes them in: it never waits on a held one)
+            payload = self._read_signed(name, MAX_SITE_BYTES if name == SEARCH else MAX_ENTRY_BYTES)
+            with self._room:
+                self._prefetched[name] = payload
+                self._held += len(payload or b"")
+                self._room.notify_all()
+                while self._held > PREFETCH_BYTES and not self._closed:
+                    self._room.wait()
+                if self._closed:
+                    return
 
     def _payload_of(self, name: str, limit: int) -> bytes | None:
-        """``_read_signed``, or what ``prefetch`` read of the file."""
+        """``_read_signed``, or what ``prefetch`` read of the file (waiting for it)."""
+        if self._prefetching is None or (name != SEARCH and name not in self._listed()):
+            return self._read_signed(name, limit)
+        with self._room:
+            while name not in self._prefetched and self._prefetching.is_alive():
+                self._room.wait(0.1)  # (a thread that ended notifies no one)
+            payload = self._prefetched.pop(name, None)
+            self._held -= len(payload or b"")
+            self._room.notify_all()
+        return payload
+
+    def _listed(self) -> frozenset[str]:
+        """The entries ``prefetch`` reads (once it has listed them; none without it), in ``_queued``'s
+        order: each must be taken, in that order, for it to go on."""
         if self._prefetching is not None:
-            self._prefetching.join()
-        if name in self._prefetched:
-            payload = self._prefetched.pop(name)
-            return payload if payload is None or len(payload) <= limit else None
-        return self._read_signed(name, limit)
+            with self._room:
+                while self._queued is None and self._prefetching.is_alive():
+                    self._room.wait(0.1)
+        return self._will_read
+
+    def close(self) -> None:
+        """Stop the prefetch (a build that failed) and drop what it holds."""
+        with self._room:
+            self._closed = True
+            self._prefetched.clear()
+            self._room.notify_all()
 
     def load(self, signature: str) -> dict[str, PageHTML]:
         """Every entry of a build whose signature is ``signature`` that passes the check, by src_uri;
@@ -240,15 +278,7 @@ class PageStore:
         pages: dict[str, PageHTML] = {}
         if not self.usable:
             return pages
-        if self._prefetching is not None:
-            self._prefetching.join()
-            names = [n for n in self._prefetched if n.endswith(SUFFIX)]
-        else:
-            try:
-                names = sorted(p.name for p in self.folder.iterdir() if p.name.endswith(SUFFIX))
-            except OSError:
-                return pages
-        for name in names:
+        for name in (self._queued or []) if self._listed() else self._names():
             found = self._entry(name, self._payload_of(name, MAX_ENTRY_BYTES))
             if found is not None and found[0] not in pages:
                 pages[found[0]] = found[1]
@@ -366,7 +396,7 @@ class PageStore:
         (``save_site``'s ``extra``); ({}, None) when there are none, or they fail the check."""
         if not self.usable:
             return {}, None
-        payload = self._payload_of(SITE, MAX_SITE_BYTES)
+        payload = self._read_signed(SITE, MAX_SITE_BYTES)
         if payload is None:
             return {}, None
         try:

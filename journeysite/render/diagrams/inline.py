@@ -57,7 +57,13 @@ class DiagramSet:
         identity gives the same placeholder in every build (``stash``), so ``mkdocs serve`` can keep it."""
         colours = team_colours(self.handbook)
         teams = [
-            (team_id, colours.get(team_id), t.title if t else None, linker.href(t) if t else None)
+            (
+                team_id,
+                colours.get(team_id),
+                t.title if t else None,
+                linker.href(t) if t else None,
+                t and t.active,
+            )
             for team_id in diagram.teams
             for t in [self.handbook.get("team", team_id)]
         ]
