@@ -191,12 +191,12 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             self.rebuild.begin(signature, incremental.why_not(config))
             self.rebuild.model = model
             self.search_shortcut = incremental.indexed_by_material(config)
-            from_disk = self.store is not None and self.rebuild.active
-            if from_disk and self.store is not None:
-                self.rebuild.pages = self.store.load(signature)  # what the last build kept, if signed
+            store = self.store if self.rebuild.active else None
+            if store is not None:
+                self.rebuild.pages = store.load(signature)  # what the last build kept, if signed
             # (a kept figure must show the drawing this build has of its diagram)
             self.rebuild.drop_stale_figures(self.drawing.drawn if self.drawing else lambda name: None)
-            if from_disk:
+            if store is not None:
                 self.rebuild.quick = {src: (p.quick, p.key) for src, p in self.rebuild.pages.items()}
                 self.sources.known = {src: p.read for src, p in self.rebuild.pages.items() if p.read}
         return files

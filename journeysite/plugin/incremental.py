@@ -221,8 +221,7 @@ def settle(kept: PageHTML, output: str, stash: Stash, drawing: DiagramJob | None
     if kept.listings is None:
         kept.listings = stash.contents(LISTING, kept.content, made=True)
     if FIGURE in output:
-        diagrams = drawing.diagrams if drawing is not None else None
-        kept.figures = diagrams.figures(output) if diagrams is not None else None
+        kept.figures = drawing.figures(output) if drawing is not None else None
 
 
 def restore(page: Page, kept: PageHTML, files: Files) -> str:

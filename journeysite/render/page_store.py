@@ -165,8 +165,7 @@ class PageStore:
         self._prefetched: dict[str, bytes | None] = {}  # what ``prefetch`` read, by file name
         self._prefetching: threading.Thread | None = None
         self._room = threading.Condition()
-        self._queued: list[str] | None = None  # the entries ``prefetch`` reads, in order
-        self._will_read: frozenset[str] = frozenset()
+        self._queued: dict[str, None] | None = None  # the entries ``prefetch`` reads, in order
         self._held, self._closed = 0, False
 
     @property
@@ -231,7 +230,7 @@ class PageStore:
     def _read_all(self) -> None:
         names = self._names()
         with self._room:
-            self._queued, self._will_read = names, frozenset(names)
+            self._queued = dict.fromkeys(names)
         for name in [*names, SEARCH]:  # (the order load takes them in: it never waits on a held one)
             payload = self._read_signed(name, MAX_SITE_BYTES if name == SEARCH else MAX_ENTRY_BYTES)
             with self._room:
@@ -245,7 +244,7 @@ class PageStore:
 
     def _payload_of(self, name: str, limit: int) -> bytes | None:
         """``_read_signed``, or what ``prefetch`` read of the file (waiting for it)."""
-        if self._prefetching is None or (name != SEARCH and name not in self._listed()):
+        if self._prefetching is None or (name != SEARCH and name not in (self._listed() or ())):
             return self._read_signed(name, limit)
         with self._room:
             while name not in self._prefetched and self._prefetching.is_alive():
@@ -255,14 +254,14 @@ class PageStore:
             self._room.notify_all()
         return payload
 
-    def _listed(self) -> frozenset[str]:
-        """The entries ``prefetch`` reads (once it has listed them; none without it), in ``_queued``'s
-        order: each must be taken, in that order, for it to go on."""
+    def _listed(self) -> dict[str, None] | None:
+        """The entries ``prefetch`` reads, in order, once it has listed them (None without it): each must
+        be taken, in that order, for it to go on."""
         if self._prefetching is not None:
             with self._room:
                 while self._queued is None and self._prefetching.is_alive():
                     self._room.wait(0.1)
-        return self._will_read
+        return self._queued
 
     def close(self) -> None:
         """Stop the prefetch (a build that failed) and drop what it holds."""
@@ -278,7 +277,8 @@ class PageStore:
         pages: dict[str, PageHTML] = {}
         if not self.usable:
             return pages
-        for name in (self._queued or []) if self._listed() else self._names():
+        listed = self._listed()
+        for name in listed if listed is not None else self._names():
             found = self._entry(name, self._payload_of(name, MAX_ENTRY_BYTES))
             if found is not None and found[0] not in pages:
                 pages[found[0]] = found[1]
@@ -318,7 +318,6 @@ class PageStore:
         try:  # a JSON line, then the page's HTML and its output, as bytes (no escaping to undo)
             header, _, body = payload.partition(b"\n")
             entry = json.loads(header)
-            entry["tagged"] = b'"$date' in header  # (else no value needs _decode_value)
             sizes = entry["sizes"]
             if not (
                 isinstance(sizes, list) and len(sizes) == 2 and all(type(n) is int and n >= 0 for n in sizes)
@@ -326,11 +325,12 @@ class PageStore:
                 return None
             entry["content"] = body[: sizes[0]].decode("utf-8", "surrogatepass")
             entry["output"] = body[sizes[0] :].decode("utf-8", "surrogatepass")
-            return self._page(name, entry)
+            return self._page(name, entry, tagged=b'"$date' in header)  # (else none needs decoding)
         except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
             return None
 
-    def _page(self, name: str, entry: dict[str, Any]) -> tuple[str, PageHTML] | None:
+    def _page(self, name: str, entry: dict[str, Any], tagged: bool) -> tuple[str, PageHTML] | None:
+        """``tagged``: the entry may hold dates (``_encode_value``'s tags), which need decoding."""
         src_uri = entry["src_uri"]
         if (
             entry["format"] != FORMAT
@@ -357,7 +357,7 @@ class PageStore:
             isinstance(listings, dict) and all(isinstance(v, str) for v in listings.values())
         ):
             return None
-        decode = _decode_value if entry["tagged"] else lambda value: value
+        decode = _decode_value if tagged else lambda value: value
         meta, figures = decode(entry["meta"]), entry["figures"]
         if not isinstance(meta, dict) or not (
             figures is None

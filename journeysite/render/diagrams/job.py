@@ -52,6 +52,10 @@ class DiagramJob:
         """``DiagramSet.drawn``: a digest of the SVG this build has for the diagram ``name``, if any."""
         return self.diagrams.drawn(name) if self.diagrams is not None else None
 
+    def figures(self, html: str) -> dict[str, str] | None:
+        """``DiagramSet.figures``: the drawing of each diagram whose figure ``html`` shows."""
+        return self.diagrams.figures(html) if self.diagrams is not None else None
+
     def finish(self) -> list[str]:
         """Wait for the drawing (each page already waited for its own), prune the cache, and return the
         warnings: one per diagram that failed, one for all that the deadline left undrawn."""
