@@ -33,10 +33,11 @@ test: lint
 	@$(ENSURE) graphviz chromium
 	$(VENV)/bin/pytest -n auto
 
-# Click >= 8.2 turns reload off by default, hence --livereload.
+# Click >= 8.2 turns reload off by default, hence --livereload. With journeysite --dirty is exact: only
+# the pages an edit can change are written again (README, "Previewing").
 serve: $(STAMP)
 	@$(ENSURE) graphviz
-	$(VENV)/bin/mkdocs serve --livereload
+	$(VENV)/bin/mkdocs serve --livereload --dirty
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check journeysite tests bench

@@ -190,7 +190,7 @@ class Edit:
 class Serve:
     """One ``mkdocs serve --livereload`` session: its first (full) build, then edits of one playbook."""
 
-    variant: str  # journeysite | plain
+    variant: str  # journeysite | CLEAN_SERVE | plain
     size: int
     page: str = ""  # the edited playbook's URL path
     startup: float = float("nan")  # from starting the process until it served the page
@@ -232,6 +232,10 @@ def tail(text: str, lines: int = 15) -> str:
 
 
 # ----- (f) mkdocs serve ---------------------------------------------------------------------------------------
+# journeysite: what `make serve` runs, --dirty (journeysite says which pages MkDocs writes); for reference, the
+# same without --dirty (MkDocs empties the site folder and writes every page on each rebuild).
+CLEAN_SERVE = "journeysite, no --dirty"
+SERVE_OPTIONS = {"journeysite": ("--dirty",)}
 BUILT = re.compile(r"Documentation built in ([0-9.]+) seconds")
 DETECTED = "Detected file changes"  # mkdocs.livereload logs it once per rebuild it starts
 EPOCH = re.compile(rb"livereload\((\d+),\s*(\d+)\)")  # the script mkdocs serve injects: the site version shown
@@ -519,11 +523,13 @@ class Bench:
         result = Serve(variant, size, page=f"/playbooks/{playbook.stem}/")
         original = playbook.read_text(encoding="utf-8")
         (self.out / "logs").mkdir(exist_ok=True)
-        command = [*self.mkdocs, "serve", "--livereload", "-f", "mkdocs-plain.yml" if variant == "plain" else "mkdocs.yml"]
+        command = [*self.mkdocs, "serve", "--livereload", *SERVE_OPTIONS.get(variant, ()),
+                   "-f", "mkdocs-plain.yml" if variant == "plain" else "mkdocs.yml"]
         timeout = self.args.serve_timeout
+        name = variant.replace(" ", "-").replace(",", "")
         try:
-            with Server(command, project, self.env, self.out / "logs" / f"serve-{variant}-{size}.log",
-                        self.out / f"serve-tmp-{variant}-{size}") as server:
+            with Server(command, project, self.env, self.out / "logs" / f"serve-{name}-{size}.log",
+                        self.out / f"serve-tmp-{name}-{size}") as server:
                 start = time.perf_counter()
                 server.wait_for(result.page, lambda body: True, start + timeout)
                 result.startup = time.perf_counter() - start
@@ -597,6 +603,7 @@ class Bench:
 
     def serve(self, size: int) -> None:
         self.serves.append(self.measure_serve(size, "journeysite"))
+        self.serves.append(self.measure_serve(size, CLEAN_SERVE))
         if not self.args.skip_plain and size <= self.args.serve_plain_max:
             self.serves.append(self.measure_serve(size, "plain"))
 
@@ -928,7 +935,8 @@ def serve_section(bench: Bench) -> list[str]:
     if not bench.serves:
         return []
     out = ["## (f) `mkdocs serve`: the editor's loop", "",
-           f"`mkdocs serve --livereload` (what `make serve` runs) on a free port of 127.0.0.1, then {bench.args.edits} "
+           f"`mkdocs serve --livereload --dirty` (what `make serve` runs; `{CLEAN_SERVE}`: without `--dirty`) on a "
+           f"free port of 127.0.0.1, then {bench.args.edits} "
            "body edits and title edits of one playbook, in turn (each keeps the other's latest change), and one save "
            "of it unchanged (its mtime touched). An edit's time runs from writing the file until the page fetched over "
            "HTTP from the serve process contains the new text (serve holds requests while it rebuilds, so the answer "

@@ -86,13 +86,14 @@ class Server:
 
 
 @contextlib.contextmanager
-def mkdocs_serve(root: Path) -> Iterator[Server]:
-    """Start ``mkdocs serve --livereload`` in ``root``, wait until it answers, and always stop it."""
+def mkdocs_serve(root: Path, *options: str) -> Iterator[Server]:
+    """Start ``mkdocs serve --livereload`` (and ``options``) in ``root``, wait until it answers, and always
+    stop it."""
     port = free_port()
     log_path = root.parent / "serve.log"
     with open(log_path, "w", encoding="utf-8") as log:
         process = subprocess.Popen(
-            [MKDOCS, "serve", "--livereload", "-a", f"127.0.0.1:{port}"], cwd=root, stdout=log,
+            [MKDOCS, "serve", "--livereload", *options, "-a", f"127.0.0.1:{port}"], cwd=root, stdout=log,
             stderr=subprocess.STDOUT, env=build_env(), text=True,
         )
         server = Server(process, f"http://127.0.0.1:{port}/", log_path)

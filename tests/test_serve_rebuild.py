@@ -4,7 +4,10 @@ clean build of the same files gives, byte for byte.
 A real ``mkdocs serve --livereload`` runs on a synthetic handbook from ``bench/gen.py``. For each kind of
 entity the test edits one page three ways (its body, a front-matter field, its title), waits for the
 rebuild, downloads every file of the site over HTTP, and compares each with a clean ``mkdocs build`` of
-the same files. One thing is normalised, because MkDocs' server adds it to every HTML response and it
+the same files. It runs twice: as ``mkdocs serve`` (MkDocs empties the site folder and writes every page
+each time) and as ``mkdocs serve --dirty``, what ``make serve`` runs (journeysite tells MkDocs which pages
+to build, and the others stay in the folder as written): there a deleted and a renamed page are
+checked too, as they must not be served any more. One thing is normalised, because MkDocs' server adds it to every HTML response and it
 is no part of the site: the live-reload ``<script>`` before ``</body>`` (its epoch differs per request).
 The build date needs no normalising: both use the same ``SOURCE_DATE_EPOCH`` (``build_env``), and the
 clean build is given the server's ``site_url``, which ``mkdocs serve`` sets to its own address.
@@ -13,11 +16,13 @@ clean build is given the server's ``site_url``, which ``mkdocs serve`` sets to i
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 import urllib.request
 from pathlib import Path
 
+import pytest
 from browser_support import mkdocs_build
 from test_serve import Server, mkdocs_serve
 
@@ -80,11 +85,25 @@ def differences(server: Server, root: Path, site: Path) -> list[str]:
     return out
 
 
-def test_every_served_page_equals_a_clean_build_after_each_kind_of_edit(tmp_path):
+def unreferenced(docs: Path, folder: str) -> list[Path]:
+    """The pages of ``folder`` no other page names (deleting one leaves no broken reference)."""
+    texts = {p: p.read_text("utf-8") for p in docs.rglob("*.md")}
+    return [
+        page for page in sorted((docs / folder).glob("*.md"))
+        if not any(page.stem in text for other, text in texts.items() if other != page)
+    ]
+
+
+def status(server: Server, path: str) -> int:
+    return server.get(path, timeout=30)[0]
+
+
+@pytest.mark.parametrize("options", [(), ("--dirty",)], ids=["serve", "serve --dirty"])
+def test_every_served_page_equals_a_clean_build_after_each_kind_of_edit(tmp_path, options):
     root = handbook(tmp_path)
     docs = root / "docs"
     failures: list[str] = []
-    with mkdocs_serve(root) as server:
+    with mkdocs_serve(root, *options) as server:
         assert not differences(server, root, tmp_path / "clean-0"), "the first build differs from a clean one"
         n = 0
         for kind in KINDS:
@@ -100,14 +119,65 @@ def test_every_served_page_equals_a_clean_build_after_each_kind_of_edit(tmp_path
                     assert rebuilt == total, f"a title edit of {page.name} rebuilt {rebuilt} of {total} pages"
                 for path in differences(server, root, tmp_path / f"clean-{n}"):
                     failures.append(f"after the {how} edit of the {kind} {page.name}: {path} differs")
+        assert "A 'dirty' build is being performed" not in server.log()  # (MkDocs': not so with journeysite)
+        if options:  # a page deleted, one renamed: nothing of them is served, the rest as a clean build
+            gone, moved = unreferenced(docs, "playbooks")[:2]
+            assert status(server, f"playbooks/{gone.stem}/") == 200
+            for change in ("delete", "rename"):
+                offset = len(server.log())
+                if change == "delete":
+                    gone.unlink()
+                else:
+                    shutil.move(moved, moved.with_name(f"renamed-{moved.name}"))
+                wait_for_rebuild(server, offset)
+                for path in differences(server, root, tmp_path / f"clean-{change}"):
+                    failures.append(f"after a playbook was {change}d: {path} differs")
+            assert status(server, f"playbooks/{gone.stem}/") == 404
+            assert status(server, f"playbooks/{moved.stem}/") == 404
+            assert status(server, f"playbooks/renamed-{moved.stem}/") == 200
     assert not failures, "\n".join(failures)
 
 
-def test_a_rebuild_with_nothing_changed_renders_no_page_again(tmp_path):
+@pytest.mark.parametrize("options", [(), ("--dirty",)], ids=["serve", "serve --dirty"])
+def test_a_rebuild_with_nothing_changed_renders_no_page_again(tmp_path, options):
     root = handbook(tmp_path, 40)
-    with mkdocs_serve(root) as server:
+    with mkdocs_serve(root, *options) as server:
         offset = len(server.log())
         (root / "mkdocs.yml").touch()  # a save with no change
         rebuilt, total = wait_for_rebuild(server, offset)
         assert rebuilt == 0 and total > 40
         assert not differences(server, root, tmp_path / "clean")
+
+
+def test_serve_dirty_says_once_when_journeysite_cannot_tell_what_an_edit_changes(tmp_path):
+    root = handbook(tmp_path, 40)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8").replace("plugins:\n", "plugins:\n  - tags\n", 1), "utf-8")
+    with mkdocs_serve(root, "--dirty") as server:
+        offset = len(server.log())
+        edit(page_of_kind(root / "docs", "playbook"), "body", 1)
+        server.wait_for("the rebuild", lambda: "Reloading browsers" in server.log()[offset:], timeout=120)
+        log = server.log()
+    ours = "`mkdocs serve --dirty` rebuilds only the pages you edit, because the plugin material/tags may change"
+    assert log.count(ours) == 1, log  # (at the first build, not again)
+    assert "serve without --dirty" in log
+    assert "A 'dirty' build is being performed" in log  # MkDocs' own warning stands (it logs a repeated one once)
+
+
+def test_serve_dirty_after_a_failed_rebuild_serves_a_clean_build_again(tmp_path):
+    root = handbook(tmp_path, 40)
+    page = page_of_kind(root / "docs", "playbook")
+    good = page.read_text("utf-8")
+    with mkdocs_serve(root, "--dirty") as server:
+        offset = len(server.log())
+        page.write_text("---\nkind: playbook\ntitle: [Half written\n---\n\nHalf written.\n", "utf-8")
+        server.wait_for("the error", lambda: "[yaml-syntax]" in server.log()[offset:], timeout=120)
+        offset = len(server.log())
+        page.write_text(good, "utf-8")  # fixed: the build after a failed one makes every page again
+        rebuilt, total = wait_for_rebuild(server, offset)
+        assert rebuilt == total
+        assert not differences(server, root, tmp_path / "clean")
+        offset = len(server.log())
+        edit(page, "title", 1)
+        wait_for_rebuild(server, offset)
+        assert not differences(server, root, tmp_path / "clean-after-title")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ from mkdocs.structure.pages import Page
 from journeysite.core import pipeline
 from journeysite.core.analysis.dates import build_date
 from journeysite.core.settings import ConfigError, Settings
-from journeysite.plugin import incremental, parallel
+from journeysite.plugin import dirty_serve, incremental, parallel
 from journeysite.plugin.config import JourneysiteConfig
 from journeysite.plugin.log import guard_build_log, log, report
 from journeysite.plugin.nav import navigation
@@ -45,6 +45,10 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         self.kept_site: incremental.KeptSite | None = None  # the last build's generated site, to reuse
         self.sources = incremental.Sources()  # what MkDocs read of each page in the last build
         self.command = ""
+        # `mkdocs serve --dirty`: journeysite decides which pages MkDocs builds (``dirty_serve``)
+        self.dirty = self.exact_dirty = self.warned_dirty = False
+        self.quiet_dirty = dirty_serve.QuietDirtyWarning(lambda: self.exact_dirty)
+        self.published: set[str] = set()  # what the builds of this serve wrote into the site folder
         self._reset()
 
     def _reset(self) -> None:
@@ -66,6 +70,11 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         self.search_order: list[tuple[str, str]] = []
         self.hidden: set[str] = set()  # kept pages whose search entries are put back from the last build
         self.search_shortcut = False
+        self.outputs: set[str] = set()  # where this build writes its files (`serve --dirty`)
+        self.page_order: dict[str, int] = {}  # each page's place in MkDocs' order (`serve --dirty`)
+        # The search plugin's list of this build's entries (`serve --dirty`: at the end it is the last
+        # build's and this one's, merged by the plugin)
+        self.indexed: list | None = None
         # A forked copy of the build converting, then rendering, the last pages (``parallel``).
         self.converter: parallel.Worker | None = None
         self.renderer: parallel.Worker | None = None
@@ -75,12 +84,15 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         self.indexed_from = 0
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        # Defining on_startup makes `mkdocs serve` keep this plugin across its rebuilds; without
-        # --dirty (which keeps stale pages), each rebuild keeps the pages that cannot have changed.
-        self.rebuild = Rebuild() if command == "serve" and not dirty else None
+        # Defining on_startup makes `mkdocs serve` keep this plugin across its rebuilds: each rebuild
+        # keeps the pages that cannot have changed; with --dirty, those are not even written again.
+        self.rebuild = Rebuild() if command == "serve" else None
         self.kept_site, self.sources = None, incremental.Sources()  # nothing of an earlier command
         self.disk_store = command == "build" and not dirty
-        self.command = command if not dirty else ""
+        self.command = command if command == "serve" or not dirty else ""  # (`build --dirty`: MkDocs')
+        self.dirty, self.published, self.warned_dirty = command == "serve" and dirty, set(), False
+        if self.dirty:
+            self.quiet_dirty.attach()
         if self.rebuild is not None:
             self.log_watch.attach()
 
@@ -97,6 +109,14 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             config.extra_css.append(site.STYLESHEET)
         if site.SCRIPT not in [str(script) for script in config.extra_javascript]:
             config.extra_javascript.append(site.SCRIPT)
+        reason = incremental.why_not(config) if self.dirty else None
+        self.exact_dirty = self.dirty and reason is None
+        if reason is not None and not self.warned_dirty:
+            self.warned_dirty = True
+            log.warning(
+                f"`mkdocs serve --dirty` rebuilds only the pages you edit, because {reason}: pages that "
+                "list, link to or diagram an edited page may show it as it was; serve without --dirty"
+            )
         return config
 
     @event_priority(50)  # before other plugins look at the files, so they see the generated pages too
@@ -199,6 +219,10 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             if store is not None:
                 self.rebuild.quick = {src: (p.quick, p.key) for src, p in self.rebuild.pages.items()}
                 self.sources.known = {src: p.read for src, p in self.rebuild.pages.items() if p.read}
+        if self.dirty:
+            self.outputs = dirty_serve.outputs(files)
+            if self.exact_dirty:
+                dirty_serve.read_every_page(files)
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
@@ -360,14 +384,24 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         if self.converter is not None:  # every page is converted: it has ended
             self.converter.finish()
             self.converter = None
+        if self.exact_dirty:
+            self.indexed = incremental.search_entries(config)
         if self.rebuild is None or not self.rebuild.active or self.nav is None:
             return env
         self.navigation = incremental.nav_signature(self.nav, config)
         incremental.install_kept_template(env, self.rebuild)
+        leave = self._left_written(config)
         for src_uri in self.rebuild.keep_outputs(self.navigation):
             file = files.get_file_from_path(src_uri)
             if file is not None and file.page is not None:
                 incremental.keep_output(file.page)
+                if leave(src_uri):  # `serve --dirty`: in the site folder as it is
+                    dirty_serve.leave_written(file)
+                    self.search_order.append((src_uri, file.page.url))
+                    self.hidden.add(src_uri)
+        if self.exact_dirty:
+            pages = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)  # (MkDocs' order)
+            self.page_order = {f.src_uri: i for i, f in enumerate(pages)}
         if self._parallel:  # pages rendered on the second core too
             rebuild, stash, doc_files = self.rebuild, self.stash, self._pages(files)
             pages = [f for f in doc_files if f.src_uri not in rebuild.kept_output]
@@ -392,6 +426,17 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
                     # Its output may come from the renderer; if not, the kept template renders it here.
                     incremental.keep_output(file.page)
         return env
+
+    def _left_written(self, config: MkDocsConfig) -> Callable[[str], bool]:
+        """Which pages whose output is kept MkDocs need not write again (`serve --dirty`): each whose
+        search entries are known, when the search index is mkdocs-material's; any, with no search."""
+        assert self.rebuild is not None
+        pages = self.rebuild.pages
+        if not self.exact_dirty:
+            return lambda src_uri: False
+        if self.search_shortcut:
+            return lambda src_uri: pages[src_uri].search is not None
+        return lambda src_uri: not any("search" in name for name in config.plugins)
 
     def _rendered(self, file: File, config: MkDocsConfig, pages: list[File], env: jinja2.Environment):
         """In the renderer: render a page as MkDocs does; hand back its output and search entries
@@ -482,8 +527,14 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             log.warning(warning)
             self.kept_site = None  # a diagram not drawn may be drawn next time
         if self.rebuild is not None and self.context is not None:
+            if self.exact_dirty and self.search_shortcut and not self.rebuild.active:
+                incremental.write_search_index(config, self.indexed)  # this build's alone
             if self.rebuild.active and self.search_shortcut:
-                incremental.merge_search_index(config, self.rebuild, self.search_order, self.hidden)
+                order = self.search_order
+                if self.exact_dirty:  # (the pages left written are in MkDocs' order, not the index's)
+                    order = sorted(order, key=lambda page: self.page_order.get(page[0], -1))
+                fresh = self.indexed if self.exact_dirty else None
+                incremental.merge_search_index(config, self.rebuild, order, self.hidden, fresh)
             if self.store is not None and self.rebuild.active:
                 self.store.finish(self.rebuild.pages)
                 if self.kept_site is not None:
@@ -491,10 +542,17 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
                     extra = dot.as_data(drawn.diagrams) if drawn is not None else None
                     self.store.save_site(self.kept_site.model, self.kept_site.built.files, extra)
             log.info(self.rebuild.summary())
+        if self.exact_dirty:  # the site folder as a clean build leaves it: nothing of files gone since
+            for path in dirty_serve.delete_gone(config.site_dir, self.published, self.outputs):
+                log.warning(f"could not delete {path}, which is no page of the site any more: delete it")
+            self.published = self.outputs
+        elif self.dirty:
+            self.published |= self.outputs
         incremental.collector_back()
 
     def on_build_error(self, *, error: Exception) -> None:
         incremental.collector_back()
+        self.published |= self.outputs  # (some may have been written)
         if self.store is not None:
             self.store.close()
         self.kept_site = None
@@ -506,6 +564,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
 
     def on_shutdown(self) -> None:
         self.log_watch.detach()
+        self.quiet_dirty.detach()
         self._stop_copies()
         # After a finished build there is nothing left; after Ctrl-C, drop the drawings not started yet.
         if self.drawing is not None:

@@ -317,28 +317,45 @@ def search_entries(config: MkDocsConfig) -> list[dict[str, Any]] | None:
 
 
 def merge_search_index(
-    config: MkDocsConfig, rebuild: Rebuild, order: list[tuple[str, str]], hidden: set[str]
+    config: MkDocsConfig,
+    rebuild: Rebuild,
+    order: list[tuple[str, str]],
+    hidden: set[str],
+    fresh: list[dict[str, Any]] | None = None,
 ) -> None:
     """Put the kept pages' entries back into the search index the plugin just wrote, and remember every
-    page's entries for the next build."""
+    page's entries for the next build. ``fresh``: the entries the plugin indexed in this build, when the
+    index it wrote holds the last build's too (its dirty builds merge them in)."""
     path = Path(config.site_dir) / SEARCH_INDEX
     kept = {src: rebuild.pages[src].search or [] for src in hidden}
     try:
-        merged = merged_search_index(path.read_text(encoding="utf-8"), order, kept)
+        merged = merged_search_index(path.read_text(encoding="utf-8"), order, kept, fresh)
     except OSError:
         merged = None
     if merged is None:
-        if hidden:
+        if hidden or fresh is not None:
             raise PluginError(
                 f"journeysite: {path} is not the search index it expected; the next build redoes every page"
             )
         return
     text, entries = merged
-    if hidden:
+    if hidden or fresh is not None:
         path.write_bytes(text.encode("utf-8"))
     for src_uri, found in entries.items():
         if (page := rebuild.pages.get(src_uri)) is not None:
             page.search = found
+
+
+def write_search_index(config: MkDocsConfig, entries: list[dict[str, Any]] | None) -> None:
+    """The search index with this build's ``entries`` only: a dirty build of the search plugin adds the
+    last build's to those it indexed."""
+    path = Path(config.site_dir) / SEARCH_INDEX
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data["docs"] = entries if entries is not None else data["docs"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return  # (not the plugin's index: left as it is)
+    path.write_bytes(json.dumps(data, separators=(",", ":"), default=str).encode("utf-8"))
 
 
 class TemplateCache(jinja2.BytecodeCache):

@@ -198,17 +198,20 @@ def model_signature(result: Result, *more: str) -> str:
 
 
 def merged_search_index(
-    text: str, order: list[tuple[str, str]], kept: dict[str, list[dict[str, Any]]]
+    text: str,
+    order: list[tuple[str, str]],
+    kept: dict[str, list[dict[str, Any]]],
+    fresh: list[dict[str, Any]] | None = None,
 ) -> tuple[str, dict[str, list[dict[str, Any]]]] | None:
     """mkdocs-material's search index as a full build writes it, from the one this build wrote (without
     the kept pages, which the search plugin was given empty) and the kept pages' last entries; and each
     page's entries, to keep. ``order``: (src_uri, url) of every page, in the order the plugin indexed them
     (it appends each page's entries; a page's all have its URL before ``#``). None when ``text`` is not
-    such an index."""
+    such an index. ``fresh``: the entries this build indexed, in place of the ones ``text`` holds."""
     try:
         data = json.loads(text)
         written: dict[str, list[dict[str, Any]]] = {}
-        for entry in data["docs"]:
+        for entry in data["docs"] if fresh is None else fresh:
             written.setdefault(entry["location"].split("#", 1)[0], []).append(entry)
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
