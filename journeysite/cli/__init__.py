@@ -99,7 +99,7 @@ def check(config_file: str | None, fmt: str, strict: bool) -> None:
     # frozen, the collection at exit skips it too. Reference counting still frees what is let go.
     gc.disable()
     try:
-        result = _run(lambda: pipeline.run_project(project, review_status=False))
+        result = _run(lambda: pipeline.run_project(project, review_status=False, keep_parsed=True))
     finally:
         gc.freeze()
         gc.enable()

@@ -20,6 +20,7 @@ from journeysite.core.analysis import (
 )
 from journeysite.core.diagnostics import ERROR, Diagnostic
 from journeysite.core.reading import loading
+from journeysite.core.reading.parse_cache import ParseCache
 from journeysite.core.settings import LEVELLED_CODES, ConfigError, Project, Settings
 
 
@@ -61,19 +62,22 @@ def run(
     root: Path | None = None,
     docs_as_written: Path | None = None,
     review_status: bool = True,
+    keep_parsed: bool = False,
 ) -> Result:
     """Check the handbook in ``docs_dir`` (all its pages, or the given relative ``files`` and the
     ``others`` files besides pages, which are checked only for safety) as of ``today``: a review falls
     due soon ``within`` days. With ``git_dates``, a page without ``reviewed`` counts from its last commit
     (a walk of the history, which only what shows review status needs: not ``check``). With the project's ``root``, a docs folder that is (or sits in) a symbolic link
     below it is refused (``docs_as_written``: the folder as mkdocs.yml names it, links unresolved).
-    Without ``review_status`` (``check``, which does not show it), ``Result.review`` is left empty."""
+    Without ``review_status`` (``check``, which does not show it), ``Result.review`` is left empty. With
+    ``keep_parsed`` and ``root``, the front matter parsed is kept for the next run (``parse_cache``)."""
     settings = settings or Settings()
     today = today or date.today()
     refused = loading.unsafe_docs_dir(docs_as_written or Path(docs_dir), root) if root is not None else None
     if refused is not None:  # nothing in it is read
         return Result(model.Handbook([]), [refused], settings, today)
-    pages, diagnostics, refused_files = loading.load(Path(docs_dir), files, others, exclude_docs)
+    parsed = ParseCache.of_project(root) if keep_parsed and root is not None else None
+    pages, diagnostics, refused_files = loading.load(Path(docs_dir), files, others, exclude_docs, parsed)
     handbook, problems = model.build(pages)
     diagnostics.extend(problems)
     # A page whose front matter cannot be read still exists: links to it are not also unknown-ref errors.
@@ -112,6 +116,7 @@ def run_project(
     within: int = review.DEFAULT_WITHIN,
     git_dates: bool = False,
     review_status: bool = True,
+    keep_parsed: bool = False,
 ) -> Result:
     """Check the handbook of a ``mkdocs.yml`` as the command line finds it: the same pages MkDocs builds."""
     return run(
@@ -124,6 +129,7 @@ def run_project(
         root=project.config_file.parent,
         docs_as_written=project.docs_as_written,
         review_status=review_status,
+        keep_parsed=keep_parsed,
     )
 
 

@@ -144,6 +144,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
                 build_date(),
                 git_dates=True,  # review badges and the review page
                 root=Path(config.config_file_path).parent if config.config_file_path else None,
+                keep_parsed=self.disk_store,  # `mkdocs build`: the front matter parsed, for the next one
             )
         except ConfigError as exc:  # a setting the handbook contradicts (start_here_team)
             raise PluginError(f"journeysite: {exc}") from None

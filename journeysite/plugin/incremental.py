@@ -8,7 +8,6 @@ from __future__ import annotations
 import gc
 import json
 import logging
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,10 +25,11 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from journeysite.core.analysis.dates import build_date
+from journeysite.core.signing import in_ci, secret_key
 from journeysite.render.assemble import SiteFiles
 from journeysite.render.diagrams.inline import FIGURE
 from journeysite.render.diagrams.job import DiagramJob
-from journeysite.render.page_store import PageStore, secret_key
+from journeysite.render.page_store import PageStore
 from journeysite.render.rebuild import (
     PageHTML,
     Rebuild,
@@ -425,7 +425,7 @@ def page_store(config: MkDocsConfig, cache: Path) -> PageStore | None:
     when this build cannot keep pages at all, or in CI (the ``CI`` variable set, as GitHub's and GitLab's
     runners set it): each run starts on a fresh machine with a new key, so storing would only cost time
     and memory."""
-    if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
+    if in_ci():
         return None
     if why_not(config) is not None:
         return None

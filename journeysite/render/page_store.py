@@ -20,10 +20,7 @@ import hashlib
 import hmac
 import importlib.metadata
 import json
-import os
-import secrets
 import sys
-import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -34,7 +31,6 @@ from journeysite.render.rebuild import PageHTML, digest, tree_stamps
 from journeysite.render.stash import TOKEN
 
 FORMAT = "journeysite-page-5"
-KEY_BYTES = 32
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
 SUFFIX = ".page"
 SITE = "generated.site"  # the generated pages and journey.json of the last build, by its model
@@ -43,64 +39,6 @@ PREFETCH_BYTES = 128 * 1024 * 1024  # read ahead of ``load`` at most
 SEARCH = "search.entries"  # every stored page's entries in the search index, as the last build wrote them
 DIAGRAM = "jsite-diagram"  # in the output of a page that may show a figure
 PACKAGE = Path(__file__).resolve().parents[1]  # journeysite/
-
-
-def key_path() -> Path | None:
-    """Where this user's key lives: ``$XDG_CACHE_HOME/journeysite/key`` or ``~/.cache/journeysite/key``."""
-    base = os.environ.get("XDG_CACHE_HOME", "")
-    if not os.path.isabs(base):  # the XDG specification: a relative value is ignored
-        try:
-            base = str(Path.home() / ".cache")
-        except (RuntimeError, KeyError, OSError):
-            return None
-    return Path(base) / "journeysite" / "key"
-
-
-def secret_key(project: Path) -> bytes | None:
-    """This user's key (made on first use), or None when it cannot be made or read, or would lie inside
-    ``project`` (where a pull request could have committed it)."""
-    path = key_path()
-    if path is None:
-        return None
-    try:
-        if path.resolve().is_relative_to(project.resolve()):
-            return None
-        key = _read_key(path)
-        if key is None and not os.path.lexists(path):
-            _make_key(path)
-            key = _read_key(path)
-        return key
-    except (OSError, ValueError, RuntimeError):
-        return None
-
-
-def _make_key(path: Path) -> None:
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".key-")  # mode 0600
-    try:
-        os.write(handle, secrets.token_bytes(KEY_BYTES))
-        os.fsync(handle)
-        os.close(handle)
-        handle = -1
-        try:
-            os.link(temporary, path)  # never replaces a key another build made meanwhile
-        except FileExistsError:
-            pass
-    finally:
-        if handle >= 0:
-            os.close(handle)
-        os.unlink(temporary)
-
-
-def _read_key(path: Path) -> bytes | None:
-    """The key: a regular file of this user, readable by no one else, of exactly KEY_BYTES bytes."""
-    found = read_regular(path, KEY_BYTES)
-    if found is None:
-        return None
-    data, status = found
-    if status.st_uid != os.getuid() or status.st_mode & 0o077 or len(data) != KEY_BYTES:
-        return None
-    return data
 
 
 def environment_signature() -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from journeysite.core.diagnostics import Diagnostic, error
 from journeysite.core.reading import frontmatter
+from journeysite.core.reading.parse_cache import ParseCache
 
 # [[kind:id]]: a link to an entity's page, written in a page body.
 BODY_REF_RE = re.compile(r"\[\[([A-Za-z][\w-]*):([^\[\]\s|]+)\]\]")
@@ -244,8 +245,11 @@ def read_text(path: Path) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def load_page(docs_dir: Path, file: str) -> tuple[Page | None, list[Diagnostic]]:
-    """Read one page; return it (None when unreadable) and the problems found reading it."""
+def load_page(
+    docs_dir: Path, file: str, parsed: ParseCache | None = None
+) -> tuple[Page | None, list[Diagnostic]]:
+    """Read one page; return it (None when unreadable) and the problems found reading it (``parsed``: the
+    front matter earlier runs parsed)."""
     path = docs_dir / file
     try:
         text = read_text(path)
@@ -265,7 +269,8 @@ def load_page(docs_dir: Path, file: str) -> tuple[Page | None, list[Diagnostic]]
         return None, [error("yaml-syntax", file, 1, f"the file cannot be read: {exc.strerror or exc}")]
     try:
         source, body, body_line = frontmatter.split(text)
-        front = frontmatter.parse_once(source) if source is not None else None
+        parse = parsed.parse if parsed is not None else frontmatter.parse_once
+        front = parse(source) if source is not None else None
     except frontmatter.FrontMatterError as exc:
         where = f" (line {exc.line}, column {exc.column})" if exc.column else ""
         return Page(file, path, None, text, 1), [error("yaml-syntax", file, exc.line, exc.message + where)]
@@ -277,11 +282,13 @@ def load(
     files: Iterable[str] | None = None,
     others: Iterable[str] | None = None,
     exclude_docs: str = "",
+    parsed: ParseCache | None = None,
 ) -> tuple[list[Page], list[Diagnostic], frozenset[str]]:
     """Read the pages of a handbook (all ``.md`` files but those ``exclude_docs`` leaves out, or the
     given relative ones), refusing every file that must not be read or published (``others``: the
     files besides pages; all of them by default). Returns the pages, the problems, and the refused
-    files (pages or not), which the build must not publish."""
+    files (pages or not), which the build must not publish. ``parsed``: the front matter earlier runs
+    parsed, kept for the next one."""
     if files is None:
         everything = all_files(docs_dir, exclude_docs)
         files = [f for f in everything if f.endswith(".md")]
@@ -293,8 +300,10 @@ def load(
     for file in files:
         if file in refused:
             continue
-        page, found = load_page(docs_dir, file)
+        page, found = load_page(docs_dir, file, parsed)
         problems.extend(found)
         if page is not None:
             pages.append(page)
+    if parsed is not None:
+        parsed.save()
     return pages, problems, frozenset(refused)
