@@ -33,8 +33,8 @@ test: lint
 	@$(ENSURE) graphviz chromium
 	$(VENV)/bin/pytest -n auto
 
-# Click >= 8.2 turns reload off by default, hence --livereload. With journeysite --dirty is exact: only
-# the pages an edit can change are written again (README, "Previewing").
+# Click >= 8.2 turns reload off by default, hence --livereload. With journeysite, --dirty rewrites only
+# what an edit can change and serves what a clean build would (README, "Previewing").
 serve: $(STAMP)
 	@$(ENSURE) graphviz
 	$(VENV)/bin/mkdocs serve --livereload --dirty

@@ -45,6 +45,12 @@ class Server:
     process: subprocess.Popen
     url: str
     log_path: Path
+    temporary: Path | None = None  # where serve makes its site folder (its TMPDIR)
+
+    def site(self) -> Path | None:
+        """The folder serve writes the site to, once it has one (``mkdocs_*`` in its TMPDIR)."""
+        found = sorted(self.temporary.glob("mkdocs_*")) if self.temporary else []
+        return found[0] if len(found) == 1 else None
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
@@ -91,12 +97,14 @@ def mkdocs_serve(root: Path, *options: str) -> Iterator[Server]:
     stop it."""
     port = free_port()
     log_path = root.parent / "serve.log"
+    temporary = root.parent / f"serve-tmp-{port}"
+    temporary.mkdir()
     with open(log_path, "w", encoding="utf-8") as log:
         process = subprocess.Popen(
             [MKDOCS, "serve", "--livereload", *options, "-a", f"127.0.0.1:{port}"], cwd=root, stdout=log,
-            stderr=subprocess.STDOUT, env=build_env(), text=True,
+            stderr=subprocess.STDOUT, env=build_env(TMPDIR=str(temporary)), text=True,
         )
-        server = Server(process, f"http://127.0.0.1:{port}/", log_path)
+        server = Server(process, f"http://127.0.0.1:{port}/", log_path, temporary)
         try:
             server.wait_for("the first build", lambda: server.get("", timeout=2)[0] == 200, timeout=90)
             yield server

@@ -15,6 +15,7 @@ clean build is given the server's ``site_url``, which ``mkdocs serve`` sets to i
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -56,10 +57,15 @@ def edit(path: Path, how: str, n: int) -> None:
     path.write_text(text, "utf-8")
 
 
-def wait_for_rebuild(server: Server, offset: int) -> tuple[int, int]:
-    """Wait until the server has finished the build the edit started; (pages rebuilt, pages)."""
+def reloaded(server: Server, offset: int) -> None:
+    """Wait until the server has finished a build after ``offset`` in its log."""
     # (MkDocs logs "Documentation built in …" only once per wording: it filters repeated messages)
     server.wait_for("the rebuild", lambda: "Reloading browsers" in server.log()[offset:], timeout=120)
+
+
+def wait_for_rebuild(server: Server, offset: int) -> tuple[int, int]:
+    """Wait until the server has finished the build the edit started; (pages rebuilt, pages)."""
+    reloaded(server, offset)
     found = REBUILT.findall(server.log()[offset:])
     assert len(found) == 1, f"expected one rebuild, got {len(found)}:\n{server.log()[offset:]}"
     return int(found[0][0]), int(found[0][1])
@@ -71,8 +77,13 @@ def served(server: Server, path: str) -> bytes:
     return LIVERELOAD.sub(b"", body) if path.endswith(".html") else body
 
 
-def differences(server: Server, root: Path, site: Path) -> list[str]:
-    """Every file of a clean build of ``root`` that the server serves differently (and what)."""
+def files_in(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+
+
+def differences(server: Server, root: Path, site: Path, drafts: str = "") -> list[str]:
+    """Every file of a clean build of ``root`` that the server serves differently, and every file the
+    server's site folder has that the clean build has not (but for the drafts, which only serve shows)."""
     config = root / "mkdocs-check.yml"  # the server watches mkdocs.yml and docs/ only
     config.write_text((root / "mkdocs.yml").read_text("utf-8") + f"\nsite_url: {server.url}\n", "utf-8")
     result = mkdocs_build(root, "-f", str(config), "--site-dir", str(site))
@@ -82,6 +93,10 @@ def differences(server: Server, root: Path, site: Path) -> list[str]:
         path = file.relative_to(site).as_posix()
         if served(server, path) != file.read_bytes():
             out.append(path)
+    folder = server.site()
+    assert folder is not None, "no site folder of the server found"
+    out += [f"{path} (only served)" for path in sorted(files_in(folder) - files_in(site))
+            if not (drafts and path.startswith(drafts))]
     return out
 
 
@@ -102,6 +117,9 @@ def status(server: Server, path: str) -> int:
 def test_every_served_page_equals_a_clean_build_after_each_kind_of_edit(tmp_path, options):
     root = handbook(tmp_path)
     docs = root / "docs"
+    image = docs / "img" / "logo.png"
+    image.parent.mkdir()
+    image.write_bytes(b"\x89PNG a picture")
     failures: list[str] = []
     with mkdocs_serve(root, *options) as server:
         assert not differences(server, root, tmp_path / "clean-0"), "the first build differs from a clean one"
@@ -135,6 +153,31 @@ def test_every_served_page_equals_a_clean_build_after_each_kind_of_edit(tmp_path
             assert status(server, f"playbooks/{gone.stem}/") == 404
             assert status(server, f"playbooks/{moved.stem}/") == 404
             assert status(server, f"playbooks/renamed-{moved.stem}/") == 200
+            # An image replaced by another, older file (as `cp -p` or unpacking an archive leaves it).
+            offset = len(server.log())
+            newer = image.with_name("new.png")
+            newer.write_bytes(b"\x89PNG another picture")
+            os.utime(newer, (978307200, 978307200))  # 2001
+            newer.replace(image)
+            wait_for_rebuild(server, offset)
+            failures += [f"after the image was replaced: {path} differs" for path in
+                         differences(server, root, tmp_path / "clean-image")]
+            # A plugin taken out of mkdocs.yml: nothing it wrote stays (the search index).
+            config = root / "mkdocs.yml"
+            offset = len(server.log())
+            config.write_text(config.read_text("utf-8").replace("  - search\n", ""), "utf-8")
+            wait_for_rebuild(server, offset)
+            failures += [f"without the search plugin: {path} differs" for path in
+                         differences(server, root, tmp_path / "clean-no-search")]
+            # journeysite turned off for one build (MkDocs' own dirty build), then on again.
+            for enabled in ("false", "true"):
+                offset = len(server.log())
+                text = re.sub(r"  - journeysite(:\n      enabled: \w+)?\n", f"  - journeysite:\n      enabled: {enabled}\n",
+                              config.read_text("utf-8"), count=1)
+                config.write_text(text, "utf-8")
+                reloaded(server, offset)
+            failures += [f"after journeysite was turned off and on: {path} differs" for path in
+                         differences(server, root, tmp_path / "clean-on-again")]
     assert not failures, "\n".join(failures)
 
 
@@ -156,7 +199,7 @@ def test_serve_dirty_says_once_when_journeysite_cannot_tell_what_an_edit_changes
     with mkdocs_serve(root, "--dirty") as server:
         offset = len(server.log())
         edit(page_of_kind(root / "docs", "playbook"), "body", 1)
-        server.wait_for("the rebuild", lambda: "Reloading browsers" in server.log()[offset:], timeout=120)
+        reloaded(server, offset)
         log = server.log()
     ours = "`mkdocs serve --dirty` rebuilds only the pages you edit, because the plugin material/tags may change"
     assert log.count(ours) == 1, log  # (at the first build, not again)
@@ -181,3 +224,23 @@ def test_serve_dirty_after_a_failed_rebuild_serves_a_clean_build_again(tmp_path)
         edit(page, "title", 1)
         wait_for_rebuild(server, offset)
         assert not differences(server, root, tmp_path / "clean-after-title")
+
+
+def test_serve_dirty_rebuilds_drafts_as_serve_does(tmp_path):
+    """A draft (``draft_docs``) is built by serve only, so no clean build shows it: after an edit, the one
+    `serve --dirty` shows is the one a fresh `mkdocs serve` of the same files shows."""
+    root = handbook(tmp_path, 40)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8") + "draft_docs: |\n  drafts/\n", "utf-8")
+    playbook = page_of_kind(root / "docs", "playbook")
+    (root / "docs" / "drafts").mkdir()
+    (root / "docs" / "drafts" / "idea.md").write_text(f"# An idea\n\nSee [[playbook:{playbook.stem}]].\n", "utf-8")
+    with mkdocs_serve(root, "--dirty") as server:
+        offset = len(server.log())
+        edit(playbook, "title", 1)
+        rebuilt, total = wait_for_rebuild(server, offset)
+        assert rebuilt == total
+        dirty = served(server, "drafts/idea/index.html").replace(server.url.encode(), b"SERVER/")
+    assert b"A title rewritten in edit 1" in dirty
+    with mkdocs_serve(root) as server:  # (each server has its port in its links)
+        assert served(server, "drafts/idea/index.html").replace(server.url.encode(), b"SERVER/") == dirty

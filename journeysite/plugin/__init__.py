@@ -48,7 +48,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         # `mkdocs serve --dirty`: journeysite decides which pages MkDocs builds (``dirty_serve``)
         self.dirty = self.exact_dirty = self.warned_dirty = False
         self.quiet_dirty = dirty_serve.QuietDirtyWarning(lambda: self.exact_dirty)
-        self.published: set[str] = set()  # what the builds of this serve wrote into the site folder
+        self.copied: dict[str, dirty_serve.Identity] = {}  # the files besides pages, as last copied
         self._reset()
 
     def _reset(self) -> None:
@@ -70,10 +70,10 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         self.search_order: list[tuple[str, str]] = []
         self.hidden: set[str] = set()  # kept pages whose search entries are put back from the last build
         self.search_shortcut = False
-        self.outputs: set[str] = set()  # where this build writes its files (`serve --dirty`)
+        self.copying: dict[str, dirty_serve.Identity] = {}  # the same, as this build copies them
         self.page_order: dict[str, int] = {}  # each page's place in MkDocs' order (`serve --dirty`)
-        # The search plugin's list of this build's entries (`serve --dirty`: at the end it is the last
-        # build's and this one's, merged by the plugin)
+        # The search plugin's list of this build's entries (`serve --dirty`): the list it appends each
+        # page's to. (In a dirty build it puts the last build's and these in a new list, which it writes.)
         self.indexed: list | None = None
         # A forked copy of the build converting, then rendering, the last pages (``parallel``).
         self.converter: parallel.Worker | None = None
@@ -89,8 +89,9 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         self.rebuild = Rebuild() if command == "serve" else None
         self.kept_site, self.sources = None, incremental.Sources()  # nothing of an earlier command
         self.disk_store = command == "build" and not dirty
-        self.command = command if command == "serve" or not dirty else ""  # (`build --dirty`: MkDocs')
-        self.dirty, self.published, self.warned_dirty = command == "serve" and dirty, set(), False
+        self.dirty = command == "serve" and dirty  # (`build --dirty` stays MkDocs' own: journeysite is out)
+        self.command = "" if dirty and not self.dirty else command
+        self.copied, self.warned_dirty = {}, False
         if self.dirty:
             self.quiet_dirty.attach()
         if self.rebuild is not None:
@@ -99,6 +100,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self._reset()  # on every build, so `mkdocs serve` rebuilds start clean
         guard_build_log()
+        self.exact_dirty = False  # (until journeysite is known to be on, and able)
         if not self.config.enabled:
             return config
         try:
@@ -207,6 +209,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         for src_uri, text in built.files.items():  # (a deferred page's text comes in on_pre_page)
             files.append(File.generated(config, src_uri, content=text))
         self.deferred = set(built.later)
+        last_signature = self.rebuild.signature if self.rebuild is not None else ""
         if self.rebuild is not None:
             signature = incremental.build_signature(config, files)
             self.rebuild.begin(signature, incremental.why_not(config))
@@ -220,10 +223,12 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             if store is not None:
                 self.rebuild.quick = {src: (p.quick, p.key) for src, p in self.rebuild.pages.items()}
                 self.sources.known = {src: p.read for src, p in self.rebuild.pages.items() if p.read}
-        if self.dirty:
-            self.outputs = dirty_serve.outputs(files)
-            if self.exact_dirty:
-                dirty_serve.read_every_page(files)
+        if self.exact_dirty and self.rebuild is not None:
+            if self.rebuild.signature != last_signature:  # (the first build too, and after a failed one)
+                dirty_serve.start_empty(config.site_dir)
+                self.copied = {}
+            dirty_serve.read_every_page(files)
+            self.copying = dirty_serve.copy_changed(files, self.copied)
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
@@ -385,8 +390,6 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         if self.converter is not None:  # every page is converted: it has ended
             self.converter.finish()
             self.converter = None
-        if self.exact_dirty:
-            self.indexed = incremental.search_entries(config)
         if self.rebuild is None or not self.rebuild.active or self.nav is None:
             return env
         self.navigation = incremental.nav_signature(self.nav, config)
@@ -403,6 +406,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         if self.exact_dirty:
             pages = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)  # (MkDocs' order)
             self.page_order = {f.src_uri: i for i, f in enumerate(pages)}
+            self.indexed = incremental.search_entries(config)
         if self._parallel:  # pages rendered on the second core too
             rebuild, stash, doc_files = self.rebuild, self.stash, self._pages(files)
             pages = [f for f in doc_files if f.src_uri not in rebuild.kept_output]
@@ -528,8 +532,6 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             log.warning(warning)
             self.kept_site = None  # a diagram not drawn may be drawn next time
         if self.rebuild is not None and self.context is not None:
-            if self.exact_dirty and self.search_shortcut and not self.rebuild.active:
-                incremental.write_search_index(config, self.indexed)  # this build's alone
             if self.rebuild.active and self.search_shortcut:
                 order = self.search_order
                 if self.exact_dirty:  # (the pages left written are in MkDocs' order, not the index's)
@@ -543,17 +545,12 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
                     extra = dot.as_data(drawn.diagrams) if drawn is not None else None
                     self.store.save_site(self.kept_site.model, self.kept_site.built.files, extra)
             log.info(self.rebuild.summary())
-        if self.exact_dirty:  # the site folder as a clean build leaves it: nothing of files gone since
-            for path in dirty_serve.delete_gone(config.site_dir, self.published, self.outputs):
-                log.warning(f"could not delete {path}, which is no page of the site any more: delete it")
-            self.published = self.outputs
-        elif self.dirty:
-            self.published |= self.outputs
+        if self.exact_dirty:
+            self.copied = self.copying
         incremental.collector_back()
 
     def on_build_error(self, *, error: Exception) -> None:
         incremental.collector_back()
-        self.published |= self.outputs  # (some may have been written)
         if self.store is not None:
             self.store.close()
         self.kept_site = None

@@ -1,10 +1,17 @@
-"""``mkdocs serve --dirty`` made exact: the site folder is not emptied before each rebuild, and MkDocs
-builds only the pages whose ``File.is_modified()`` says so. MkDocs asks the file's modification time, so
-its dirty builds leave stale every page that lists, links to or diagrams an edited one. With journeysite
-the answer is journeysite's own: every page is read (a kept one costs next to nothing), and only a page
-whose output is the last build's exactly (``Rebuild.keep_outputs``) is not written again: its file in the
-site folder already holds it. The outputs of files gone since the last build are deleted, so the folder
-ends as a clean build would leave it.
+"""``mkdocs serve --dirty`` made exact: MkDocs does not empty the site folder before each rebuild, and builds
+only the files whose ``File.is_modified()`` says so. MkDocs answers from modification times, so its dirty
+builds leave stale every page that lists, links to or diagrams an edited one. With journeysite the
+answers are these:
+
+- every page is read and converted (a page journeysite keeps costs next to nothing), and only a page whose
+  output is the last build's exactly (``Rebuild.keep_outputs``) is not rendered and written again: its
+  file in the site folder holds it already;
+- a file besides pages (an image, the theme's assets) is copied again when it is not the file it was at the
+  last copy (its size, times or inode differ: an older file moved in place counts);
+- a build whose signature is not the last build's (the configuration, the theme, the set of files and
+  their URLs: a page added, deleted or renamed) starts from an empty site folder, with MkDocs' own
+  ``clean_directory``, as every build of plain ``mkdocs serve`` does; so does the first, and the one after
+  a failed build. Nothing of a file gone, or of a plugin removed, stays.
 
 Only while journeysite can tell what an edit changes (``incremental.why_not``); else MkDocs' own dirty
 builds go on, with its warning and one of journeysite's."""
@@ -12,15 +19,18 @@ builds go on, with its warning and one of journeysite's."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
-from pathlib import Path
+import os
+from collections.abc import Callable
 
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.utils import clean_directory
 
 # What MkDocs logs before each dirty build ("… will likely lead to inaccurate navigation and other links
-# within your site …"): not so while journeysite decides which pages are built.
+# within your site …"): not so while journeysite decides which files are built.
 MKDOCS_WARNING = "A 'dirty' build is being performed"
 BUILD_LOGGERS = ("mkdocs.commands.build", "properdocs.commands.build")
+
+Identity = tuple[int, int, int, int]  # size, modification and change time, inode
 
 
 def _modified() -> bool:
@@ -31,10 +41,15 @@ def _unmodified() -> bool:
     return False
 
 
+def start_empty(site_dir: str) -> None:
+    """Empty the site folder, as MkDocs does before a build that is not dirty."""
+    clean_directory(site_dir)
+
+
 def read_every_page(files: Files) -> None:
-    """Every page is read and converted (journeysite keeps the HTML of those that cannot have changed):
-    MkDocs' dirty build would read only those edited since their output was written."""
-    for file in files.documentation_pages():
+    """Every page is read and converted, drafts too (``serve`` shows them): MkDocs' dirty build would read
+    only those edited since their output was written."""
+    for file in files.documentation_pages(inclusion=InclusionLevel.is_in_serve):
         file.is_modified = _modified  # type: ignore[method-assign]
 
 
@@ -43,34 +58,27 @@ def leave_written(file: File) -> None:
     file.is_modified = _unmodified  # type: ignore[method-assign]
 
 
-def outputs(files: Files) -> set[str]:
-    """Where this build writes each of its files (drafts too: `serve` shows them)."""
-    return {f.abs_dest_path for f in files if f.inclusion.is_in_serve()}
-
-
-def delete_gone(site_dir: str, before: Iterable[str], now: set[str]) -> list[str]:
-    """Delete what an earlier build wrote for files this one does not have (a page deleted or renamed),
-    and the folders that leaves empty, never outside the site folder or through a link. Returns what
-    could not be deleted."""
-    top = Path(site_dir).resolve()
-    left = []
-    for path in sorted(set(before) - now):
-        target = Path(path)
+def copy_changed(files: Files, copied: dict[str, Identity]) -> dict[str, Identity]:
+    """Have MkDocs copy each file besides pages that is not the file it copied last (``copied``: the
+    identity of each at the last build), or whose copy is missing; return this build's identities."""
+    now: dict[str, Identity] = {}
+    for file in files:
+        if file.is_documentation_page() or not file.abs_src_path or file.generated_by:
+            continue
         try:
-            if target.parent.resolve().is_relative_to(top) and not target.is_symlink():
-                target.unlink(missing_ok=True)
-                folder = target.parent
-                while folder != top and folder.resolve().is_relative_to(top) and not any(folder.iterdir()):
-                    folder.rmdir()
-                    folder = folder.parent
+            status = os.stat(file.abs_src_path)
         except OSError:
-            left.append(path)
-    return left
+            continue  # (MkDocs reports it when it copies)
+        identity = (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
+        now[file.abs_src_path] = identity
+        same = copied.get(file.abs_src_path) == identity and os.path.isfile(file.abs_dest_path)
+        file.is_modified = _unmodified if same else _modified  # type: ignore[method-assign]
+    return now
 
 
 class QuietDirtyWarning(logging.Filter):
     """Drops MkDocs' warning that a dirty build shows stale pages, while ``exact()`` says journeysite
-    rebuilds every page that can differ (a filter on the logger itself: ``--strict`` does not count it)."""
+    rebuilds every file that can differ (a filter on the logger itself: ``--strict`` does not count it)."""
 
     def __init__(self, exact: Callable[[], bool]) -> None:
         super().__init__()

@@ -346,18 +346,6 @@ def merge_search_index(
             page.search = found
 
 
-def write_search_index(config: MkDocsConfig, entries: list[dict[str, Any]] | None) -> None:
-    """The search index with this build's ``entries`` only: a dirty build of the search plugin adds the
-    last build's to those it indexed."""
-    path = Path(config.site_dir) / SEARCH_INDEX
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        data["docs"] = entries if entries is not None else data["docs"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return  # (not the plugin's index: left as it is)
-    path.write_bytes(json.dumps(data, separators=(",", ":"), default=str).encode("utf-8"))
-
-
 class TemplateCache(jinja2.BytecodeCache):
     """The theme's templates compiled once per ``mkdocs serve``, not once per rebuild (MkDocs makes a new
     Jinja environment each build). Jinja checks each entry against its template's source."""
