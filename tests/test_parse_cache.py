@@ -96,3 +96,31 @@ def test_mkdocs_build_keeps_what_it_parsed_and_check_uses_it(tmp_path):
     written = cache.stat().st_mtime_ns
     assert check(root, tmp_path) == check(root, tmp_path, ci="true")
     assert cache.stat().st_mtime_ns == written  # every page's front matter was there: not written again
+
+
+def test_a_cache_file_that_is_a_link_is_neither_read_nor_written_through(tmp_path):
+    root = handbook(tmp_path)
+    target = tmp_path / "target"
+    target.write_bytes(b"someone else's file")
+    target.chmod(0o6777)
+    (root / CACHE).parent.mkdir(parents=True)
+    (root / CACHE).symlink_to(target)
+    assert check(root, tmp_path) == check(root, tmp_path, ci="true")
+    assert target.read_bytes() == b"someone else's file"
+    written = root / CACHE  # its own file now, not the link's target's mode: no setuid, setgid, world write
+    assert not written.is_symlink() and written.stat().st_mode & 0o7002 == 0
+
+
+def test_a_page_that_would_swell_the_cache_is_left_out_of_it(tmp_path):
+    """Deep nesting makes the line index grow much faster than the YAML: such a page is parsed each run,
+    the others are still kept, and a run with nothing changed writes nothing."""
+    root = handbook(tmp_path)
+    deep = "".join(f"{'  ' * i}level{i}:\n" for i in range(40)) + "".join(
+        f"{'  ' * 40}- item {n}\n" for n in range(6000))
+    page = root / "docs" / "notes.md"
+    page.write_text(f"---\n{deep}---\n\n# Notes\n", "utf-8")
+    first = check(root, tmp_path)
+    size, written = (root / CACHE).stat().st_size, (root / CACHE).stat().st_mtime_ns
+    assert size < 2 * 1024 * 1024, size
+    assert check(root, tmp_path) == first == check(root, tmp_path, ci="true")
+    assert (root / CACHE).stat().st_mtime_ns == written

@@ -4,6 +4,8 @@ back (``render.page_store``, ``core.reading.parse_cache``)."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import secrets
 import tempfile
@@ -76,3 +78,10 @@ def _read_key(path: Path) -> bytes | None:
     if status.st_uid != os.getuid() or status.st_mode & 0o077 or len(data) != KEY_BYTES:
         return None
     return data
+
+
+def hmac_of(key: bytes, context: bytes, payload: bytes) -> bytes:
+    """The HMAC-SHA256 (hex) of ``payload`` for ``context`` (what the file is: its format, its name)."""
+    signed = hmac.new(key, context, hashlib.sha256)
+    signed.update(payload)  # (not copied into one message: entries reach tens of MB)
+    return signed.hexdigest().encode("ascii")

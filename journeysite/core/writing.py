@@ -52,7 +52,11 @@ def replace_file(path: Path, data: bytes, expected: bytes | None = None, durable
     disk: for a cache, whose entries are checked when read (a torn one is ignored)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else new_file_mode()
+    try:  # the file's own permissions (never a link's target's, nor setuid or setgid)
+        status = os.lstat(path)
+        mode = stat.S_IMODE(status.st_mode) & 0o777 if stat.S_ISREG(status.st_mode) else new_file_mode()
+    except FileNotFoundError:
+        mode = new_file_mode()
     temporary = _temporary(path, data, mode, durable)
     try:
         if expected is not None and path.read_bytes() != expected:

@@ -26,6 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from journeysite.core.signing import hmac_of
 from journeysite.core.writing import read_regular, replace_file
 from journeysite.render.rebuild import PageHTML, digest, tree_stamps
 from journeysite.render.stash import TOKEN
@@ -121,9 +122,7 @@ class PageStore:
         return hashlib.sha256(src_uri.encode("utf-8", "surrogatepass")).hexdigest()[:40] + SUFFIX
 
     def _mac(self, name: str, payload: bytes) -> bytes:
-        mac = hmac.new(self.key, FORMAT.encode() + b"\0" + name.encode() + b"\0", hashlib.sha256)
-        mac.update(payload)  # (not copied into one message: entries reach tens of MB)
-        return mac.hexdigest().encode("ascii")
+        return hmac_of(self.key, FORMAT.encode() + b"\0" + name.encode() + b"\0", payload)
 
     def _read_signed(self, name: str, limit: int) -> bytes | None:
         """The payload of the signed file ``name`` of the store, or None when it is absent, too large,

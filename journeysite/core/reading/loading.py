@@ -8,10 +8,13 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from journeysite.core.diagnostics import Diagnostic, error
 from journeysite.core.reading import frontmatter
-from journeysite.core.reading.parse_cache import ParseCache
+
+if TYPE_CHECKING:  # (the cache itself is the pipeline's to open)
+    from journeysite.core.reading.parse_cache import ParseCache
 
 # [[kind:id]]: a link to an entity's page, written in a page body.
 BODY_REF_RE = re.compile(r"\[\[([A-Za-z][\w-]*):([^\[\]\s|]+)\]\]")

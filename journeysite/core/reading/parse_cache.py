@@ -5,9 +5,12 @@ again only when it changed. A page's front matter, with the line of every key an
 One file in the project's ``.cache/plugin/journeysite/``, and the project is untrusted (a pull request can
 commit a ``.cache``): the file is signed with this user's key (``core.signing``) and read only when the
 signature holds, then decoded with ``marshal``, which is not safe for data of unknown origin, so nothing
-else is ever decoded. Each entry is found by a hash of the YAML and its first line; the file is valid for
-one Python, one PyYAML and one version of journeysite's parser (its files, as an editable install
-changes them). A front matter that cannot be read is never kept (its error is found again). Not in CI.
+else is ever decoded. Each entry is found by a hash of the YAML and its first line keyed with that key
+(no one else can make two front matters meet); the file is valid for one Python, one PyYAML and libyaml,
+and one version of journeysite's parser (its files, as an editable install changes them). A front
+matter that cannot be read is never kept (its error is found again), nor one whose entry is larger than
+MAX_ENTRY_BYTES (deep nesting makes the line index grow faster than the YAML), and the file keeps to
+MAX_BYTES, so that it can always be read back. Not in CI.
 """
 
 from __future__ import annotations
@@ -22,20 +25,24 @@ from typing import Any
 import yaml
 
 from journeysite.core.reading import frontmatter
-from journeysite.core.signing import in_ci, secret_key
+from journeysite.core.signing import hmac_of, in_ci, secret_key
 from journeysite.core.writing import read_regular, replace_file
 
-FORMAT = b"journeysite-front-matter-1"
+FORMAT = b"journeysite-front-matter-2"
 NAME = "front-matter.parsed"
-MAX_BYTES = 256 * 1024 * 1024
+MAX_BYTES = 64 * 1024 * 1024
+MAX_ENTRY_BYTES = 256 * 1024  # a page's, marshalled: some 2 KB as people write them
 _CODE = (Path(frontmatter.__file__).resolve(), Path(__file__).resolve())  # the parser, and this file
-
-Entry = tuple[Any, dict, list, list]  # data, lines, duplicates, cuts (as tuples)
 
 
 def _stamp() -> bytes:
-    """What the entries depend on besides the YAML: the Python, PyYAML and the code that makes them."""
-    parts = [sys.version, yaml.__version__, str(yaml.__with_libyaml__)]
+    """What the entries depend on besides the YAML: the Python, PyYAML, libyaml and the code that makes
+    them."""
+    try:
+        libyaml = yaml._yaml.get_version_string()
+    except AttributeError:  # (PyYAML without libyaml)
+        libyaml = ""
+    parts = [sys.version, yaml.__version__, libyaml]
     for path in _CODE:
         status = path.stat()
         parts += [str(path), str(status.st_size), str(status.st_mtime_ns)]
@@ -46,35 +53,41 @@ class ParseCache:
     """The front matter a run parsed, for the next run: ``parse`` as ``frontmatter.parse_once`` does."""
 
     def __init__(self, folder: Path, key: bytes) -> None:
-        self.path, self.key = folder / NAME, key
+        self.folder, self.key = folder, key
         self.stamp = _stamp()
-        self.known: dict[bytes, Entry] = {}
-        self.used: dict[bytes, Entry] = {}
+        self.known: dict[bytes, bytes] = {}  # entry key -> the entry, marshalled
+        self.used: dict[bytes, bytes] = {}
         self.changed = False
-        self._read()
+        if self.usable():
+            self._read()
 
     @classmethod
     def of_project(cls, root: Path) -> ParseCache | None:
-        """The project's cache, or None in CI, without this user's key, or when ``.cache`` or a folder in it
-        is a link (a pull request could have it read or write files elsewhere)."""
+        """The project's cache, or None in CI or without this user's key."""
         if in_ci():
             return None
-        folder = root / ".cache" / "plugin" / "journeysite"
+        key = secret_key(root)
+        return cls(root / ".cache" / "plugin" / "journeysite", key) if key is not None else None
+
+    def usable(self) -> bool:
+        """Not when the folder, or one on its way from the project (``plugin``, ``.cache``), is a link: a
+        pull request can commit one to have the file read or written elsewhere. (Asked again before the
+        file is written.)"""
+        folder = self.folder
         try:
-            if any(f.is_symlink() for f in (folder, folder.parent, folder.parent.parent)):
-                return None
-            key = secret_key(root)
-            return cls(folder, key) if key is not None else None
+            for _ in range(3):
+                if folder.is_symlink():
+                    return False
+                folder = folder.parent
         except OSError:
-            return None
+            return False
+        return True
 
     def _mac(self, payload: bytes) -> bytes:
-        mac = hmac.new(self.key, FORMAT + b"\0" + self.stamp + b"\0", hashlib.sha256)
-        mac.update(payload)
-        return mac.hexdigest().encode("ascii")
+        return hmac_of(self.key, FORMAT + b"\0" + self.stamp + b"\0", payload)
 
     def _read(self) -> None:
-        found = read_regular(self.path, MAX_BYTES)
+        found = read_regular(self.folder / NAME, MAX_BYTES + 65)  # (a regular file, never through a link)
         if found is None:
             return
         mac, _, payload = found[0].partition(b"\n")
@@ -89,13 +102,12 @@ class ParseCache:
 
     def parse(self, source: str, first_line: int = 2) -> frontmatter.FrontMatter:
         """The front matter of ``source`` as ``frontmatter.parse`` gives it (raising its errors)."""
-        key = hashlib.blake2b(
-            f"{first_line}\0{source}".encode("utf-8", "surrogatepass"), digest_size=20
-        ).digest()
-        entry = self.known.get(key)
-        if entry is not None:
-            self.used[key] = entry
-            data, lines, duplicates, cuts = entry
+        text = f"{first_line}\0{source}".encode("utf-8", "surrogatepass")
+        key = hashlib.blake2b(text, key=self.key, digest_size=32).digest()
+        packed = self.known.get(key)
+        if packed is not None:
+            self.used[key] = packed
+            data, lines, duplicates, cuts = marshal.loads(packed)
             return frontmatter.FrontMatter(
                 data,
                 lines,
@@ -105,26 +117,35 @@ class ParseCache:
                 [frontmatter.CutText(*c) for c in cuts],
             )
         parsed = frontmatter.parse_once(source, first_line)
-        entry = (
+        entry: Any = (
             parsed.data,
             parsed.lines,
             [(d.path, d.first_line, d.second_line) for d in parsed.duplicates],
             [(c.path, c.line, c.read, c.written, c.fixed, c.whole) for c in parsed.cuts],
         )
         try:
-            marshal.dumps(entry)
+            packed = marshal.dumps(entry)
         except ValueError:  # (a value marshal cannot hold: parsed again next time)
             return parsed
-        self.used[key], self.changed = entry, True
+        if len(packed) <= MAX_ENTRY_BYTES:
+            self.used[key], self.changed = packed, True
         return parsed
 
     def save(self) -> None:
-        """Keep what this run parsed (and nothing it did not use): written only when that changed."""
+        """Keep what this run parsed (and nothing it did not use), up to MAX_BYTES: written only when that
+        changed."""
         if not self.changed and len(self.used) == len(self.known):
             return
-        payload = marshal.dumps(self.used)
-        try:
-            replace_file(self.path, self._mac(payload) + b"\n" + payload, durable=False)
-        except OSError:
-            pass  # a cache that cannot be written only costs time
-        self.known, self.changed = dict(self.used), False
+        kept, size = {}, 0
+        for key, packed in self.used.items():
+            size += len(key) + len(packed) + 16
+            if size > MAX_BYTES:
+                break
+            kept[key] = packed
+        payload = marshal.dumps(kept)
+        if self.usable():
+            try:
+                replace_file(self.folder / NAME, self._mac(payload) + b"\n" + payload, durable=False)
+            except OSError:
+                pass  # a cache that cannot be written only costs time
+        self.known, self.used, self.changed = kept, dict(kept), False
