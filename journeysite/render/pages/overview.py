@@ -255,6 +255,12 @@ def _journey_list(context: Context, journey: Journey) -> str:
     flagged = context.gap_entities
     missing = {t.before.key for t in journey.transitions if t.missing_handoff} & flagged
     applying = [h for h in handoffs if h.applies_to(journey.segment_id)]
+    # (each milestone's handoffs, each stage change's: looked up, not searched for, per milestone)
+    after_milestone: dict[str | None, list[Entity]] = {}
+    between: dict[tuple[str | None, str | None], list[Entity]] = {}
+    for h in applying:
+        after_milestone.setdefault(h.text("milestone"), []).append(h)
+        between.setdefault((h.text("from_stage"), h.text("to_stage")), []).append(h)
     items = []
     steps = list(journey.stages)
     for index, step in enumerate(steps):
@@ -267,7 +273,7 @@ def _journey_list(context: Context, journey: Journey) -> str:
         milestones = []
         for position, milestone in enumerate(step.milestones):
             due = milestone.text("due")
-            after = [h for h in applying if h.text("milestone") == milestone.id]
+            after = after_milestone.get(milestone.id, [])
             then = step.milestones[position + 1] if position + 1 < len(step.milestones) else None
             milestones.append(
                 f"{markup.link(context.linker, milestone)}{draft_badge(milestone)} "
@@ -285,13 +291,7 @@ def _journey_list(context: Context, journey: Journey) -> str:
             if milestones
             else '<p class="jsite-empty">No milestone in this stage.</p>'
         )
-        out = [
-            h
-            for h in applying
-            if following is not None
-            and h.text("from_stage") == stage.id
-            and h.text("to_stage") == following.id
-        ]
+        out = between.get((stage.id, following.id), []) if following is not None else []
         notes = "".join(_handoff_note(context, h) for h in out)
         if following is not None and stage.key in missing:
             notes += _missing_note(context, stage, following, journey.segment_id)
