@@ -103,10 +103,16 @@ class Rebuild:
     ) -> tuple[str, str | None]:
         """A page's fingerprint of the model (``model``) and what MkDocs gives journeysite (its Markdown
         as written, front matter, title and URL), and its HTML key when an earlier build had the same:
-        the Markdown journeysite makes of a page is a function of those alone."""
-        key = digest(self.model, src_uri, url, markdown, repr(meta), repr(title)) if self.model else ""
+        the Markdown journeysite makes of a page is a function of those alone. (A generated page's
+        Markdown holds the stash's token, drawn per process: it counts as its stand-in, as in
+        ``html_key``, so that the next ``mkdocs build`` finds the page by this key too.)"""
+        if not self.model:
+            return "", None
+        if TOKEN in markdown:
+            markdown = markdown.replace(TOKEN, TOKEN_STANDIN)
+        key = digest(self.model, src_uri, url, markdown, repr(meta), repr(title))
         found = self.quick.get(src_uri)
-        return key, found[1] if key and found is not None and found[0] == key else None
+        return key, found[1] if found is not None and found[0] == key else None
 
     def drop_stale_figures(self, drawn: Callable[[str], str | None]) -> None:
         """Forget each page of the last build that shows a diagram this build has another drawing of, or
