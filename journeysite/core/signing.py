@@ -7,6 +7,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import secrets
+import tempfile
 from pathlib import Path
 
 from journeysite.core.writing import read_regular
@@ -50,9 +52,6 @@ def secret_key(project: Path) -> bytes | None:
 
 
 def _make_key(path: Path) -> None:
-    import secrets  # (once per user: not on the way of every check)
-    import tempfile
-
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".key-")  # mode 0600
     try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
+import tempfile
 from pathlib import Path
 
 
@@ -82,8 +83,6 @@ def create_file(path: Path, data: bytes) -> None:
 
 
 def _temporary(path: Path, data: bytes, mode: int, durable: bool = True) -> str:
-    import tempfile  # (only a run that writes needs it: not every check)
-
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as out:
