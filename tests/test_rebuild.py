@@ -71,3 +71,23 @@ def test_a_placeholder_is_the_same_in_every_build_for_the_same_content():
     assert first.put(LISTING, lambda: "a") != first.put(LISTING, lambda: "a"), "no identity: a key of its own"
     twice = first.put(LISTING, "<ul>y</ul>")
     assert first.restore(LISTING, twice + twice) == "<ul>y</ul><ul>y</ul>", "one content in two places"
+
+
+def test_the_build_signature_holds_the_plugin_options_as_loaded(tmp_path):
+    """mkdocs.yml saved again while a build runs: the build's signature is of the options it loaded, so
+    the next build (which loads the new ones) does not keep pages made with the old."""
+    from mkdocs.commands.build import get_files
+    from mkdocs.config import load_config
+
+    from journeysite.plugin.incremental import build_signature
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Home\n", "utf-8")
+    config_file = tmp_path / "mkdocs.yml"
+    written = "site_name: T\nplugins:\n  - journeysite:\n      allow_raw_html: {}\n"
+    config_file.write_text(written.format("false"), "utf-8")
+    building = load_config(str(config_file))
+    config_file.write_text(written.format("true"), "utf-8")  # saved during the build, before its on_files
+    during = build_signature(building, get_files(building))
+    after = load_config(str(config_file))  # the next build (MkDocs gives a serve's plugin its new options)
+    assert during != build_signature(after, get_files(after))

@@ -92,9 +92,9 @@ class Server:
 
 
 @contextlib.contextmanager
-def mkdocs_serve(root: Path, *options: str) -> Iterator[Server]:
-    """Start ``mkdocs serve --livereload`` (and ``options``) in ``root``, wait until it answers, and always
-    stop it."""
+def mkdocs_serve(root: Path, *options: str, **env: str) -> Iterator[Server]:
+    """Start ``mkdocs serve --livereload`` (and ``options``; ``env``: variables to set) in ``root``, wait
+    until it answers, and always stop it."""
     port = free_port()
     log_path = root.parent / "serve.log"
     temporary = root.parent / f"serve-tmp-{port}"
@@ -102,7 +102,7 @@ def mkdocs_serve(root: Path, *options: str) -> Iterator[Server]:
     with open(log_path, "w", encoding="utf-8") as log:
         process = subprocess.Popen(
             [MKDOCS, "serve", "--livereload", *options, "-a", f"127.0.0.1:{port}"], cwd=root, stdout=log,
-            stderr=subprocess.STDOUT, env=build_env(TMPDIR=str(temporary)), text=True,
+            stderr=subprocess.STDOUT, env=build_env(TMPDIR=str(temporary), **env), text=True,
         )
         server = Server(process, f"http://127.0.0.1:{port}/", log_path, temporary)
         try:

@@ -244,3 +244,28 @@ def test_serve_dirty_rebuilds_drafts_as_serve_does(tmp_path):
     assert b"A title rewritten in edit 1" in dirty
     with mkdocs_serve(root) as server:  # (each server has its port in its links)
         assert served(server, "drafts/idea/index.html").replace(server.url.encode(), b"SERVER/") == dirty
+
+
+def test_pages_whose_diagrams_ran_out_of_time_keep_their_listings_after_an_edit(tmp_path):
+    """A `dot` slower than the build's Graphviz deadline: the pages with a diagram show its source, and
+    after a body edit elsewhere they still list what they listed (their listings were never recorded,
+    so they must not be taken from the last build)."""
+    root = handbook(tmp_path, 40)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8").replace("  - journeysite\n", "  - journeysite:\n      dot_deadline: 1\n"),
+                      "utf-8")
+    slow = tmp_path / "slow-dot"
+    slow.mkdir()
+    dot = shutil.which("dot")
+    assert dot is not None
+    (slow / "dot").write_text(f'#!/bin/sh\ncase "$1" in -V) ;; *) sleep 3 ;; esac\nexec {dot} "$@"\n', "utf-8")
+    (slow / "dot").chmod(0o755)
+    team = "teams/" + page_of_kind(root / "docs", "team").stem + "/index.html"
+    with mkdocs_serve(root, PATH=f"{slow}{os.pathsep}{os.environ['PATH']}") as server:
+        before = served(server, team)
+        assert b"jsite-diagram-source" in before and b"jsite-list" in before
+        offset = len(server.log())
+        edit(page_of_kind(root / "docs", "playbook"), "body", 1)
+        wait_for_rebuild(server, offset)
+        after = served(server, team)
+    assert after.count(b"jsite-list") == before.count(b"jsite-list")

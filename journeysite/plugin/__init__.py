@@ -68,7 +68,8 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         self.rendering: tuple[str, int] | None = None
         # (src_uri, url) of each page, in the order the search plugin indexes them
         self.search_order: list[tuple[str, str]] = []
-        self.hidden: set[str] = set()  # kept pages whose search entries are put back from the last build
+        # kept pages whose search entries are put back from the last build: those entries
+        self.hidden: dict[str, list] = {}
         self.search_shortcut = False
         self.copying: dict[str, dirty_serve.Identity] = {}  # the same, as this build copies them
         self.page_order: dict[str, int] = {}  # each page's place in MkDocs' order (`serve --dirty`)
@@ -100,6 +101,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self._reset()  # on every build, so `mkdocs serve` rebuilds start clean
         guard_build_log()
+        self.log_watch.watch_this_thread()  # (the one that builds: `serve`'s server thread logs too)
         self.exact_dirty = False  # (until journeysite is known to be on, and able)
         if not self.config.enabled:
             return config
@@ -226,7 +228,6 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         if self.exact_dirty and self.rebuild is not None:
             if self.rebuild.signature != last_signature:  # (the first build too, and after a failed one)
                 dirty_serve.start_empty(config.site_dir)
-                self.copied = {}
             dirty_serve.read_every_page(files)
             self.copying = dirty_serve.copy_changed(files, self.copied)
         return files
@@ -335,9 +336,12 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             if self.rebuild is not None
             else ("", None)
         )
-        if known is not None and self.rebuild is not None and self.rebuild.holds(src_uri, known):
+        rebuild = self.rebuild
+        kept = rebuild.pages.get(src_uri) if rebuild is not None and known is not None else None
+        # (listings unknown: its last build had a diagram not drawn in time; its Markdown makes them again)
+        if rebuild and known and kept and kept.listings is not None and rebuild.holds(src_uri, known):
             self._kept(page, known)
-            self.stash.adopt(self.rebuild.pages[src_uri].listings or {})
+            self.stash.adopt(kept.listings)
             return ""  # its Markdown, and so its HTML, are the last build's: on_page_content gives it back
         if page.file.abs_src_path:  # authored, not one of ours
             context = self.context.at(src_uri)
@@ -402,7 +406,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
                 if leave(src_uri):  # `serve --dirty`: in the site folder as it is
                     dirty_serve.leave_written(file)
                     self.search_order.append((src_uri, file.page.url))
-                    self.hidden.add(src_uri)
+                    self.hidden[src_uri] = self.rebuild.pages[src_uri].search or []
         if self.exact_dirty:
             pages = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)  # (MkDocs' order)
             self.page_order = {f.src_uri: i for i, f in enumerate(pages)}
@@ -441,7 +445,8 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             return lambda src_uri: False
         if self.search_shortcut:
             return lambda src_uri: pages[src_uri].search is not None
-        return lambda src_uri: not any("search" in name for name in config.plugins)
+        searchless = not incremental.SEARCH_PLUGINS & set(config.plugins)
+        return lambda src_uri: searchless
 
     def _rendered(self, file: File, config: MkDocsConfig, pages: list[File], env: jinja2.Environment):
         """In the renderer: render a page as MkDocs does; hand back its output and search entries
@@ -480,7 +485,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
                 and kept
                 and kept.search is not None
             ):
-                self.hidden.add(src_uri)  # on_post_build puts its entries back from the last build
+                self.hidden[src_uri] = kept.search  # on_post_build puts them back
                 page.content = ""
         return context
 
@@ -535,7 +540,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             if self.rebuild.active and self.search_shortcut:
                 order = self.search_order
                 if self.exact_dirty:  # (the pages left written are in MkDocs' order, not the index's)
-                    order = sorted(order, key=lambda page: self.page_order.get(page[0], -1))
+                    order = sorted(order, key=lambda page: self.page_order[page[0]])
                 fresh = self.indexed if self.exact_dirty else None
                 incremental.merge_search_index(config, self.rebuild, order, self.hidden, fresh)
             if self.store is not None and self.rebuild.active:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import gc
 import json
 import logging
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -43,7 +44,8 @@ from journeysite.render.stash import LISTING, Stash
 
 # Plugins known to change pages only through what journeysite fingerprints (the search plugin reads
 # every page's HTML, which is kept exactly): with any other, every page is built every time.
-KNOWN_PLUGINS = frozenset({"search", "material/search", "mkdocs/search", "journeysite"})
+SEARCH_PLUGINS = frozenset({"search", "material/search", "mkdocs/search"})
+KNOWN_PLUGINS = SEARCH_PLUGINS | {"journeysite"}
 # Markdown extensions that read other files into a page: journeysite cannot see what they read.
 FILE_READING_EXTENSIONS = ("snippets", "include")
 KEPT_TEMPLATE = "journeysite-kept-output.html"
@@ -137,9 +139,11 @@ def build_signature(config: MkDocsConfig, files: Files) -> str:
     skip = ("plugins", "theme", "config_file_path", "site_dir")
     values = {key: plain(value) for key, value in config.items() if key not in skip}
     theme = {"name": config.theme.name, "dirs": config.theme.dirs, **plain(dict(config.theme))}
+    # (the plugins' options as this build loaded them: the file may have been saved again since)
+    plugins = {name: plain(dict(plugin.config)) for name, plugin in config.plugins.items()}
     return digest(
         source.hex(),
-        json.dumps([values, theme, list(config.plugins)], sort_keys=True, default=repr),
+        json.dumps([values, theme, plugins], sort_keys=True, default=repr),
         _stats(config.theme.dirs),
         files_signature((f.src_uri, f.url, str(f.inclusion)) for f in files),
     )
@@ -272,11 +276,19 @@ class LogWatch(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.INFO)
         self.count = 0
+        # The thread that builds (``watch_this_thread``): `mkdocs serve`'s server thread logs a warning
+        # for every request of a missing file, whatever page is being built meanwhile.
+        self.thread: int | None = None
         # In a forked copy of the build (``parallel``), which prints nothing: every record counts, but the
         # one MkDocs logs for each page the copy hands back instead of writing it.
         self.in_copy = False
 
+    def watch_this_thread(self) -> None:
+        self.thread = threading.get_ident()
+
     def emit(self, record: logging.LogRecord) -> None:
+        if self.thread is not None and record.thread != self.thread:
+            return
         if self.in_copy:
             if not record.getMessage().startswith("Page skipped: "):
                 self.count += 1
@@ -320,26 +332,26 @@ def merge_search_index(
     config: MkDocsConfig,
     rebuild: Rebuild,
     order: list[tuple[str, str]],
-    hidden: set[str],
+    kept: dict[str, list[dict[str, Any]]],
     fresh: list[dict[str, Any]] | None = None,
 ) -> None:
-    """Put the kept pages' entries back into the search index the plugin just wrote, and remember every
-    page's entries for the next build. ``fresh``: the entries the plugin indexed in this build, when the
-    index it wrote holds the last build's too (its dirty builds merge them in)."""
+    """Put the kept pages' entries (``kept``, by src_uri) back into the search index the plugin just
+    wrote, and remember every page's entries for the next build. ``fresh``: the entries the plugin
+    indexed in this build, when the index it wrote holds the last build's too (its dirty builds merge
+    them in)."""
     path = Path(config.site_dir) / SEARCH_INDEX
-    kept = {src: rebuild.pages[src].search or [] for src in hidden}
     try:
         merged = merged_search_index(path.read_text(encoding="utf-8"), order, kept, fresh)
     except OSError:
         merged = None
     if merged is None:
-        if hidden or fresh is not None:
+        if kept or fresh is not None:
             raise PluginError(
                 f"journeysite: {path} is not the search index it expected; the next build redoes every page"
             )
         return
     text, entries = merged
-    if hidden or fresh is not None:
+    if kept or fresh is not None:
         path.write_bytes(text.encode("utf-8"))
     for src_uri, found in entries.items():
         if (page := rebuild.pages.get(src_uri)) is not None:

@@ -9,7 +9,8 @@ every page shows: every title, URL, front matter and section of the site, in ord
 page's body changes one page's HTML; an edit that changes a title, or a listing other pages show,
 changes theirs too; a change of navigation renders every page again.
 
-The memory lives as long as the ``mkdocs serve`` process, in memory only: nothing is read back from disk.
+The memory lives as long as the ``mkdocs serve`` process, in memory; ``mkdocs build`` keeps it on disk
+between builds (``page_store``).
 """
 
 from __future__ import annotations
@@ -247,8 +248,9 @@ def files_signature(files: Iterable[tuple[str, str, str]]) -> str:
 
 
 def tree_stamps(top: str, skip: Callable[[str, str], bool] = lambda root, folder: False) -> list[str]:
-    """Every file below ``top`` as "path:size:mtime", in a stable order: what changes when a file is
-    edited, for a signature. ``skip(root, folder)`` leaves a folder out."""
+    """Every file below ``top`` as "path:size:mtime:ctime:inode", in a stable order: what changes when a
+    file is edited or replaced (by one with the same size and modification time too: ``cp -p``), for a
+    signature. ``skip(root, folder)`` leaves a folder out."""
     out = []
     for root, folders, names in os.walk(top):
         folders[:] = sorted(f for f in folders if not skip(root, f))
@@ -257,5 +259,7 @@ def tree_stamps(top: str, skip: Callable[[str, str], bool] = lambda root, folder
                 status = os.stat(os.path.join(root, name))
             except OSError:
                 continue
-            out.append(f"{root}/{name}:{status.st_size}:{status.st_mtime_ns}")
+            out.append(
+                f"{root}/{name}:{status.st_size}:{status.st_mtime_ns}:{status.st_ctime_ns}:{status.st_ino}"
+            )
     return out
