@@ -9,9 +9,10 @@ import hmac
 import os
 import secrets
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
-from journeysite.core.writing import read_regular
+from journeysite.core.writing import read_regular, replace_file
 
 KEY_BYTES = 32
 
@@ -85,3 +86,19 @@ def hmac_of(key: bytes, context: bytes, payload: bytes) -> bytes:
     signed = hmac.new(key, context, hashlib.sha256)
     signed.update(payload)  # (not copied into one message: entries reach tens of MB)
     return signed.hexdigest().encode("ascii")
+
+
+def read_signed(path: Path, limit: int, signature: Callable[[bytes], bytes]) -> bytes | None:
+    """The payload of a signed file (its ``signature(payload)`` on the first line, then the payload), or
+    None when it is absent, larger than ``limit``, not a regular file (a link) or not signed so."""
+    found = read_regular(path, limit)
+    if found is None:
+        return None
+    written, _, payload = found[0].partition(b"\n")
+    return payload if hmac.compare_digest(written, signature(payload)) else None
+
+
+def write_signed(path: Path, payload: bytes, signature: Callable[[bytes], bytes]) -> None:
+    """Write ``payload`` signed, as ``read_signed`` reads it, in one step (raises OSError). Not flushed to
+    disk: a torn file fails its signature."""
+    replace_file(path, signature(payload) + b"\n" + payload, durable=False)

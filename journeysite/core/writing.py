@@ -39,6 +39,16 @@ def read_regular(path: Path, limit: int) -> tuple[bytes, os.stat_result] | None:
     return (data, status) if len(data) <= limit else None
 
 
+def linked_on_the_way(folder: Path, levels: int) -> bool:
+    """Whether ``folder``, or one of the ``levels - 1`` folders above it, is a symbolic link: a pull
+    request can commit one in a project's ``.cache`` to have files read or written elsewhere."""
+    for _ in range(levels):
+        if folder.is_symlink():
+            return True
+        folder = folder.parent
+    return False
+
+
 def new_file_mode() -> int:
     """The mode ``open()`` gives a new file here (0644 under the usual umask)."""
     mask = os.umask(0o022)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import hmac
 import importlib.metadata
 import json
 import sys
@@ -26,8 +25,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from journeysite.core.signing import hmac_of
-from journeysite.core.writing import read_regular, replace_file
+from journeysite.core.signing import hmac_of, read_signed, write_signed
+from journeysite.core.writing import linked_on_the_way
 from journeysite.render.rebuild import PageHTML, digest, tree_stamps
 from journeysite.render.stash import TOKEN
 
@@ -111,12 +110,7 @@ class PageStore:
     def usable(self) -> bool:
         """Not when the folder, or one on its way from the project (``journeysite``, ``plugin``,
         ``.cache``), is a symbolic link: a pull request can commit one to have files written elsewhere."""
-        folder = self.folder
-        for _ in range(4):
-            if folder.is_symlink():
-                return False
-            folder = folder.parent
-        return True
+        return not linked_on_the_way(self.folder, 4)
 
     def name(self, src_uri: str) -> str:
         return hashlib.sha256(src_uri.encode("utf-8", "surrogatepass")).hexdigest()[:40] + SUFFIX
@@ -127,11 +121,8 @@ class PageStore:
     def _read_signed(self, name: str, limit: int) -> bytes | None:
         """The payload of the signed file ``name`` of the store, or None when it is absent, too large,
         a link, or its signature is not this user's for that name."""
-        found = read_regular(self.folder / name, limit)
-        if found is None:
-            return None
-        mac, _, payload = found[0].partition(b"\n")
-        if not hmac.compare_digest(mac, self._mac(name, payload)):
+        payload = read_signed(self.folder / name, limit, lambda data: self._mac(name, data))
+        if payload is None:
             return None
         if name == SEARCH:  # (large, and the same after most builds: not written again then)
             self._as_read[name] = payload
@@ -143,7 +134,7 @@ class PageStore:
         if self._as_read.get(name) == payload:
             return True
         try:
-            replace_file(self.folder / name, self._mac(name, payload) + b"\n" + payload, durable=False)
+            write_signed(self.folder / name, payload, lambda data: self._mac(name, data))
         except OSError:
             return False
         return True

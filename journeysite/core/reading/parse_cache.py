@@ -16,7 +16,6 @@ MAX_BYTES, so that it can always be read back. Not in CI.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import marshal
 import sys
 from pathlib import Path
@@ -25,8 +24,8 @@ from typing import Any
 import yaml
 
 from journeysite.core.reading import frontmatter
-from journeysite.core.signing import hmac_of, in_ci, secret_key
-from journeysite.core.writing import read_regular, replace_file
+from journeysite.core.signing import hmac_of, in_ci, read_signed, secret_key, write_signed
+from journeysite.core.writing import linked_on_the_way
 
 FORMAT = b"journeysite-front-matter-2"
 NAME = "front-matter.parsed"
@@ -73,26 +72,15 @@ class ParseCache:
         """Not when the folder, or one on its way from the project (``plugin``, ``.cache``), is a link: a
         pull request can commit one to have the file read or written elsewhere. (Asked again before the
         file is written.)"""
-        folder = self.folder
-        try:
-            for _ in range(3):
-                if folder.is_symlink():
-                    return False
-                folder = folder.parent
-        except OSError:
-            return False
-        return True
+        return not linked_on_the_way(self.folder, 3)
 
     def _mac(self, payload: bytes) -> bytes:
         return hmac_of(self.key, FORMAT + b"\0" + self.stamp + b"\0", payload)
 
     def _read(self) -> None:
-        found = read_regular(self.folder / NAME, MAX_BYTES + 65)  # (a regular file, never through a link)
-        if found is None:
-            return
-        mac, _, payload = found[0].partition(b"\n")
-        if not hmac.compare_digest(mac, self._mac(payload)):
-            return  # another user's, another parser's, or altered: as if absent
+        payload = read_signed(self.folder / NAME, MAX_BYTES + 65, self._mac)  # (never through a link)
+        if payload is None:
+            return  # absent, or another user's, another parser's, or altered: as if absent
         try:
             known = marshal.loads(payload)  # (signed by this user: what one of their runs wrote)
         except (EOFError, ValueError, TypeError):
@@ -145,7 +133,7 @@ class ParseCache:
         payload = marshal.dumps(kept)
         if self.usable():
             try:
-                replace_file(self.folder / NAME, self._mac(payload) + b"\n" + payload, durable=False)
+                write_signed(self.folder / NAME, payload, self._mac)
             except OSError:
                 pass  # a cache that cannot be written only costs time
         self.known, self.used, self.changed = kept, dict(kept), False

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from journeysite.core.writing import read_regular, replace_file
+from journeysite.core.writing import linked_on_the_way, read_regular, replace_file
 
 ARGS = ("-Tsvg",)
 TIMEOUT = 30.0  # one diagram
@@ -111,12 +111,7 @@ class DotRenderer:
         """Whether the cache folder may be read and written: not when it, or a folder on its way from
         the project (``.cache``, ``.cache/plugin``), is a symbolic link — a pull request can commit one, to
         have the build read any file as a diagram or delete files elsewhere when it prunes."""
-        folder = self.cache_dir
-        for _ in range(3):  # journeysite/, plugin/, .cache/
-            if folder.is_symlink():
-                return False
-            folder = folder.parent
-        return True
+        return not linked_on_the_way(self.cache_dir, 3)  # journeysite/, plugin/, .cache/
 
     def _cached(self, path: Path) -> Rendered | None:
         """What the cache holds for this input: its SVG, or the failure it ended in (so a diagram
