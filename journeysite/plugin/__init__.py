@@ -93,6 +93,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         self.dirty = command == "serve" and dirty  # (`build --dirty` stays MkDocs' own: journeysite is out)
         self.command = "" if dirty and not self.dirty else command
         self.copied, self.warned_dirty = {}, False
+        incremental.no_collection_at_exit()
         if self.dirty:
             self.quiet_dirty.attach()
         if self.rebuild is not None:
