@@ -124,3 +124,40 @@ def test_a_page_that_would_swell_the_cache_is_left_out_of_it(tmp_path):
     assert size < 2 * 1024 * 1024, size
     assert check(root, tmp_path) == first == check(root, tmp_path, ci="true")
     assert (root / CACHE).stat().st_mtime_ns == written
+
+
+def test_pages_met_their_schema_last_run_are_validated_again_when_it_changes(tmp_path, monkeypatch):
+    """The cache remembers which pages met their kind's schema, so an unchanged page is not validated
+    again; a page that did not is reported every run, and a changed schema validates every page anew."""
+    from journeysite.core import schema
+    from journeysite.core.reading import frontmatter
+
+    root = handbook(tmp_path)
+    page = next((root / "docs" / "playbooks").glob("*.md"))
+    page.write_text(page.read_text("utf-8").replace("\ntype: ", "\ntype: sometimes\nformer_type: ", 1), "utf-8")
+    schemas = tmp_path / "schema"
+    schemas.mkdir()
+    for shipped in schema.schema_dir().glob("*.json"):
+        (schemas / shipped.name).write_bytes(shipped.read_bytes())
+    # (read once per process, as are the pages' front matter: the schema changes between runs here)
+    caches = (schema.raw, schema._validator, schema._registry, frontmatter.parse_once)
+    monkeypatch.setattr(schema, "schema_dir", lambda: schemas)
+    for cached in caches:
+        cached.cache_clear()
+    try:
+        first = check(root, tmp_path)
+        assert first[0] == 1 and any("sometimes" in d["message"] for d in first[1]["diagnostics"]), first
+        assert check(root, tmp_path) == first == check(root, tmp_path, ci="true")
+        # Summaries may now be 5 characters long at most: every playbook breaks the schema.
+        common = json.loads((schemas / "common.json").read_text("utf-8"))
+        common["$defs"]["summary"]["maxLength"] = 5
+        (schemas / "common.json").write_text(json.dumps(common), "utf-8")
+        for cached in caches:
+            cached.cache_clear()
+        status, data = check(root, tmp_path)
+        too_long = {d["file"] for d in data["diagnostics"] if d["code"] == "schema" and "summary" in d["message"]}
+        assert len(too_long) > 10, data
+        assert (status, data) == check(root, tmp_path, ci="true")
+    finally:
+        for cached in caches:
+            cached.cache_clear()

@@ -80,6 +80,8 @@ def run(
     pages, diagnostics, refused_files = loading.load(Path(docs_dir), files, others, exclude_docs, parsed)
     handbook, problems = model.build(pages)
     diagnostics.extend(problems)
+    if parsed is not None:
+        parsed.save()  # (with what the model's validation learnt: which pages meet their schema)
     # A page whose front matter cannot be read still exists: links to it are not also unknown-ref errors.
     unreadable = {PurePosixPath(d.file).stem for d in diagnostics if d.code == "yaml-syntax"}
     diagnostics.extend(references.check(handbook, unreadable))

@@ -219,7 +219,9 @@ def validate(kind: str, front: FrontMatter, file: str, entity: str | None) -> li
             )
         )
     cut: set[FieldPath] = set()  # values a `#` made empty: one message each, not one per rule broken
-    errors = schema_errors(kind, front.data)
+    errors = [] if front.valid_as == kind else schema_errors(kind, front.data)
+    if not errors:
+        front.valid_as = kind
     options = {tuple(e.absolute_path): e.validator_value for e in errors if e.validator == "enum"}
     # A misspelt field (`minimum:` for `min:`) is one mistake: the rule it leaves unmet is not another.
     unknown_at = {tuple(e.absolute_path) for e in errors if e.validator == "additionalProperties"}

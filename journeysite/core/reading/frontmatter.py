@@ -124,6 +124,9 @@ class FrontMatter:
     first_line: int = 2
     source: str = ""  # the YAML as written, to explain mistakes
     cuts: list[CutText] = field(default_factory=list)  # text values a comment cut short
+    # The kind whose schema ``data`` meets, when known: found by ``schema.validate``, and kept for the
+    # next run with the same schemas by ``parse_cache`` (so a page nobody touched is not validated again).
+    valid_as: str = ""
 
     def line_of(self, path: Path) -> int:
         """Return the file line of ``path``, or of its nearest ancestor that has one."""
@@ -201,8 +204,9 @@ def _front_matter_spans(text: str) -> tuple[int, int, int] | None:
 @functools.lru_cache(maxsize=16384)
 def parse_once(source: str, first_line: int = 2) -> FrontMatter:
     """``parse``, remembered for the life of the process: ``mkdocs serve`` reads every page again on
-    each rebuild, and most are as they were. (Nothing changes a ``FrontMatter`` once it is parsed; an
-    error is not remembered, so it is raised again.)"""
+    each rebuild, and most are as they were. (Nothing changes a ``FrontMatter`` once it is parsed but
+    ``valid_as``, which holds for the schemas this process read, once; an error is not remembered, so it
+    is raised again.)"""
     return parse(source, first_line)
 
 

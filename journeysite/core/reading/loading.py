@@ -291,7 +291,7 @@ def load(
     given relative ones), refusing every file that must not be read or published (``others``: the
     files besides pages; all of them by default). Returns the pages, the problems, and the refused
     files (pages or not), which the build must not publish. ``parsed``: the front matter earlier runs
-    parsed, kept for the next one."""
+    parsed (the caller saves it, once the model has validated what it holds)."""
     if files is None:
         everything = all_files(docs_dir, exclude_docs)
         files = [f for f in everything if f.endswith(".md")]
@@ -307,6 +307,4 @@ def load(
         problems.extend(found)
         if page is not None:
             pages.append(page)
-    if parsed is not None:
-        parsed.save()
     return pages, problems, frozenset(refused)

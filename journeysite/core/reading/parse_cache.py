@@ -11,11 +11,15 @@ and one version of journeysite's parser (its files, as an editable install chang
 matter that cannot be read is never kept (its error is found again), nor one whose entry is larger than
 MAX_ENTRY_BYTES (deep nesting makes the line index grow faster than the YAML), and the file keeps to
 MAX_BYTES, so that it can always be read back. Not in CI.
+
+An entry also says which kind's schema its data met (``FrontMatter.valid_as``), so an unchanged page is
+not validated again: the file is then valid for one set of schemas and one schema validator too.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import marshal
 import sys
 from pathlib import Path
@@ -23,26 +27,34 @@ from typing import Any
 
 import yaml
 
+from journeysite.core import schema
 from journeysite.core.reading import frontmatter
 from journeysite.core.signing import hmac_of, in_ci, read_signed, secret_key, write_signed
 from journeysite.core.writing import linked_on_the_way
 
-FORMAT = b"journeysite-front-matter-2"
+FORMAT = b"journeysite-front-matter-3"
 NAME = "front-matter.parsed"
 MAX_BYTES = 64 * 1024 * 1024
 MAX_ENTRY_BYTES = 256 * 1024  # a page's, marshalled: some 2 KB as people write them
-_CODE = (Path(frontmatter.__file__).resolve(), Path(__file__).resolve())  # the parser, and this file
+# The parser, this file, and what says whether data meets a schema: the schemas, the code that asks, and
+# the validator's library (found, not imported: a run that validates nothing never loads it).
+_CODE = (Path(frontmatter.__file__).resolve(), Path(__file__).resolve(), Path(schema.__file__).resolve())
 
 
 def _stamp() -> bytes:
-    """What the entries depend on besides the YAML: the Python, PyYAML, libyaml and the code that makes
-    them."""
+    """What the entries depend on besides the YAML: the Python, PyYAML, libyaml, the schemas and their
+    validator, and the code that makes them."""
     try:
         libyaml = yaml._yaml.get_version_string()
     except AttributeError:  # (PyYAML without libyaml)
         libyaml = ""
     parts = [sys.version, yaml.__version__, libyaml]
-    for path in _CODE:
+    validator = importlib.util.find_spec("jsonschema_rs")
+    found = [*_CODE, *(schema.schema_dir() / f"{name}.json" for name in (schema.COMMON, *schema.KINDS))]
+    if validator is not None and validator.origin:
+        found.append(Path(validator.origin))
+        found += sorted(Path(validator.origin).parent.glob("*.so"))  # (the compiled part)
+    for path in found:
         status = path.stat()
         parts += [str(path), str(status.st_size), str(status.st_mtime_ns)]
     return "\0".join(parts).encode()
@@ -54,8 +66,9 @@ class ParseCache:
     def __init__(self, folder: Path, key: bytes) -> None:
         self.folder, self.key = folder, key
         self.stamp = _stamp()
-        self.known: dict[bytes, bytes] = {}  # entry key -> the entry, marshalled
-        self.used: dict[bytes, bytes] = {}
+        self.known: dict[bytes, tuple[bytes, str]] = {}  # entry key -> the entry marshalled, valid_as
+        self.used: dict[bytes, tuple[bytes, str]] = {}
+        self.given: dict[bytes, frontmatter.FrontMatter] = {}  # what this run handed out, by entry key
         self.changed = False
         if self.usable():
             self._read()
@@ -92,18 +105,22 @@ class ParseCache:
         """The front matter of ``source`` as ``frontmatter.parse`` gives it (raising its errors)."""
         text = f"{first_line}\0{source}".encode("utf-8", "surrogatepass")
         key = hashlib.blake2b(text, key=self.key, digest_size=32).digest()
-        packed = self.known.get(key)
-        if packed is not None:
-            self.used[key] = packed
+        found = self.known.get(key)
+        if found is not None:
+            self.used[key] = found
+            packed, valid_as = found
             data, lines, duplicates, cuts = marshal.loads(packed)
-            return frontmatter.FrontMatter(
+            front = frontmatter.FrontMatter(
                 data,
                 lines,
                 [frontmatter.DuplicateKey(*d) for d in duplicates],
                 first_line,
                 source,
                 [frontmatter.CutText(*c) for c in cuts],
+                valid_as,
             )
+            self.given[key] = front
+            return front
         parsed = frontmatter.parse_once(source, first_line)
         entry: Any = (
             parsed.data,
@@ -116,20 +133,26 @@ class ParseCache:
         except ValueError:  # (a value marshal cannot hold: parsed again next time)
             return parsed
         if len(packed) <= MAX_ENTRY_BYTES:
-            self.used[key], self.changed = packed, True
+            self.used[key], self.changed = (packed, ""), True
+            self.given[key] = parsed
         return parsed
 
     def save(self) -> None:
         """Keep what this run parsed (and nothing it did not use), up to MAX_BYTES: written only when that
         changed."""
+        for key, front in self.given.items():  # what this run's validation learnt
+            packed, valid_as = self.used[key]
+            if front.valid_as != valid_as:
+                self.used[key], self.changed = (packed, front.valid_as), True
+        self.given = {}
         if not self.changed and len(self.used) == len(self.known):
             return
         kept, size = {}, 0
-        for key, packed in self.used.items():
-            size += len(key) + len(packed) + 16
+        for key, (packed, valid_as) in self.used.items():
+            size += len(key) + len(packed) + len(valid_as) + 16
             if size > MAX_BYTES:
                 break
-            kept[key] = packed
+            kept[key] = (packed, valid_as)
         payload = marshal.dumps(kept)
         if self.usable():
             try:
