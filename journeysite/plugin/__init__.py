@@ -17,7 +17,7 @@ from mkdocs.structure.pages import Page
 from journeysite.core import pipeline
 from journeysite.core.analysis.dates import build_date
 from journeysite.core.settings import ConfigError, Settings
-from journeysite.plugin import dirty_serve, incremental, parallel
+from journeysite.plugin import dirty_serve, incremental, nav_memo, parallel
 from journeysite.plugin.config import JourneysiteConfig
 from journeysite.plugin.log import guard_build_log, log, report
 from journeysite.plugin.nav import navigation
@@ -391,6 +391,8 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
     ) -> jinja2.Environment | None:
         if self.rebuild is not None:
             env.bytecode_cache = self.templates
+        if self.config.enabled and self.nav is not None and incremental.why_not(config) is None:
+            nav_memo.install(env, self.nav)
         # Every page has its title now, so the navigation every page shows is known.
         if self.converter is not None:  # every page is converted: it has ended
             self.converter.finish()
