@@ -91,6 +91,21 @@ def test_a_build_into_another_folder_keeps_the_pages_too(project, tmp_path):
     assert tree_hashes(tmp_path / "elsewhere") == clean_build(root, tmp_path)
 
 
+def test_the_same_python_reached_another_way_keeps_the_pages(project):
+    """``mkdocs build`` after ``../.venv/bin/python -m mkdocs build`` from a sub-folder: one interpreter."""
+    import subprocess
+    import sys
+
+    root, env = project
+    build(root, env)
+    python = Path(sys.executable)
+    roundabout = Path(os.path.relpath(python.parent, root / "docs")) / python.name  # (`../../…/bin/python`)
+    again = subprocess.run([str(roundabout), "-m", "mkdocs", "build", "-f", "../mkdocs.yml"], cwd=root / "docs",
+                           capture_output=True, text=True, timeout=300, env=env)
+    assert again.returncode == 0, again.stderr
+    assert [int(n) for n in REBUILT.findall(again.stderr)[0]][0] == 0, again.stderr
+
+
 def test_an_edit_between_builds_gives_the_site_of_a_clean_build(project, tmp_path):
     root, env = project
     build(root, env)

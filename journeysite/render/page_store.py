@@ -19,6 +19,7 @@ import datetime
 import hashlib
 import importlib.metadata
 import json
+import os
 import sys
 import threading
 from collections.abc import Callable
@@ -45,7 +46,7 @@ def environment_signature() -> str:
     """What the build signature of one process does not hold but another process may differ in: Python,
     every installed distribution's version, and journeysite's own files (an editable install keeps its
     version while its code changes)."""
-    parts = [sys.version, sys.executable]
+    parts = [sys.version, os.path.abspath(sys.executable)]  # (`../.venv/bin/python` is the same one)
     parts += sorted(f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions())
     parts += tree_stamps(str(PACKAGE), lambda root, folder: folder == "__pycache__")
     return digest(*parts)
