@@ -31,7 +31,7 @@ from journeysite.core.writing import linked_on_the_way
 from journeysite.render.rebuild import PageHTML, digest, tree_stamps
 from journeysite.render.stash import TOKEN
 
-FORMAT = "journeysite-page-5"
+FORMAT = "journeysite-page-6"
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
 SUFFIX = ".page"
 SITE = "generated.site"  # the generated pages and journey.json of the last build, by its model
@@ -244,16 +244,24 @@ class PageStore:
     def _entry(self, name: str, payload: bytes | None) -> tuple[str, PageHTML] | None:
         if payload is None:
             return None
-        try:  # a JSON line, then the page's HTML and its output, as bytes (no escaping to undo)
+        try:  # a JSON line, then the page's HTML, its output and its listings, as bytes (no escaping to undo)
             header, _, body = payload.partition(b"\n")
             entry = json.loads(header)
-            sizes = entry["sizes"]
+            sizes, names = entry["sizes"], entry["listings"]
             if not (
-                isinstance(sizes, list) and len(sizes) == 2 and all(type(n) is int and n >= 0 for n in sizes)
+                isinstance(names, list)
+                and all(isinstance(n, str) for n in names)
+                and isinstance(sizes, list)
+                and len(sizes) == 2 + len(names)
+                and all(type(n) is int and n >= 0 for n in sizes)
             ) or sum(sizes) != len(body):
                 return None
-            entry["content"] = body[: sizes[0]].decode("utf-8", "surrogatepass")
-            entry["output"] = body[sizes[0] :].decode("utf-8", "surrogatepass")
+            texts, at = [], 0
+            for size in sizes:
+                texts.append(body[at : at + size].decode("utf-8", "surrogatepass"))
+                at += size
+            entry["content"], entry["output"] = texts[0], texts[1]
+            entry["listings"] = dict(zip(names, texts[2:], strict=True))
             return self._page(name, entry, tagged=b'"$date' in header)  # (else none needs decoding)
         except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
             return None
@@ -428,15 +436,18 @@ class PageStore:
             toc = self.toc_out(page.toc)
             if not isinstance(page.content, str) or not isinstance(page.output, str):
                 return None
-            content = page.content.encode("utf-8", "surrogatepass")
-            output = page.output.encode("utf-8", "surrogatepass")
+            names = list(page.listings or {})  # (put keeps no page without them)
+            parts = [page.content, page.output, *((page.listings or {})[n] for n in names)]
+            if not all(isinstance(part, str) for part in parts):
+                return None
+            body = [part.encode("utf-8", "surrogatepass") for part in parts]
             entry = {
                 "format": FORMAT,
                 "signature": self.signature,
                 "src_uri": src_uri,
                 "token": TOKEN,
                 "key": page.key,
-                "sizes": [len(content), len(output)],
+                "sizes": [len(part) for part in body],
                 "toc": toc,
                 "title": page.title,
                 "meta": meta,
@@ -444,13 +455,13 @@ class PageStore:
                 "links": page.links_to_anchors,
                 "output_key": page.output_key,
                 "quick": page.quick,
-                "listings": page.listings,
+                "listings": names,
                 "figures": page.figures,
                 "read": read,
             }
             header = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode(
                 "utf-8", "surrogatepass"
             )
-            return header + b"\n" + content + output
+            return header + b"\n" + b"".join(body)
         except (ValueError, TypeError, RecursionError):
             return None
