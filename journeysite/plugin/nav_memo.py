@@ -118,12 +118,14 @@ class NavMemo:
         if inside is None:
             return None
         url = page.url
+        own = url.rstrip("/")
+        # The page is in it after all (a page listed twice: MkDocs makes only one section its parent),
+        # or one of its links points into the page's own folder; the home page's folder holds them all.
+        if not own or own in inside:
+            return None
         head, tail = posixpath.split(url)
         if "." in tail:  # `stages/a.html`: MkDocs links from its folder, the same for every page there
             return "file:" + head
-        own = url.rstrip("/")
-        if not own or own in inside:  # (the home page's folder holds every page)
-            return None
         return "folder:" + posixpath.dirname(own)
 
 
