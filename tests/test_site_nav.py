@@ -142,6 +142,24 @@ def test_auto_nav_lists_every_page_once(auto_site):
     assert sorted(found) == sorted(expected)
 
 
+def test_a_plain_page_in_an_entity_folder_joins_that_section_once(tmp_path):
+    """An introduction to the stages (``stages/index.md``) and a plain page among the teams: each comes
+    first in journeysite's section for its folder, which lists every page once (MkDocs' own folder
+    section would list the entity pages a second time)."""
+    files = {**SMALL_HANDBOOK, "stages/index.md": "# About our stages\n\nHow we cut the journey.\n",
+             "teams/how-we-work.md": "# How we work\n\nOur rituals.\n"}
+    root = write_handbook(tmp_path / "handbook", files)
+    built(mkdocs_build(root, "--strict"))
+    entries = nav_tree(page(root / "site", "index.html"))
+    stages = section(entries, "Stages")
+    assert [e.title for e in stages.children] == ["About our stages", *STAGE_TITLES]
+    assert targets(stages.children)[0] == "stages/index.html"
+    assert [e.title for e in section(entries, "Teams").children][0] == "How we work"
+    found = targets(entries)
+    assert len(found) == len(set(found)), "every page once"
+    assert "stages/index.html" in found and "teams/how-we-work/index.html" in found
+
+
 def test_auto_nav_is_the_same_on_every_page(auto_site):
     home = nav_outline(page(auto_site, "index.html"))
     for path in ("stages/onboarding/index.html", "journey/grid/index.html", "playbooks/upsell/index.html"):
