@@ -39,8 +39,8 @@ def navigation(
         rest = [item for item in nav.items if not _placed(item, placed)]
         plan = site.plan(handbook, relations, generated)
         leading = [item for item in rest if isinstance(item, Page)]
-        planned = site.plan_data(plan, exists)
-        data = [*map(_as_data, leading), *planned, *_merged(rest, placed, planned)]
+        ours = site.plan_data(plan, exists)
+        data = [*map(_as_data, leading), *ours, *_merged(rest, placed, ours)]
     else:
         in_nav = {p.file.src_uri for p in nav.pages}
         plan = site.plan(handbook, relations, generated, in_nav)
