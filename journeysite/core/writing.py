@@ -51,9 +51,19 @@ def linked_on_the_way(folder: Path, levels: int) -> bool:
 
 def new_file_mode() -> int:
     """The mode ``open()`` gives a new file here (0644 under the usual umask)."""
+    return 0o666 & ~_UMASK
+
+
+def _umask() -> int:
+    """The process's umask, read once as this module is imported, on the main thread: reading it means
+    setting it, and a file another thread created meanwhile (the diagram cache's, the page store's, one
+    MkDocs writes) would get the umask set for the moment instead of the user's."""
     mask = os.umask(0o022)
     os.umask(mask)
-    return 0o666 & ~mask
+    return mask
+
+
+_UMASK = _umask()
 
 
 def replace_file(path: Path, data: bytes, expected: bytes | None = None, durable: bool = True) -> None:
