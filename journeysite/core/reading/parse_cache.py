@@ -67,9 +67,8 @@ class ParseCache:
         self.folder, self.key = folder, key
         self.stamp = _stamp()
         self.known: dict[bytes, tuple[bytes, str]] = {}  # entry key -> the entry marshalled, valid_as
-        self.used: dict[bytes, tuple[bytes, str]] = {}
-        self.given: dict[bytes, frontmatter.FrontMatter] = {}  # what this run handed out, by entry key
-        self.changed = False
+        # what this run handed out, by entry key: marshalled, and as given (its ``valid_as`` is learnt)
+        self.used: dict[bytes, tuple[bytes, frontmatter.FrontMatter]] = {}
         if self.usable():
             self._read()
 
@@ -107,7 +106,6 @@ class ParseCache:
         key = hashlib.blake2b(text, key=self.key, digest_size=32).digest()
         found = self.known.get(key)
         if found is not None:
-            self.used[key] = found
             packed, valid_as = found
             data, lines, duplicates, cuts = marshal.loads(packed)
             front = frontmatter.FrontMatter(
@@ -119,7 +117,7 @@ class ParseCache:
                 [frontmatter.CutText(*c) for c in cuts],
                 valid_as,
             )
-            self.given[key] = front
+            self.used[key] = (packed, front)
             return front
         parsed = frontmatter.parse_once(source, first_line)
         entry: Any = (
@@ -133,30 +131,24 @@ class ParseCache:
         except ValueError:  # (a value marshal cannot hold: parsed again next time)
             return parsed
         if len(packed) <= MAX_ENTRY_BYTES:
-            self.used[key], self.changed = (packed, ""), True
-            self.given[key] = parsed
+            self.used[key] = (packed, parsed)
         return parsed
 
     def save(self) -> None:
         """Keep what this run parsed (and nothing it did not use), up to MAX_BYTES: written only when that
-        changed."""
-        for key, front in self.given.items():  # what this run's validation learnt
-            packed, valid_as = self.used[key]
-            if front.valid_as != valid_as:
-                self.used[key], self.changed = (packed, front.valid_as), True
-        self.given = {}
-        if not self.changed and len(self.used) == len(self.known):
-            return
+        changed (a page parsed anew, one gone, or what this run's validation learnt)."""
         kept, size = {}, 0
-        for key, (packed, valid_as) in self.used.items():
-            size += len(key) + len(packed) + len(valid_as) + 16
+        for key, (packed, front) in self.used.items():
+            size += len(key) + len(packed) + len(front.valid_as) + 16
             if size > MAX_BYTES:
                 break
-            kept[key] = (packed, valid_as)
+            kept[key] = (packed, front.valid_as)
+        if kept == self.known:
+            return
         payload = marshal.dumps(kept)
         if self.usable():
             try:
                 write_signed(self.folder / NAME, payload, self._mac)
             except OSError:
                 pass  # a cache that cannot be written only costs time
-        self.known, self.used, self.changed = kept, dict(kept), False
+        self.known = kept
