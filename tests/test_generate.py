@@ -492,3 +492,19 @@ def test_check_warns_that_zensical_would_build_without_journeysite(small):
     assert found and found[0]["severity"] == "warning" and found[0]["file"] == "../zensical.toml"
     assert "journeysite generate --target zensical" in found[0]["message"]
     assert invoke_cli(small, "check", "--strict").exit_code == 1
+
+
+def test_a_plain_page_in_an_entity_folder_joins_that_section_in_the_written_nav(tmp_path):
+    """As in the plugin's navigation (``tests/test_site_nav.py``): an introduction to the stages comes
+    first in the Stages section, and no page is listed twice."""
+    from browser_support import SMALL_HANDBOOK, write_handbook
+
+    files = {**SMALL_HANDBOOK, "stages/index.md": "# About our stages\n\nHow we cut the journey.\n"}
+    root = write_handbook(tmp_path / "handbook", files)
+    assert invoke_cli(root, "generate", "--target", "zensical").exit_code == 0
+    config = yaml.load((root / "generated" / "zensical" / "mkdocs.yml").read_text(encoding="utf-8"),
+                       Loader=yaml.SafeLoader)
+    stages = [entry["Stages"] for entry in config["nav"] if isinstance(entry, dict) and "Stages" in entry]
+    assert len(stages) == 1 and stages[0][0] == "stages/index.md", config["nav"]
+    paths = re.findall(r"[\w/-]+\.md", json.dumps(config["nav"]))
+    assert len(paths) == len(set(paths)), "every page once"

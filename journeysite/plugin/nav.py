@@ -14,7 +14,7 @@ from mkdocs.structure.pages import Page
 
 from journeysite.core.model import Handbook
 from journeysite.core.relations import Relations
-from journeysite.render import markup, site
+from journeysite.render import site
 
 log = get_plugin_logger("journeysite")
 
@@ -36,11 +36,8 @@ def navigation(
 
     if config.nav is None:
         placed = {e.file for e in handbook.all()} | {str(src) for _, src in generated}
-        rest = [item for item in nav.items if not _placed(item, placed)]
-        plan = site.plan(handbook, relations, generated)
-        leading = [item for item in rest if isinstance(item, Page)]
-        ours = site.plan_data(plan, exists)
-        data = [*map(_as_data, leading), *ours, *_merged(rest, placed, ours)]
+        ours = site.plan_data(site.plan(handbook, relations, generated), exists)
+        data = site.around_plan([_as_data(item) for item in nav.items], placed, ours)
     else:
         in_nav = {p.file.src_uri for p in nav.pages}
         plan = site.plan(handbook, relations, generated, in_nav)
@@ -60,45 +57,6 @@ def _as_data(item: Any) -> Any:
     if isinstance(item, Section):
         return {item.title: [_as_data(child) for child in item.children]}
     return {item.title: item.url}
-
-
-def _merged(rest: list[Any], placed: set[str], planned: list[Any]) -> list[Any]:
-    """MkDocs' folder sections, in ``nav:`` form, without the pages journeysite places itself (which
-    would be listed twice); a folder section named as one of journeysite's (``stages/index.md``, an
-    introduction to the stages, makes MkDocs a "Stages") gives its pages to that one, first."""
-    sections = {next(iter(entry)): entry for entry in planned if isinstance(entry, dict)}
-    left = []
-    for item in rest:
-        if isinstance(item, Page):
-            continue
-        data = _unplaced(item, placed)
-        if data is None:
-            continue
-        title, children = next(iter(data.items()))
-        target = sections.get(markup.text(title)) if isinstance(children, list) else None
-        if target is not None:
-            target[next(iter(target))][:0] = children
-        else:
-            left.append(data)
-    return left
-
-
-def _unplaced(item: Any, placed: set[str]) -> Any:
-    """``_as_data`` of an item without the pages journeysite places itself; None when nothing is left."""
-    if isinstance(item, Page):
-        return None if item.file.src_uri in placed else item.file.src_uri
-    if isinstance(item, Section):
-        children = [c for c in (_unplaced(child, placed) for child in item.children) if c is not None]
-        return {item.title: children} if children else None
-    return {item.title: item.url}
-
-
-def _placed(item: Any, placed: set[str]) -> bool:
-    """True for a page journeysite places itself, or an automatic section holding nothing else."""
-    if isinstance(item, Page):
-        return item.file.src_uri in placed
-    children = getattr(item, "children", None) or []
-    return bool(children) and all(_placed(child, placed) for child in children)
 
 
 def _prune_navigation(config: MkDocsConfig, pages: int) -> None:

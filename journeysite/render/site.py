@@ -178,6 +178,41 @@ def _handoff_position(handbook: Handbook, handoff: Entity, stage_order: dict[str
     return stage_order.get(handoff.text("from_stage") or "", 1 << 30), 1 << 30
 
 
+def around_plan(automatic: list[Any], placed: AbstractSet[str], planned: list[Any]) -> list[Any]:
+    """The navigation with no ``nav:`` in mkdocs.yml, in ``nav:`` form: MkDocs' automatic one
+    (``automatic``) around journeysite's (``planned``, from ``plan_data``). Its plain pages come first,
+    then ours, then its folder sections, without the pages journeysite places itself (``placed``), which
+    would be listed twice. A folder section named as one of ours gives its pages to that one, first
+    (``stages/index.md``, an introduction to the stages, makes MkDocs a "Stages" folder section)."""
+    ours = {next(iter(entry)): entry for entry in planned if isinstance(entry, dict)}
+    leading, trailing = [], []
+    for item in automatic:
+        left = _unplaced(item, placed)
+        if left is None:
+            continue
+        if isinstance(left, str):
+            leading.append(left)
+            continue
+        title, children = next(iter(left.items()))
+        section = ours.get(markup.text(title)) if isinstance(children, list) else None
+        if section is not None:
+            section[next(iter(section))][:0] = children
+        else:
+            trailing.append(left)
+    return [*leading, *planned, *trailing]
+
+
+def _unplaced(item: Any, placed: AbstractSet[str]) -> Any:
+    """A ``nav:`` item without the pages journeysite places itself; None when nothing is left of it."""
+    if isinstance(item, str):
+        return None if item in placed else item
+    title, value = next(iter(item.items()))
+    if not isinstance(value, list):  # a link
+        return item
+    children = [c for c in (_unplaced(child, placed) for child in value) if c is not None]
+    return {title: children} if children else None
+
+
 def plan_data(plan: list[NavItem], exists: Callable[[str], bool]) -> list[Any]:
     """A plan in ``nav:`` form: pages by path (each keeps its own title), sections by their (escaped)
     title; pages that do not exist (``exists``) and sections left empty are left out."""

@@ -206,11 +206,8 @@ def navigation(
     existing = set(pages)
     if not isinstance(user_nav, list):
         placed = {e.file for e in handbook.all()} | {str(src) for _, src in generated}
-        rest = [item for item in _automatic(sorted(existing, key=_sort_key)) if not _placed(item, placed)]
-        plan = site.plan(handbook, relations, generated)
-        leading = [item for item in rest if isinstance(item, str)]
-        trailing = [item for item in rest if not isinstance(item, str)]
-        return [*leading, *site.plan_data(plan, existing.__contains__), *trailing]
+        ours = site.plan_data(site.plan(handbook, relations, generated), existing.__contains__)
+        return site.around_plan(_automatic(sorted(existing, key=_sort_key)), placed, ours)
     in_nav = set(_paths(user_nav))
     return [
         *user_nav,
@@ -258,10 +255,3 @@ def _automatic(paths: list[str]) -> list[Any]:
                 branch = section[title]
         branch.append(path)
     return nested
-
-
-def _placed(item: Any, placed: set[str]) -> bool:
-    if isinstance(item, str):
-        return item in placed
-    children = next(iter(item.values())) if isinstance(item, dict) else []
-    return bool(children) and all(_placed(child, placed) for child in children)
