@@ -375,7 +375,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
                 page.title = page.meta["title"] = authored.escaped_title(page.title)
             if not self.settings.allow_raw_html:
                 html = sanitise.page_html(html)  # what people wrote; ours is still behind its placeholders
-        html = self.stash.restore(HTML, html)
+        html = self.stash.restore(HTML, self.stash.from_markdown(html))
         key, logged = self.converting.pop(page.file.src_uri, ("", -1))
         if self.rebuild is not None and logged == self.log_watch.count:  # nothing logged converting it
             page.content = html

@@ -29,8 +29,20 @@ _MARKED = re.compile(rf"<!--jsite:(html|listing):{TOKEN}-->\n(.*?)\n<!--/jsite:\
 _PLACEHOLDER = {
     phase: re.compile(rf'<div data-jsite-{phase}="{TOKEN}-([0-9a-z]+)"></div>') for phase in (HTML, LISTING)
 }
+# In Markdown a placeholder is a word alone in its paragraph: Python-Markdown passes it through as one
+# cheap paragraph, where a raw HTML block costs its HTML parser a pass (a fifth of converting a page).
+# (Alone in a paragraph, the paragraph goes with it; anywhere else, only the word is replaced.)
+_WORD = re.compile(rf"<p>jsite{TOKEN}(html|listing)([0-9a-z]+)</p>|jsite{TOKEN}(html|listing)([0-9a-z]+)")
 
 Content = str | Callable[[], str]
+
+
+def _div(phase: str, key: str) -> str:
+    return f'<div data-jsite-{phase}="{TOKEN}-{key}"></div>'
+
+
+def _as_html(found: re.Match[str]) -> str:
+    return _div(*(found.group(1, 2) if found.group(1) else found.group(3, 4)))
 
 
 class Stash:
@@ -45,6 +57,9 @@ class Stash:
         """A placeholder for ``content`` (or for what a callable returns when it is put back: a diagram
         that ``dot`` may still be drawing). Its key is a hash of the text, or of ``identity`` (everything
         a callable's result depends on); a callable without one gets a key of its own, used once."""
+        return _div(phase, self._key(phase, content, identity))
+
+    def _key(self, phase: str, content: Content, identity: str | None = None) -> str:
         if isinstance(content, str) or identity is not None:
             source = content if isinstance(content, str) else f"\0callable\0{identity}"
             # (a listing holds a diagram's placeholder; a lone surrogate is in no text read from a file)
@@ -55,11 +70,21 @@ class Stash:
         else:
             key = f"n{next(self._keys)}"
         self._items[key] = content
-        return f'<div data-jsite-{phase}="{TOKEN}-{key}"></div>'
+        return key
 
     def stash_marked(self, markdown: str) -> str:
-        """Markdown with every block ``markup.block`` marked replaced by a placeholder of its phase."""
-        return _MARKED.sub(lambda m: self.put(m.group(1), m.group(2)), markdown)
+        """Markdown with every block ``markup.block`` marked replaced by a placeholder of its phase, in
+        the form Markdown passes through cheaply (``from_markdown`` turns it back into HTML's form); a
+        blank line before it too, so that it never ends the paragraph before."""
+        return _MARKED.sub(lambda m: f"\njsite{TOKEN}{m.group(1)}{self._key(m.group(1), m.group(2))}\n", markdown)
+
+    @staticmethod
+    def from_markdown(html: str) -> str:
+        """The HTML Markdown made of ``stash_marked``'s Markdown, each placeholder in HTML's form again
+        (the paragraph Markdown gave it dropped), ready for ``restore``."""
+        if f"jsite{TOKEN}" not in html:
+            return html
+        return _WORD.sub(_as_html, html)
 
     def restore(self, phase: str, html: str) -> str:
         """The HTML with each placeholder of ``phase`` replaced by its content (placeholders inside a

@@ -99,12 +99,14 @@ def _colour_slots(team_ids: tuple[str, ...]) -> dict[str, tuple[str, str]]:
     return colours
 
 
+@functools.lru_cache(maxsize=16384)  # (the same titles and summaries recur in every journey diagram)
 def _quoted(value: object) -> str:
     """Text for a DOT attribute: backslash escapes such as \\N made literal; the graphviz package quotes it."""
     # dot expands \N, \G, \L… even after graphviz.escape; doubling first keeps them literal (measured, 2.43).
     return graphviz.escape(" ".join(str(value).split()).replace("\\", "\\\\"))
 
 
+@functools.lru_cache(maxsize=16384)
 def _label(*lines: tuple[str, bool], width: int = 18, left: bool = False) -> str:
     """An HTML-like label: each (text, bold) wrapped to ``width`` characters, escaped; ``left`` aligns
     every line on the left (a box's title), else lines are centred."""
