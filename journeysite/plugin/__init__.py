@@ -243,8 +243,8 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         if self._parallel:  # the last pages' Markdown converted on the second core
             assert self.rebuild is not None
             drawn = self.drawing.diagrams if self.drawing is not None else None
-            # (a page with a diagram: its listings hold a figure only the parent's stash has)
-            with_diagram = drawn.entity_pages() if drawn is not None else set()
+            if drawn is not None:  # (so a page with a diagram has a figure the parent's stash holds)
+                drawn.put_figures(self.context.linker)
             # A kept page (the last build's, in memory or from the store) is the parent's when the model
             # is the last build's: its quick key finds it at once. Else journeysite's Markdown of it is
             # made again, and the copy shares that work.
@@ -252,7 +252,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             shared = self.stash.keys()
             self.converter = parallel.Worker.start(
                 self._pages(files),
-                lambda f: f.src_uri not in kept and f.src_uri not in with_diagram,
+                lambda f: f.src_uri not in kept,
                 lambda f: self._converted(f, config, files, shared),
                 self.log_watch,
                 incremental.BUILDER_LOGGERS,
@@ -422,8 +422,8 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
                 pages,
                 lambda f: (
                     (p := rebuild.pages.get(f.src_uri)) is not None
-                    # no diagram: the threads that draw them are not in the copy
-                    and stash.contents(LISTING, p.content) is not None
+                    # no diagram still drawing: the threads that draw them are not in the copy
+                    and stash.makeable(LISTING, p.content)
                 ),
                 lambda f: self._rendered(f, config, doc_files, env),
                 self.log_watch,
@@ -468,7 +468,9 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             file.page.meta = self.meta_before.pop(src_uri)
             return
         page.output_key = digest(self.navigation, page.key)
-        page.output, page.search = made
+        page.output, page.search, settled = made
+        if settled is not None:
+            page.listings, page.figures = settled
         self.rebuild.kept_output.add(src_uri)
         self.rebuild.rendered_elsewhere.add(src_uri)
 
@@ -520,9 +522,12 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
                     self.store.put(src_uri, kept, src_uri in self.rebuild.kept_output)
                 if self.made is not None:  # the renderer: the page goes to the parent, which writes it
                     entries = self.search_entries
+                    figures = kept.figures if kept is not None else None
                     self.made[src_uri] = (
                         output,
                         entries[self.indexed_from :] if entries is not None else None,
+                        # (a figure's drawing, and so its listings, are known once it is rendered)
+                        (kept.listings, figures) if kept is not None and figures else None,
                     )
                     return ""
                 if kept is not None and self.command != "serve":  # written: nothing needs it any more

@@ -51,13 +51,24 @@ class Stash:
     def __init__(self) -> None:
         self._items: dict[str, Content] = {}
         self._made: dict[str, str] = {}  # what each callable gave when it was put back
+        self._ready: dict[str, Callable[[], bool]] = {}  # whether a callable can give its content now
         self._keys = itertools.count()
 
-    def put(self, phase: str, content: Content, identity: str | None = None) -> str:
+    def put(
+        self,
+        phase: str,
+        content: Content,
+        identity: str | None = None,
+        ready: Callable[[], bool] | None = None,
+    ) -> str:
         """A placeholder for ``content`` (or for what a callable returns when it is put back: a diagram
         that ``dot`` may still be drawing). Its key is a hash of the text, or of ``identity`` (everything
-        a callable's result depends on); a callable without one gets a key of its own, used once."""
-        return _div(phase, self._key(phase, content, identity))
+        a callable's result depends on); a callable without one gets a key of its own, used once.
+        ``ready``: whether the callable can give its content without waiting (``makeable``)."""
+        key = self._key(phase, content, identity)
+        if ready is not None:
+            self._ready[key] = ready
+        return _div(phase, key)
 
     def _key(self, phase: str, content: Content, identity: str | None = None) -> str:
         if isinstance(content, str) or identity is not None:
@@ -116,6 +127,26 @@ class Stash:
                     out[key] = content
                     pending.append(content)
         return out
+
+    def makeable(self, phase: str, html: str) -> bool:
+        """Whether every placeholder of ``phase`` in ``html`` (and inside them) can be put back without
+        waiting: a text, or a callable that gave its content already or is ``ready`` (a diagram drawn)."""
+        pending, seen = [html], set()
+        while pending:
+            for key in _PLACEHOLDER[phase].findall(pending.pop()):
+                if key in seen:
+                    continue
+                seen.add(key)
+                content = self._items.get(key, "")
+                if callable(content):
+                    if key in self._made:
+                        content = self._made[key]
+                    elif (ready := self._ready.get(key)) is not None and ready():
+                        continue
+                    else:
+                        return False
+                pending.append(content)
+        return True
 
     def keys(self) -> frozenset[str]:
         return frozenset(self._items)

@@ -42,7 +42,22 @@ class DiagramSet:
         if diagram is None:
             return ""
         figure = lambda: self._figure(diagram, linker)  # noqa: E731
-        return listing(self.stash.put(LISTING, figure, identity=self._identity(diagram, linker)))
+        identity = self._identity(diagram, linker)
+        return listing(self.stash.put(LISTING, figure, identity, ready=lambda: self._drawn(diagram)))
+
+    def put_figures(self, linker: Linker) -> None:
+        """Put the figure of each diagram of an entity page in the stash, as that page will: a copy of the
+        build forked after this (``parallel``) makes the page with the same placeholder, which the
+        parent's stash then holds (the figure is drawn on the parent's threads)."""
+        for (kind, subject_id) in self.diagrams:
+            entity = self.handbook.get(kind, subject_id) if subject_id is not None else None
+            if entity is not None:
+                self.html(kind, entity, linker.at(entity.file))
+
+    def _drawn(self, diagram: Diagram) -> bool:
+        """Whether the figure of ``diagram`` can be made without waiting for ``dot``."""
+        future = None if self.missing_dot else self.rendered.get(diagram.name)
+        return future is None or future.done()
 
     def entity_pages(self) -> set[str]:
         """The files of the pages of the handbook that show a diagram (a stage's, a team's, …)."""
