@@ -81,7 +81,8 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         self.renderer: parallel.Worker | None = None
         self.meta_before: dict[str, MutableMapping[str, Any]] = {}  # the renderer's pages' front matter
         self.search_entries: list | None = None  # in the renderer: the search plugin's index
-        self.made: dict[str, tuple[str, list | None]] | None = None  # in the renderer: output, entries
+        # in the renderer: each page's output, search entries, and (listings, figures) when it has a figure
+        self.made: dict[str, tuple[str, list | None, tuple[Any, Any] | None]] | None = None
         self.indexed_from = 0
 
     def on_startup(self, *, command: str, dirty: bool) -> None:

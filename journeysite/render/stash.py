@@ -87,7 +87,9 @@ class Stash:
         """Markdown with every block ``markup.block`` marked replaced by a placeholder of its phase, in
         the form Markdown passes through cheaply (``from_markdown`` turns it back into HTML's form); a
         blank line before it too, so that it never ends the paragraph before."""
-        return _MARKED.sub(lambda m: f"\njsite{TOKEN}{m.group(1)}{self._key(m.group(1), m.group(2))}\n", markdown)
+        return _MARKED.sub(
+            lambda m: f"\njsite{TOKEN}{m.group(1)}{self._key(m.group(1), m.group(2))}\n", markdown
+        )
 
     @staticmethod
     def from_markdown(html: str) -> str:

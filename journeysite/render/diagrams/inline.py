@@ -49,7 +49,7 @@ class DiagramSet:
         """Put the figure of each diagram of an entity page in the stash, as that page will: a copy of the
         build forked after this (``parallel``) makes the page with the same placeholder, which the
         parent's stash then holds (the figure is drawn on the parent's threads)."""
-        for (kind, subject_id) in self.diagrams:
+        for kind, subject_id in self.diagrams:
             entity = self.handbook.get(kind, subject_id) if subject_id is not None else None
             if entity is not None:
                 self.html(kind, entity, linker.at(entity.file))

@@ -10,6 +10,7 @@ through the diagrams' sanitiser; links are plain ``<a href>``, so there is no sc
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import textwrap
 from collections.abc import Callable, Iterable
@@ -117,8 +118,9 @@ def _view(context: Context, timeline: tl.Timeline) -> str:
     marks = _marks(context, timeline)
     label = timeline.journey.label
     title = f"Timeline of the first year: {label}"
-    wide = _svg(*_across(context, timeline, marks, palette), WIDE_W, title)
-    tall = _svg(*_down(context, timeline, marks, palette), TALL_W, title)
+    systems = _SystemsOf(context, timeline.journey.segment_id)
+    wide = _svg(*_across(context, timeline, marks, palette, systems), WIDE_W, title)
+    tall = _svg(*_down(context, timeline, marks, palette, systems), TALL_W, title)
     return "\n".join(
         [
             '<div class="jsite-timeline">',
@@ -126,7 +128,7 @@ def _view(context: Context, timeline: tl.Timeline) -> str:
             f'<div class="jsite-tl-frame jsite-tl-across">{wide}</div>',
             f'<div class="jsite-tl-frame jsite-tl-down">{tall}</div>',
             _legend(context, timeline, palette),
-            _stages_table(context, timeline),
+            _stages_table(context, timeline, systems),
             _unplaced(context, timeline),
             "</div>",
         ]
@@ -314,12 +316,22 @@ def _handoff_tip(context: Context, arrow: tl.Arrow) -> str:
     return "\n".join(lines)
 
 
-def _systems(context: Context, stage: Entity, segment: str | None) -> list[str]:
-    found: dict[str, None] = {}
-    for family, _ in PLAYBOOK_TYPES:
-        for playbook in playbooks_in(context, stage, family, segment):
-            found.update(dict.fromkeys(systems_of(playbook, segment)))
-    return sorted(found, key=str.lower)
+class _SystemsOf:
+    """The systems the playbooks of a stage use in one segment, by stage, each worked out once: both
+    drawings and the stages table show them."""
+
+    def __init__(self, context: Context, segment: str | None) -> None:
+        self.context, self.segment = context, segment
+        self._known: dict[str, list[str]] = {}
+
+    def __call__(self, stage: Entity) -> list[str]:
+        if stage.key not in self._known:
+            found: dict[str, None] = {}
+            for family, _ in PLAYBOOK_TYPES:
+                for playbook in playbooks_in(self.context, stage, family, self.segment):
+                    found.update(dict.fromkeys(systems_of(playbook, self.segment)))
+            self._known[stage.key] = sorted(found, key=str.lower)
+        return self._known[stage.key]
 
 
 # ---- across: days left to right --------------------------------------------------------------------
@@ -344,7 +356,11 @@ class _LabelRow:
 
 
 def _across(
-    context: Context, timeline: tl.Timeline, marks: list[_Mark], palette: dict[str, int]
+    context: Context,
+    timeline: tl.Timeline,
+    marks: list[_Mark],
+    palette: dict[str, int],
+    systems_of_stage: _SystemsOf,
 ) -> tuple[float, str]:
     """The wide drawing (its height, its elements): an axis on top, a lane per team, the stages below."""
     renewal = timeline.renewal_day
@@ -393,7 +409,7 @@ def _across(
     placed_bands = []
     for band in timeline.bands:
         x1, x2 = x(band.days[0]), max(x(band.days[1]), x(band.days[0]) + 6)
-        systems = _systems(context, band.stage, timeline.journey.segment_id)
+        systems = systems_of_stage(band.stage)
         words = max(_width(band.stage.title, FONT), _width(", ".join(systems) or "no systems named", SMALL))
         reach = max(x2, x1 + min(words + 12, 260))
         row = next(
@@ -526,10 +542,15 @@ def _band_tip(band: tl.Band, systems: list[str]) -> str:
 
 
 def _wrap(value: str, width: int, lines: int) -> list[str]:
+    return list(_wrapped(value, width, lines))
+
+
+@functools.lru_cache(maxsize=8192)  # (the same titles in every segment's two drawings)
+def _wrapped(value: str, width: int, lines: int) -> tuple[str, ...]:
     wrapped = textwrap.wrap(value, width) or [value]
     if len(wrapped) > lines:
         wrapped = wrapped[: lines - 1] + [shorten(" ".join(wrapped[lines - 1 :]), width)]
-    return wrapped
+    return tuple(wrapped)
 
 
 # ---- down: days top to bottom, for phones ----------------------------------------------------------
@@ -547,7 +568,11 @@ _RANKS = {tl.MILESTONE_POINT: 2, tl.STEP_POINT: 3, tl.RUN_POINT: 4}
 
 
 def _down(
-    context: Context, timeline: tl.Timeline, marks: list[_Mark], palette: dict[str, int]
+    context: Context,
+    timeline: tl.Timeline,
+    marks: list[_Mark],
+    palette: dict[str, int],
+    systems: _SystemsOf,
 ) -> tuple[float, str]:
     """Rows in time order, each a mark in its team's column with its words to the right; quiet stretches
     keep some of their length, so the spacing still tells time."""
@@ -576,7 +601,7 @@ def _down(
         rows.append(_down_arrow(context, arrow, col(giver), col(receiver), text_x, chars, small_chars))
     for band in timeline.bands:
         if band.days[0] <= timeline.renewal_day and band.days[1] >= 0:
-            rows.append(_Row(max(band.days[0], 0), 0, _down_stage(context, timeline, band)))
+            rows.append(_Row(max(band.days[0], 0), 0, _down_stage(context, band, systems(band.stage))))
     rows.sort(key=lambda r: (r.day, r.rank))
     top = 60
     ys: list[float] = []
@@ -707,9 +732,7 @@ def _down_arrow(
     return _Row(arrow.day, 1, draw, 16 * len(lines) + 20)
 
 
-def _down_stage(context: Context, timeline: tl.Timeline, band: tl.Band) -> Callable[[float], str]:
-    systems = _systems(context, band.stage, timeline.journey.segment_id)
-
+def _down_stage(context: Context, band: tl.Band, systems: list[str]) -> Callable[[float], str]:
     def draw(y: float) -> str:
         css = "jsite-tl-band jsite-tl-estimated" if band.estimated else "jsite-tl-band"
         used = ", ".join(systems) if systems else "no systems named"
@@ -767,10 +790,9 @@ def _legend(context: Context, timeline: tl.Timeline, palette: dict[str, int]) ->
     )
 
 
-def _stages_table(context: Context, timeline: tl.Timeline) -> str:
+def _stages_table(context: Context, timeline: tl.Timeline, systems_of_stage: _SystemsOf) -> str:
     rows = []
     bands = {b.stage.id: b for b in timeline.bands}
-    segment = timeline.journey.segment_id
     for step in timeline.journey.stages:
         band = bands.get(step.stage.id)
         if band is None:
@@ -782,7 +804,7 @@ def _stages_table(context: Context, timeline: tl.Timeline) -> str:
             when = f'{markup.text(span(band.days))} <span class="jsite-muted">(from its milestones)</span>'
         else:
             when = f'{markup.text(span(band.days))} <span class="jsite-muted">(“{markup.text(step.stage.text("duration"))}”)</span>'
-        systems = _systems(context, step.stage, segment)
+        systems = systems_of_stage(step.stage)
         used = markup.text(", ".join(systems)) if systems else '<span class="jsite-muted">none named</span>'
         rows.append(
             f"<tr><td>{markup.link(context.linker, step.stage)}</td><td>{team_link(context, step.owner)}</td>"
