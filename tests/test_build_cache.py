@@ -199,7 +199,8 @@ def _forge(path: Path, key: bytes) -> None:
 
 
 @pytest.mark.parametrize("how", ["html changed, signature kept", "signed with another key",
-                                 "another page's entry", "not an entry", "a link to an entry"])
+                                 "another page's entry", "not an entry", "a link to an entry",
+                                 "a hard link to another file"])
 def test_a_tampered_entry_is_not_used(project, tmp_path, how):
     root, env = project
     rebuilt, total = build(root, env) or (None, None)
@@ -215,11 +216,17 @@ def test_a_tampered_entry_is_not_used(project, tmp_path, how):
         shutil.copyfile(other, victim)
     elif how == "not an entry":
         victim.write_bytes(b"\xff\xfe" + os.urandom(64) + b"\n{not json")
-    else:
+    elif how == "a link to an entry":
         outside = tmp_path / "outside.page"
         shutil.copyfile(victim, outside)
         victim.unlink()
         victim.symlink_to(outside)
+    else:  # (entries are written in place: never into a file that has another name)
+        outside = tmp_path / "outside.page"
+        shutil.copyfile(other, outside)
+        victim.unlink()
+        os.link(outside, victim)
+    held = outside.read_bytes() if how.startswith("a ") else None
     assert build(root, env) == (1, total), "the page of the bad entry is built again, not the others"
     site = tree_hashes(root / "site")
     assert site == clean_build(root, tmp_path)
@@ -227,6 +234,9 @@ def test_a_tampered_entry_is_not_used(project, tmp_path, how):
         if file.is_file() and file.suffix in {".html", ".json"}:
             assert TAMPERED not in file.read_text("utf-8", "replace"), file
     assert not victim.is_symlink(), "a link is replaced by a signed entry"
+    if held is not None:
+        assert outside.read_bytes() == held, "what a link pointed to is never written"
+        assert not victim.samefile(outside)
 
 
 def test_a_build_without_a_readable_key_keeps_nothing_on_disk(tmp_path):
