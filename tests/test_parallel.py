@@ -110,7 +110,7 @@ def test_a_page_that_logs_in_the_second_cores_part_is_logged_once(project, tmp_p
 
 
 def test_a_small_handbook_is_built_on_one_core(tmp_path):
-    root = handbook(tmp_path, entities=30)  # 44 pages, a third of them with a diagram
+    root = handbook(tmp_path, entities=30)  # 44 pages
     result = build(root, build_env(XDG_CACHE_HOME=str(tmp_path / "xdg"), CI="1"))
     assert result.returncode == 0, result.stderr
     assert "second core" not in result.stderr
