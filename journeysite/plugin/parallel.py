@@ -12,7 +12,8 @@ message is logged once and counts for ``--strict``; a copy that fails hands back
 
 Only for builds journeysite can keep pages of at all (``incremental.why_not``: no plugin it does not know,
 which could keep state of its own per page), on Linux with two cores or more. The copy touches nothing
-of the threads drawing diagrams (``dot``): pages with a diagram are the parent's.
+of the threads drawing diagrams (``dot``): it makes a page with a diagram only when the parent's stash
+holds the figure's placeholder (converting) or the figure's drawing was done before the fork (rendering).
 """
 
 from __future__ import annotations
