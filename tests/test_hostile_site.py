@@ -785,3 +785,30 @@ def test_pipeline_on_the_hostile_handbook_reads_every_value_back(tmp_path):
     assert result.errors == []
     stage = result.handbook.get("stage", "buy")
     assert stage.title == evil("Buy") and stage.get("entry") == TEXTS
+
+
+def test_an_attribute_left_open_in_a_body_never_gets_generated_html(tmp_path):
+    """An author's raw HTML whose attribute is left open across a heading: Markdown keeps the sections
+    journeysite adds there (a playbook's trigger and steps, behind placeholders while Markdown runs) inside
+    the attribute's value. The sanitiser sees the placeholders first, so they stay text there and are never
+    filled in: no generated markup inside an attribute, where a later text could add one of its own."""
+    from test_serve_rebuild import handbook
+
+    root = handbook(tmp_path, entities=30)
+    playbook = sorted((root / "docs" / "playbooks").glob("*.md"))[0]
+    head, body = playbook.read_text("utf-8").split("\n---\n", 1)
+    playbook.write_text(f"{head}\n---\nIntro text.\n\n<div title='x\n\n## Heading\n\n'>hi</div>\n\n{body}", "utf-8")
+    done = mkdocs_build(root, env=build_env(CI="1"))
+    assert done.returncode == 0, done.stderr
+    html_text = (root / "site" / "playbooks" / playbook.stem / "index.html").read_text("utf-8")
+    values = [value for element in _elements(parse_html(html_text)) for _, value in element.pairs]
+    spliced = [v for v in values if re.search(r"<(?:table|p|ol|ul|li|span|a)\b", v)]
+    assert spliced == [], "generated markup inside an attribute's value:\n" + "\n".join(v[:200] for v in spliced)
+    assert "jsite-steps" in html_text or "<table" in html_text, "the page still shows its generated sections"
+
+
+def _elements(node):
+    yield node
+    for child in node.children:
+        if not isinstance(child, str):
+            yield from _elements(child)

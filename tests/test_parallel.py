@@ -4,7 +4,7 @@ site is the site of a build on one core (``parallel: false``), byte for byte; a 
 logs a warning is logged once, as on one core, and ``--strict`` fails on it.
 
 Every build is a real ``mkdocs build`` process on a synthetic handbook from ``bench/gen.py``, large enough
-for the copy to take part (it does not for fewer than 40 pages).
+for the copy to take part (it does not for fewer than 50 pages).
 """
 
 from __future__ import annotations
@@ -56,7 +56,12 @@ def project(tmp_path_factory) -> Path:
         "utf-8",
     )
     config = root / "mkdocs.yml"
-    config.write_text(config.read_text("utf-8").replace("  name: material\n", "  name: material\n  custom_dir: overrides\n"), "utf-8")
+    config.write_text(
+        config.read_text("utf-8").replace(
+            "  name: material\n", "  name: material\n  custom_dir: overrides\n"
+        ),
+        "utf-8",
+    )
     assert "custom_dir" in config.read_text("utf-8")
     return root
 
@@ -72,7 +77,9 @@ def test_the_second_core_gives_the_site_one_core_gives(project, tmp_path, ci):
     shared = SECOND_CORE.search(first.stderr)
     assert shared, f"the second core took no part:\n{first.stderr}"
     converted, rendered = int(shared[1]), int(shared[2])
-    assert converted >= 10 and rendered >= 10, first.stderr  # a real share of 164 pages, even on a busy runner
+    assert converted >= 10 and rendered >= 10, (
+        first.stderr
+    )  # a real share of 164 pages, even on a busy runner
     assert build(serial, env).returncode == 0
     assert "second core" not in build(serial, env).stderr
     assert "164 pages, 164 in the navigation" in (root / "site" / "journey" / "index.html").read_text("utf-8")

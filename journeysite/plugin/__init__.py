@@ -371,12 +371,15 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if self.rebuild is not None and page.file.src_uri in self.rebuild.kept_html:
             return incremental.restore(page, self.rebuild.pages[page.file.src_uri], files)
+        # Placeholders in HTML's form first: one that Markdown left inside what an author wrote (an
+        # attribute's value) is escaped by the sanitiser below, so it is never put back there.
+        html = self.stash.from_markdown(html)
         if self.context is not None and page.file.abs_src_path:
             if "title" not in page.meta and page.title:  # MkDocs took it from a heading or the file name
                 page.title = page.meta["title"] = authored.escaped_title(page.title)
             if not self.settings.allow_raw_html:
                 html = sanitise.page_html(html)  # what people wrote; ours is still behind its placeholders
-        html = self.stash.restore(HTML, self.stash.from_markdown(html))
+        html = self.stash.restore(HTML, html)
         key, logged = self.converting.pop(page.file.src_uri, ("", -1))
         if self.rebuild is not None and logged == self.log_watch.count:  # nothing logged converting it
             page.content = html

@@ -17,7 +17,7 @@ import hashlib
 import itertools
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 TOKEN = secrets.token_hex(8)
 HTML, LISTING = "html", "listing"
@@ -65,12 +65,13 @@ class Stash:
         that ``dot`` may still be drawing). Its key is a hash of the text, or of ``identity`` (everything
         a callable's result depends on); a callable without one gets a key of its own, used once.
         ``ready``: whether the callable can give its content without waiting (``makeable``)."""
-        key = self._key(phase, content, identity)
+        key = self._hold(phase, content, identity)
         if ready is not None:
             self._ready[key] = ready
         return _div(phase, key)
 
-    def _key(self, phase: str, content: Content, identity: str | None = None) -> str:
+    def _hold(self, phase: str, content: Content, identity: str | None = None) -> str:
+        """Keep ``content`` under its key (``put``); the key."""
         if isinstance(content, str) or identity is not None:
             source = content if isinstance(content, str) else f"\0callable\0{identity}"
             # (a listing holds a diagram's placeholder; a lone surrogate is in no text read from a file)
@@ -88,7 +89,7 @@ class Stash:
         the form Markdown passes through cheaply (``from_markdown`` turns it back into HTML's form); a
         blank line before it too, so that it never ends the paragraph before."""
         return _MARKED.sub(
-            lambda m: f"\njsite{TOKEN}{m.group(1)}{self._key(m.group(1), m.group(2))}\n", markdown
+            lambda m: f"\njsite{TOKEN}{m.group(1)}{self._hold(m.group(1), m.group(2))}\n", markdown
         )
 
     @staticmethod
@@ -115,40 +116,38 @@ class Stash:
         its pages to the parent, whose stash had these before the fork): those are left out, not unknown.
         ``made``: a callable already put back counts as what it gave (a page once it is rendered)."""
         out: dict[str, str] = {}
-        pending = [html]
-        while pending:
-            for key in _PLACEHOLDER[phase].findall(pending.pop()):
-                content = self._items.get(key, "")
-                if callable(content) and made and key in self._made:
-                    content = self._made[key]
-                if callable(content):
-                    if key in shared:
-                        continue
-                    return None
-                if key not in out:
-                    out[key] = content
-                    pending.append(content)
+        for key, content in self._reachable(phase, html, made):
+            if not isinstance(content, str):
+                if key in shared:
+                    continue
+                return None
+            out[key] = content
         return out
 
     def makeable(self, phase: str, html: str) -> bool:
         """Whether every placeholder of ``phase`` in ``html`` (and inside them) can be put back without
         waiting: a text, or a callable that gave its content already or is ``ready`` (a diagram drawn)."""
-        pending, seen = [html], set()
+        for key, content in self._reachable(phase, html, made=True):
+            if not isinstance(content, str) and not ((ready := self._ready.get(key)) and ready()):
+                return False
+        return True
+
+    def _reachable(self, phase: str, html: str, made: bool) -> Iterator[tuple[str, Content]]:
+        """Each placeholder of ``phase`` in ``html`` and in the texts it stands for, once: its key and
+        content (with ``made``, what a callable gave once put back; a callable's own are not walked)."""
+        seen: set[str] = set()
+        pending = [html]
         while pending:
             for key in _PLACEHOLDER[phase].findall(pending.pop()):
                 if key in seen:
                     continue
                 seen.add(key)
                 content = self._items.get(key, "")
-                if callable(content):
-                    if key in self._made:
-                        content = self._made[key]
-                    elif (ready := self._ready.get(key)) is not None and ready():
-                        continue
-                    else:
-                        return False
-                pending.append(content)
-        return True
+                if callable(content) and made and key in self._made:
+                    content = self._made[key]
+                yield key, content
+                if isinstance(content, str):
+                    pending.append(content)
 
     def keys(self) -> frozenset[str]:
         return frozenset(self._items)

@@ -55,17 +55,15 @@ class DiagramSet:
                 self.html(kind, entity, linker.at(entity.file))
 
     def _drawn(self, diagram: Diagram) -> bool:
-        """Whether the figure of ``diagram`` can be made without waiting for ``dot``."""
+        """Whether ``dot`` has drawn ``diagram``, so that its figure can be made without waiting. (One
+        shown as its source is not: a page showing it is never kept, so no copy of the build makes it.)"""
         future = None if self.missing_dot else self.rendered.get(diagram.name)
-        return future is None or future.done()
-
-    def entity_pages(self) -> set[str]:
-        """The files of the pages of the handbook that show a diagram (a stage's, a team's, …)."""
-        return {
-            entity.file
-            for kind, subject in self.diagrams
-            if subject is not None and (entity := self.handbook.get(kind, subject)) is not None
-        }
+        return (
+            future is not None
+            and future.done()
+            and future.exception() is None
+            and future.result().svg is not None
+        )
 
     def _identity(self, diagram: Diagram, linker: Linker) -> str:
         """Everything the figure of ``diagram`` depends on but the SVG ``dot`` draws from its DOT: the same

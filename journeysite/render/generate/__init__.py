@@ -142,7 +142,7 @@ def generate(project: Project, target: str, out: Path, strict: bool = False) -> 
     converter = Converter(names, options, project.use_directory_urls)
 
     def restore(html: str) -> str:
-        return stash.restore(LISTING, stash.restore(HTML, stash.from_markdown(html)))
+        return stash.restore(LISTING, stash.restore(HTML, html))
 
     try:
         for file, page in pages.items():

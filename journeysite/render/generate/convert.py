@@ -22,6 +22,7 @@ from markdown.treeprocessors import Treeprocessor  # type: ignore[import-untyped
 
 from journeysite.render import markup, sanitise
 from journeysite.render.links import page_url
+from journeysite.render.stash import Stash
 
 # What MkDocs always adds in front of a project's markdown_extensions (mkdocs.config.defaults).
 BUILTIN_EXTENSIONS = ("toc", "tables", "fenced_code")
@@ -81,7 +82,8 @@ class Converter:
         builder that leaves raw HTML alone), else left as the source paths they are."""
         self.current, self.rewrite = src_uri, rewrite
         self.md.reset()
-        return sanitise.page_html(self.md.convert(text))
+        # (placeholders in HTML's form before the sanitiser, as the plugin does: ``Stash.from_markdown``)
+        return sanitise.page_html(Stash.from_markdown(self.md.convert(text)))
 
     def _link(self, value: str) -> str:
         if not self.rewrite:
