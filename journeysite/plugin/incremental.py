@@ -238,9 +238,10 @@ def settle(kept: PageHTML, output: str, stash: Stash, drawing: DiagramJob | None
     """What a page rendered in this build shows that its HTML could not tell before (its diagrams were
     drawing): its listings, and which drawing of each diagram its figures hold. (A page a copy of the
     build converted has listings without its figures, which only this build's stash has: all of them.)"""
-    if kept.listings is None or FIGURE in output:
+    figure = FIGURE in output
+    if kept.listings is None or figure:
         kept.listings = stash.contents(LISTING, kept.content, made=True)
-    if FIGURE in output:
+    if figure:
         kept.figures = drawing.figures(output) if drawing is not None else None
 
 

@@ -436,8 +436,9 @@ class PageStore:
             toc = self.toc_out(page.toc)
             if not isinstance(page.content, str) or not isinstance(page.output, str):
                 return None
-            names = list(page.listings or {})  # (put keeps no page without them)
-            parts = [page.content, page.output, *((page.listings or {})[n] for n in names)]
+            listings = page.listings or {}  # (put keeps no page without them)
+            names = list(listings)
+            parts = [page.content, page.output, *(listings[n] for n in names)]
             if not all(isinstance(part, str) for part in parts):
                 return None
             body = [part.encode("utf-8", "surrogatepass") for part in parts]
