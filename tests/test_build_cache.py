@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -24,6 +25,36 @@ from journeysite.render.page_store import FORMAT, SEARCH, SITE
 
 PAGES = Path(".cache") / "plugin" / "journeysite" / "pages"
 TAMPERED = "Tampered text from a crafted cache entry"
+RECORD = re.compile(rb"([0-9a-f]{40}\.page) ([0-9a-f]{64}) ([0-9]+)\n")
+
+
+def records(root: Path) -> dict[str, tuple[Path, int, bytes, bytes]]:
+    """The store's entries, read as the packs lay them out (a record's line: its name, its signature, its
+    size; then the entry), by name, the last pack's record of a name winning: (pack, where the record
+    starts, its signature, the entry)."""
+    found = {}
+    for pack in sorted((root / PAGES).glob("*.pack")):
+        data, at = pack.read_bytes(), 0
+        while at < len(data):
+            match = RECORD.match(data, at)
+            assert match, f"{pack.name} has a record that does not parse at {at}"
+            size, start = int(match.group(3)), match.end()
+            found[match.group(1).decode()] = (pack, at, match.group(2), data[start : start + size])
+            at = start + size
+    return found
+
+
+def rewrite_record(root: Path, name: str, mac: bytes, entry: bytes, as_name: str | None = None) -> None:
+    """Put ``entry`` with the signature ``mac`` in place of the record ``name`` (under ``as_name``)."""
+    pack, at, _, old = records(root)[name]
+    data = pack.read_bytes()
+    end = data.index(b"\n", at) + 1 + len(old)
+    line = b"%s %s %d\n" % ((as_name or name).encode(), mac, len(entry))
+    pack.write_bytes(data[:at] + line + entry + data[end:])
+
+
+def signed(key: bytes, name: str, entry: bytes) -> bytes:
+    return hmac.new(key, FORMAT.encode() + b"\0" + name.encode() + b"\0" + entry, hashlib.sha256).hexdigest().encode()
 
 
 def build(root: Path, env: dict[str, str], *args: str) -> tuple[int, int] | None:
@@ -74,13 +105,17 @@ def test_building_twice_keeps_every_page_and_gives_the_same_site(project, tmp_pa
     first = tree_hashes(root / "site")
     key = tmp_path / "xdg" / "journeysite" / "key"
     assert key.stat().st_mode & 0o777 == 0o600 and len(key.read_bytes()) == 32
-    entries = sorted((root / PAGES).glob("*.page"))
-    assert 0 < with_diagrams(root / "site") < 20 and len(entries) == total, "pages with a diagram too"
+    packs = {p.name: p.read_bytes() for p in (root / PAGES).glob("*.pack")}
+    assert 0 < with_diagrams(root / "site") < 20 and len(records(root)) == total, "pages with a diagram too"
+    assert 1 <= len(packs) <= 2, "a pack of entries per process of the build (the second core's too)"
 
+    earlier = root / PAGES / f"{'0' * 40}.page"  # (an entry of an earlier version: a file per page)
+    earlier.write_bytes(b"an entry of an earlier version")
     assert build(root, env) == (0, total), "the second build renders no page again"
+    assert not earlier.exists(), "the files of an earlier version's store are deleted"
     assert tree_hashes(root / "site") == first
     assert first == clean_build(root, tmp_path)
-    assert sorted((root / PAGES).glob("*.page")) == entries, "one entry per page, replaced in place"
+    assert {p.name: p.read_bytes() for p in (root / PAGES).glob("*.pack")} == packs, "nothing written again"
 
 
 def test_a_build_into_another_folder_keeps_the_pages_too(project, tmp_path):
@@ -115,7 +150,11 @@ def test_an_edit_between_builds_gives_the_site_of_a_clean_build(project, tmp_pat
     rebuilt, total = build(root, env) or (None, None)
     assert rebuilt is not None and total is not None and 0 < rebuilt < total
     assert tree_hashes(root / "site") == clean_build(root, tmp_path)
-    assert len(list((root / PAGES).glob("*.page"))) == total
+    assert len(records(root)) == total
+    kept = sum(len(entry) for _, _, _, entry in records(root).values())
+    assert sum(p.stat().st_size for p in (root / PAGES).glob("*.pack")) < 1.5 * kept + 4096 * total, (
+        "the records the edit replaced take no more than a third of the store"
+    )
 
     edit(page_of_kind(docs, "stage"), "title", 2)  # a new navigation: every page rendered again
     (docs / "notes.md").write_text("# Notes\n\nA page of its own.\n", "utf-8")
@@ -124,8 +163,29 @@ def test_an_edit_between_builds_gives_the_site_of_a_clean_build(project, tmp_pat
 
     (docs / "notes.md").unlink()
     assert build(root, env) == (total, total)
-    stored = len(list((root / PAGES).glob("*.page")))
-    assert stored == total, "the deleted page's entry is gone"
+    assert len(records(root)) == total, "the deleted page's entry is gone"
+
+
+def test_a_store_mostly_replaced_is_compacted_and_still_keeps_every_page(project, tmp_path):
+    """When most records of the packs are ones the build did not keep (every page people wrote but one edited), the kept
+    records are copied into one new pack and the others deleted: the store holds each page once, and the
+    next build keeps every page from it."""
+    root, env = project
+    _, total = build(root, env) or (None, None)
+    before = {p.name for p in (root / PAGES).glob("*.pack")}
+    pages = sorted((root / "docs").rglob("*.md"))
+    for path in pages[1:]:
+        edit(path, "body", 1)
+    rebuilt, total = build(root, env) or (None, None)
+    assert total is not None and rebuilt is not None and rebuilt >= len(pages) // 2
+    packs = {p.name for p in (root / PAGES).glob("*.pack")}
+    assert not packs & before, "the packs the build replaced most of are gone"
+    stored = records(root)
+    assert len(stored) == total
+    written = sum(p.stat().st_size for p in (root / PAGES).glob("*.pack"))
+    assert written < sum(len(entry) for _, _, _, entry in stored.values()) + 200 * total, "each page once"
+    assert build(root, env) == (0, total)
+    assert tree_hashes(root / "site") == clean_build(root, tmp_path)
 
 
 def test_a_body_edit_keeps_the_generated_pages_and_every_other_page(project, tmp_path):
@@ -190,53 +250,51 @@ def test_a_tampered_generated_site_is_not_used(project, tmp_path, how):
         assert tree_hashes(root / "site") == clean_build(root, tmp_path)
 
 
-def _forge(path: Path, key: bytes) -> None:
-    """Rewrite an entry's HTML and sign it with ``key`` as the store does."""
-    mac, _, payload = path.read_bytes().partition(b"\n")
-    payload = payload.replace(b"<article", f"<article><p>{TAMPERED}</p".encode(), 1)
-    message = FORMAT.encode() + b"\0" + path.name.encode() + b"\0" + payload
-    path.write_bytes(hmac.new(key, message, hashlib.sha256).hexdigest().encode() + b"\n" + payload)
-
-
 @pytest.mark.parametrize("how", ["html changed, signature kept", "signed with another key",
-                                 "another page's entry", "not an entry", "a link to an entry",
+                                 "another page's entry", "not an entry", "a link to a pack",
                                  "a hard link to another file"])
 def test_a_tampered_entry_is_not_used(project, tmp_path, how):
     root, env = project
     rebuilt, total = build(root, env) or (None, None)
-    entries = sorted((root / PAGES).glob("*.page"))
-    victim, other = entries[0], entries[1]
+    stored = records(root)
+    victim, other = sorted(stored)[0], sorted(stored)[1]
+    pack, _, mac, entry = stored[victim]
+    in_pack = sum(1 for p, _, _, _ in stored.values() if p == pack)  # (a link: the whole pack is not read)
+    forged = entry.replace(b"<article", f"<article><p>{TAMPERED}</p".encode(), 1)
     if how == "html changed, signature kept":
-        data = victim.read_bytes()
-        assert b"<article" in data
-        victim.write_bytes(data.replace(b"<article", f"<article><p>{TAMPERED}</p".encode(), 1))
+        assert forged != entry
+        rewrite_record(root, victim, mac, forged)
     elif how == "signed with another key":
-        _forge(victim, bytes(32))
-    elif how == "another page's entry":
-        shutil.copyfile(other, victim)
+        rewrite_record(root, victim, signed(bytes(32), victim, forged), forged)
+    elif how == "another page's entry":  # (its own signature, under the victim's name)
+        rewrite_record(root, victim, stored[other][2], stored[other][3])
     elif how == "not an entry":
-        victim.write_bytes(b"\xff\xfe" + os.urandom(64) + b"\n{not json")
-    elif how == "a link to an entry":
-        outside = tmp_path / "outside.page"
-        shutil.copyfile(victim, outside)
-        victim.unlink()
-        victim.symlink_to(outside)
-    else:  # (entries are written in place: never into a file that has another name)
-        outside = tmp_path / "outside.page"
-        shutil.copyfile(other, outside)
-        victim.unlink()
-        os.link(outside, victim)
+        garbage = b"\xff\xfe" + os.urandom(64) + b"\n{not json"
+        key = (tmp_path / "xdg" / "journeysite" / "key").read_bytes()  # (signed: its text is what fails)
+        rewrite_record(root, victim, signed(key, victim, garbage), garbage)
+    elif how == "a link to a pack":
+        outside = tmp_path / "outside.pack"
+        shutil.copyfile(pack, outside)
+        pack.unlink()
+        pack.symlink_to(outside)
+    else:  # (packs are never written into once made: nor is a file that has another name)
+        outside = tmp_path / "outside.pack"
+        outside.write_bytes(b"")
+        pack.unlink()
+        os.link(outside, pack)
     held = outside.read_bytes() if how.startswith("a ") else None
-    assert build(root, env) == (1, total), "the page of the bad entry is built again, not the others"
+    expected = in_pack if how.startswith("a ") else 1
+    assert build(root, env) == (expected, total), "the pages of the bad entries are built again, not the others"
     site = tree_hashes(root / "site")
     assert site == clean_build(root, tmp_path)
     for file in (root / "site").rglob("*"):
         if file.is_file() and file.suffix in {".html", ".json"}:
             assert TAMPERED not in file.read_text("utf-8", "replace"), file
-    assert not victim.is_symlink(), "a link is replaced by a signed entry"
+    assert not pack.is_symlink(), "a link is not kept in the store"
     if held is not None:
         assert outside.read_bytes() == held, "what a link pointed to is never written"
-        assert not victim.samefile(outside)
+        assert not pack.exists() or not pack.samefile(outside)
+    assert len(records(root)) == total and build(root, env) == (0, total), "every entry is good again"
 
 
 def test_a_build_without_a_readable_key_keeps_nothing_on_disk(tmp_path):
@@ -301,14 +359,16 @@ def test_the_store_read_ahead_hands_every_entry_over_within_its_budget(tmp_path,
 
     monkeypatch.setattr(page_store, "PREFETCH_BYTES", 10)
     store = page_store.PageStore(tmp_path / "pages", bytes(range(32)), lambda t: t, lambda t: t)
-    payloads = {f"{n:02d}{page_store.SUFFIX}": f"entry {n} ".encode() * 50 for n in range(30)}
+    payloads = {f"{n:040x}{page_store.SUFFIX}": f"entry {n} ".encode() * 50 for n in range(30)}
     for name, payload in payloads.items():
-        assert store._write_signed(name, payload)
-    tampered = tmp_path / "pages" / f"07{page_store.SUFFIX}"
-    tampered.write_bytes(tampered.read_bytes().replace(b"entry 7", b"entry X"))
+        assert store._append(name, payload)
+    store._close_pack()
+    (pack,) = (tmp_path / "pages").glob("*.pack")
+    pack.write_bytes(pack.read_bytes().replace(b"entry 7 ", b"entry X "))
+    store = page_store.PageStore(tmp_path / "pages", bytes(range(32)), lambda t: t, lambda t: t)
     store.prefetch()
-    got = {name: store._payload_of(name, page_store.MAX_ENTRY_BYTES) for name in sorted(payloads)}
-    assert got == {name: (None if name.startswith("07") else p) for name, p in payloads.items()}
+    got = {name: payload for name, payload, _ in store._taken()}
+    assert got == {name: (None if name.endswith(f"{7:040x}.page") else p) for name, p in payloads.items()}
 
     again = page_store.PageStore(tmp_path / "pages", bytes(range(32)), lambda t: t, lambda t: t)
     again.prefetch()

@@ -12,7 +12,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from journeysite.core.writing import read_regular, replace_file
+from journeysite.core.writing import read_regular, replace_cache_file
 
 KEY_BYTES = 32
 
@@ -101,4 +101,4 @@ def read_signed(path: Path, limit: int, signature: Callable[[bytes], bytes]) -> 
 def write_signed(path: Path, payload: bytes, signature: Callable[[bytes], bytes]) -> None:
     """Write ``payload`` signed, as ``read_signed`` reads it, in one step (raises OSError). Not flushed to
     disk: a torn file fails its signature."""
-    replace_file(path, signature(payload) + b"\n" + payload, durable=False)
+    replace_cache_file(path, (signature(payload), b"\n", payload))

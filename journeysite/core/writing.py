@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 
@@ -84,6 +86,41 @@ def replace_file(path: Path, data: bytes, expected: bytes | None = None, durable
         os.replace(temporary, path)
     finally:
         Path(temporary).unlink(missing_ok=True)
+
+
+def replace_cache_file(path: Path, parts: Sequence[bytes]) -> None:
+    """Write the concatenated ``parts`` to ``path`` in one step, for a cache, whose entries are checked when
+    read (a torn one is ignored): not flushed to disk, and with the mode a new file gets. Cheaper than
+    ``replace_file`` (a build writes thousands): a temporary name of this thread rather than a random one,
+    no look at the file it replaces. Never writes into ``path`` itself, so a hard link to it keeps its text.
+    Raises OSError."""
+    temporary = path.parent / f".{path.name}.{os.getpid()}-{threading.get_ident()}.tmp"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        handle = os.open(temporary, flags, 0o666)  # (the umask applies: new_file_mode)
+    except FileNotFoundError:  # its folder is not there yet
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = os.open(temporary, flags, 0o666)
+    except FileExistsError:  # left by a process of the same number that died writing it
+        os.unlink(temporary)  # (a link is removed, never followed)
+        handle = os.open(temporary, flags, 0o666)
+    try:
+        try:
+            write_all(handle, parts)
+        finally:
+            os.close(handle)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_all(handle: int, parts: Sequence[bytes]) -> None:
+    """Write every byte of ``parts``, in order, to the open file ``handle`` (raises OSError)."""
+    for part in parts:
+        view = memoryview(part)
+        while view:
+            view = view[os.write(handle, view) :]
 
 
 def create_file(path: Path, data: bytes) -> None:

@@ -8,32 +8,47 @@ with an HMAC-SHA256 under a secret key of this machine's user, kept outside the 
 mode 0600). An entry that fails the check, does not parse, is for another page or another build signature
 is absent; without a key (it cannot be made or read) there is no store at all. A page with a diagram
 records which drawing its figure shows (``PageHTML.figures``: the SVG is not in its fingerprint), and the
-next build keeps it only when it has the same drawing. One file per page (its signature, a line of JSON,
-then its HTML and output as they are), named by a hash of its path, replaced in one rename; files of
-pages this build did not keep are deleted.
+next build keeps it only when it has the same drawing.
+
+Entries are records of packs: each process of a build appends the entries it writes to one new pack of its
+own (``<time>-<process>.pack``; creating a file per page cost about a millisecond each here, two seconds of
+a 3,000-page build). A record is a line (the entry's name, a hash of the page's path; its signature; its
+size), then the entry: a line of JSON, then the page's HTML and output as they are. A later pack's record
+of a name replaces an earlier one's. A pack is never written into once made: a build that finds more than
+a third of the packs' bytes in records it did not keep copies the kept ones into a new pack, and deletes
+every pack none of its records is kept of.
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
+import hmac
 import importlib.metadata
 import json
 import os
+import re
+import stat
 import sys
 import threading
-from collections.abc import Callable
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from journeysite.core.signing import hmac_of, read_signed, write_signed
-from journeysite.core.writing import linked_on_the_way
+from journeysite.core.writing import linked_on_the_way, write_all
 from journeysite.render.rebuild import PageHTML, digest, tree_stamps
 from journeysite.render.stash import TOKEN
 
 FORMAT = "journeysite-page-6"
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
-SUFFIX = ".page"
+SUFFIX = ".page"  # of an entry's name (and of the files of earlier versions: one per page)
+PACK = ".pack"
+_RECORD = re.compile(rb"([0-9a-f]{40}\.page) ([0-9a-f]{64}) ([0-9]{1,12})\n")
+RECORD_LINE_BYTES = 128  # a record's first line is shorter
+Span = tuple[str, int, int]  # a record's pack, where it starts in it, its bytes
 SITE = "generated.site"  # the generated pages and journey.json of the last build, by its model
 MAX_SITE_BYTES = 512 * 1024 * 1024
 PREFETCH_BYTES = 128 * 1024 * 1024  # read ahead of ``load`` at most
@@ -53,20 +68,30 @@ def environment_signature() -> str:
 
 
 # Front matter as JSON: dates and datetimes (what YAML makes besides JSON's own types) are tagged.
+_PLAIN = frozenset((str, int, float, bool, type(None)))
+
+
 def _encode_value(value: Any) -> Any:
-    if isinstance(value, datetime.datetime):
-        return {"$datetime": value.isoformat()}
-    if isinstance(value, datetime.date):
-        return {"$date": value.isoformat()}
-    if isinstance(value, list):
+    """``value`` as plain JSON data that ``_decode_value`` turns back into exactly ``value``; ValueError for
+    anything that would not come back as it is (a type of another kind, a subclass: the escaped ``Markup``
+    of a template, a mapping with keys that are not text or that look like a tag)."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is list:
         return [_encode_value(v) for v in value]
-    if isinstance(value, dict):
-        if not all(isinstance(k, str) for k in value) or any(k.startswith("$") for k in value):
+    if kind is dict:
+        if any(type(k) is not str or k.startswith("$") for k in value):
             raise ValueError("a mapping journeysite does not store")
         return {k: _encode_value(v) for k, v in value.items()}
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    raise ValueError(f"a {type(value).__name__} journeysite does not store")
+    if kind is datetime.datetime:
+        text = value.isoformat()
+        if repr(datetime.datetime.fromisoformat(text)) != repr(value):  # (a time zone of its own kind)
+            raise ValueError("a datetime journeysite does not store")
+        return {"$datetime": text}
+    if kind is datetime.date:
+        return {"$date": value.isoformat()}
+    raise ValueError(f"a {kind.__name__} journeysite does not store")
 
 
 def _decode_value(value: Any) -> Any:
@@ -101,11 +126,16 @@ class PageStore:
         self.wanted: set[str] = set()  # the entries this build wrote or found as they are
         self._as_read: dict[str, bytes] = {}  # the search entries as this build read them (SEARCH)
         self._site_model = ""  # the model whose generated site this build read from the store
-        self._prefetched: dict[str, bytes | None] = {}  # what ``prefetch`` read, by file name
+        self._prefetched: deque[tuple[str, bytes | None, Span]] = deque()  # what ``prefetch`` read, in order
+        self._read_packs: set[str] = set()  # the packs there were to read
+        self._loaded_from: dict[str, Span] = {}  # where each entry ``load`` gave is
         self._prefetching: threading.Thread | None = None
         self._room = threading.Condition()
-        self._queued: dict[str, None] | None = None  # the entries ``prefetch`` reads, in order
+        self._read_through = False  # ``prefetch`` read every pack and the search entries
+        self._search_read: bytes | None = None
         self._held, self._closed = 0, False
+        self._pack: tuple[int, int] | None = None  # (process, descriptor) of the pack this process writes
+        self._unwritable = False  # a pack could not be made: this build stores no more entries
 
     @property
     def usable(self) -> bool:
@@ -143,54 +173,100 @@ class PageStore:
     # reading
 
     def prefetch(self) -> None:
-        """Start reading and checking the page entries on a thread of their own: reading files and
+        """Start reading and checking the stored entries on a thread of their own: reading files and
         hashing them leave Python's lock, so they overlap the pipeline; ``load`` takes what it read. At
         most PREFETCH_BYTES are held ahead of ``load``; ``close`` stops it."""
         if self._prefetching is None and self.usable:
             self._prefetching = threading.Thread(target=self._read_all, daemon=True)
             self._prefetching.start()
 
-    def _names(self) -> list[str]:
+    def _packs(self) -> list[str]:
+        """The packs' names, oldest first (their names begin with the time they were made)."""
         try:
-            return sorted(p.name for p in self.folder.iterdir() if p.name.endswith(SUFFIX))
+            return sorted(p.name for p in self.folder.iterdir() if p.name.endswith(PACK))
         except OSError:
             return []
 
+    def _records(self) -> Iterator[tuple[str, bytes | None, Span]]:
+        """Every record of every pack, oldest first: (name, entry, where it is), the entry None when its
+        signature is not this user's for that name."""
+        for pack in self._packs():
+            self._read_packs.add(pack)
+            for name, mac, span, payload in self._walk(pack, read=True):
+                good = payload is not None and hmac.compare_digest(mac, self._mac(name, payload))
+                yield name, payload if good else None, span
+
+    def _walk(self, pack: str, read: bool) -> Iterator[tuple[str, bytes, Span, bytes | None]]:
+        """(name, signature, where it is, entry) of each record of a pack, the entry read only when ``read``
+        (signatures unchecked). A pack that is not a regular file (a link), or a record that does not parse
+        or is cut short, ends the pack's records."""
+        try:
+            handle = os.open(self.folder / pack, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            return
+        try:
+            with os.fdopen(handle, "rb") as file:
+                status = os.fstat(file.fileno())
+                start = 0
+                while stat.S_ISREG(status.st_mode) and start < status.st_size:
+                    line = file.readline(RECORD_LINE_BYTES)
+                    match = _RECORD.fullmatch(line)
+                    size = int(match.group(3)) if match else -1
+                    if match is None or size > MAX_ENTRY_BYTES or start + len(line) + size > status.st_size:
+                        return
+                    payload = file.read(size) if read else None
+                    if payload is not None and len(payload) != size:
+                        return
+                    span = (pack, start, len(line) + size)
+                    yield match.group(1).decode("ascii"), match.group(2), span, payload
+                    start += len(line) + size
+                    if not read:
+                        file.seek(start)
+        except OSError:
+            return
+
     def _read_all(self) -> None:
-        names = self._names()
-        with self._room:
-            self._queued = dict.fromkeys(names)
-        for name in [*names, SEARCH]:  # (the order load takes them in: it never waits on a held one)
-            payload = self._read_signed(name, MAX_SITE_BYTES if name == SEARCH else MAX_ENTRY_BYTES)
+        for record in self._records():  # (the order load takes them in)
+            payload = record[1]
             with self._room:
-                self._prefetched[name] = payload
+                self._prefetched.append(record)
                 self._held += len(payload or b"")
                 self._room.notify_all()
                 while self._held > PREFETCH_BYTES and not self._closed:
                     self._room.wait()
                 if self._closed:
                     return
-
-    def _payload_of(self, name: str, limit: int) -> bytes | None:
-        """``_read_signed``, or what ``prefetch`` read of the file (waiting for it)."""
-        if self._prefetching is None or (name != SEARCH and name not in (self._listed() or ())):
-            return self._read_signed(name, limit)
+        search = self._read_signed(SEARCH, MAX_SITE_BYTES)
         with self._room:
-            while name not in self._prefetched and self._prefetching.is_alive():
-                self._room.wait(0.1)  # (a thread that ended notifies no one)
-            payload = self._prefetched.pop(name, None)
-            self._held -= len(payload or b"")
+            self._search_read, self._read_through = search, True
             self._room.notify_all()
-        return payload
 
-    def _listed(self) -> dict[str, None] | None:
-        """The entries ``prefetch`` reads, in order, once it has listed them (None without it): each must
-        be taken, in that order, for it to go on."""
-        if self._prefetching is not None:
+    def _taken(self) -> Iterator[tuple[str, bytes | None, Span]]:
+        """The records, as ``prefetch`` hands them over (waiting for each), or read now without it."""
+        if self._prefetching is None:
+            yield from self._records()
+            return
+        while True:
             with self._room:
-                while self._queued is None and self._prefetching.is_alive():
-                    self._room.wait(0.1)
-        return self._queued
+                while not self._prefetched and not self._read_through and self._prefetching.is_alive():
+                    self._room.wait(0.1)  # (a thread that ended notifies no one)
+                if not self._prefetched:
+                    return
+                record = self._prefetched.popleft()
+                self._held -= len(record[1] or b"")
+                self._room.notify_all()
+            yield record
+
+    def _search_payload(self) -> bytes | None:
+        if self._prefetching is None:
+            return self._read_signed(SEARCH, MAX_SITE_BYTES)
+        with self._room:
+            while not self._read_through and self._prefetching.is_alive():
+                self._room.wait(0.1)
+            payload, self._search_read = self._search_read, None
+        if payload is not None:
+            self._as_read[SEARCH] = payload
+        return payload
 
     def close(self) -> None:
         """Stop the prefetch (a build that failed) and drop what it holds."""
@@ -198,19 +274,20 @@ class PageStore:
             self._closed = True
             self._prefetched.clear()
             self._room.notify_all()
+        self._close_pack()
 
     def load(self, signature: str) -> dict[str, PageHTML]:
-        """Every entry of a build whose signature is ``signature`` that passes the check, by src_uri;
-        anything else is left out, silently."""
+        """Every entry of a build whose signature is ``signature`` that passes the check, by src_uri (a
+        later record of a page replacing an earlier one); anything else is left out, silently."""
         self.signature = digest(signature, self.environment)
         pages: dict[str, PageHTML] = {}
         if not self.usable:
             return pages
-        listed = self._listed()
-        for name in listed if listed is not None else self._names():
-            found = self._entry(name, self._payload_of(name, MAX_ENTRY_BYTES))
-            if found is not None and found[0] not in pages:
+        for name, payload, span in self._taken():
+            found = self._entry(name, payload)
+            if found is not None:
                 pages[found[0]] = found[1]
+                self._loaded_from[name] = span
         self.loaded = len(pages)
         for src_uri, entries in self._search().items():
             if src_uri in pages:
@@ -219,7 +296,7 @@ class PageStore:
 
     def _search(self) -> dict[str, list[dict[str, Any]]]:
         """The search entries the last build stored, by src_uri (empty when they fail the check)."""
-        payload = self._payload_of(SEARCH, MAX_SITE_BYTES)
+        payload = self._search_payload()
         if payload is None:
             return {}
         try:
@@ -382,7 +459,7 @@ class PageStore:
 
     def put(self, src_uri: str, page: PageHTML, unchanged: bool) -> None:
         """Keep the page's entry for the next build, as soon as its output is written: ``unchanged``,
-        the one on disk is as it is; else its entry is written now. A page whose listings, or the drawing
+        the one stored is as it is; else its entry is written now. A page whose listings, or the drawing
         its figures show, are unknown has none. A cache that cannot be written only costs speed."""
         if not self.usable or not self.signature or page.output is None or page.output_key is None:
             return
@@ -391,14 +468,48 @@ class PageStore:
         name = self.name(src_uri)
         if not unchanged:
             payload = self._payload(src_uri, page)
-            if payload is None or not self._write_signed(name, payload):
+            if payload is None or not self._append(name, payload):
                 return
         self.wanted.add(name)
 
+    def _append(self, name: str, payload: bytes) -> bool:
+        """Write the entry as a record of this process's pack (made on its first entry: a forked copy of
+        the build makes its own). False when it cannot be written."""
+        if self._unwritable:
+            return False
+        try:
+            if self._pack is None or self._pack[0] != os.getpid():
+                self._pack = (os.getpid(), self._new_pack())
+            mac = self._mac(name, payload)
+            parts = [b"%s %s %d\n" % (name.encode("ascii"), mac, len(payload)), payload]
+            write_all(self._pack[1], parts)
+        except OSError:
+            self._unwritable = True  # (a record cut short ends its pack's records: none after it)
+            return False
+        return True
+
+    def _new_pack(self) -> int:
+        """A new, empty pack of this process, open for writing (never a file that was there)."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        name = f"{time.time_ns():020d}-{os.getpid()}{PACK}"
+        flags = (
+            os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+        )
+        return os.open(self.folder / name, flags, 0o666)  # (the umask applies)
+
+    def _close_pack(self) -> None:
+        if self._pack is not None and self._pack[0] == os.getpid():
+            try:
+                os.close(self._pack[1])
+            except OSError:
+                pass
+        self._pack = None
+
     def finish(self, pages: dict[str, PageHTML]) -> None:
-        """Store the search entries of the pages kept, and delete every other page's entry."""
+        """Store the search entries of the pages kept, and tidy the packs (``_tidy``)."""
         if not self.usable or not self.signature:
             return
+        self._close_pack()
         search = {
             src: p.search
             for src, p in pages.items()
@@ -410,9 +521,36 @@ class PageStore:
             separators=(",", ":"),
         ).encode("utf-8", "surrogatepass")
         self._write_signed(SEARCH, payload)
+        self._tidy()
+
+    def _tidy(self) -> None:
+        """Delete every pack none of whose records this build kept (and the files of earlier versions).
+        When more than a third of the bytes of the packs that hold kept records are records it did not
+        keep, copy the kept ones into a new pack first, and delete all the others. (What is kept of the
+        packs there were is where ``load`` found each entry: their signatures were checked.)"""
+        packs = self._packs()
+        spans = dict(self._loaded_from)
+        for pack in packs:
+            if pack not in self._read_packs:  # made in this build, by this process or its copy
+                spans.update((name, span) for name, _, span, _ in self._walk(pack, read=False))
+        kept = [span for name, span in spans.items() if name in self.wanted]
+        used = {pack for pack, _, _ in kept}
+        sizes = {pack: _size(self.folder / pack) for pack in used}
+        garbage = sum(sizes.values()) - sum(length for _, _, length in kept)
+        if 3 * garbage > sum(sizes.values()):
+            try:
+                self._copy_into_new_pack(kept)
+                used = set()  # (every kept record is in the new pack)
+            except OSError:
+                pass  # (the packs stay as they are: only room is lost)
+            finally:
+                self._close_pack()
         try:
             stale = [
-                p for p in self.folder.iterdir() if p.name.endswith(SUFFIX) and p.name not in self.wanted
+                p
+                for p in self.folder.iterdir()
+                if (p.name in packs and p.name not in used)
+                or (p.name.endswith(SUFFIX) and not p.name.endswith(PACK))
             ]
         except OSError:
             stale = []
@@ -422,17 +560,31 @@ class PageStore:
             except OSError:
                 pass
 
+    def _copy_into_new_pack(self, spans: list[Span]) -> None:
+        self._pack = (os.getpid(), self._new_pack())
+        by_pack: dict[str, list[tuple[int, int]]] = {}
+        for pack, start, length in spans:
+            by_pack.setdefault(pack, []).append((start, length))
+        for pack, parts in by_pack.items():
+            handle = os.open(self.folder / pack, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            with os.fdopen(handle, "rb") as file:
+                for start, length in sorted(parts):
+                    file.seek(start)
+                    data = file.read(length)
+                    if len(data) != length:
+                        raise OSError(f"{pack} changed while journeysite copied it")
+                    write_all(self._pack[1], [data])
+
     def _payload(self, src_uri: str, page: PageHTML) -> bytes | None:
         """The entry as JSON, or None when something of the page would not come back as it is."""
         try:
             meta = _encode_value(page.meta)
-            if repr(_decode_value(json.loads(json.dumps(meta)))) != repr(page.meta):
-                return None
             read = None
             if page.read is not None:  # how MkDocs read the file, when it comes back as it was
-                encoded = _encode_value(page.read[2])
-                if repr(_decode_value(json.loads(json.dumps(encoded)))) == repr(page.read[2]):
-                    read = [page.read[0], page.read[1], encoded]
+                try:
+                    read = [page.read[0], page.read[1], _encode_value(page.read[2])]
+                except ValueError:
+                    pass
             toc = self.toc_out(page.toc)
             if not isinstance(page.content, str) or not isinstance(page.output, str):
                 return None
@@ -466,3 +618,10 @@ class PageStore:
             return header + b"\n" + b"".join(body)
         except (ValueError, TypeError, RecursionError):
             return None
+
+
+def _size(path: Path) -> int:
+    try:
+        return os.lstat(path).st_size
+    except OSError:
+        return 0
