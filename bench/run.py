@@ -131,6 +131,7 @@ class Build:
     nav_items: dict[str, int] = field(default_factory=dict)
     page_bytes: dict[str, int] = field(default_factory=dict)
     error: str | None = None
+    runs: list[float] = field(default_factory=list)  # every round's seconds (this is the median round)
 
     @property
     def ms_per_page(self) -> float:
@@ -586,12 +587,18 @@ class Bench:
         for size in self.args.check_sizes:
             self.checks.append(self.measure_check(size))
         for size in self.args.sizes:
-            if not self.args.skip_plain:
-                self.builds.append(self.measure_build(size, "plain"))
-                if not self.args.skip_pruned:
-                    self.builds.append(self.measure_build(size, "pruned"))
-            self.builds.append(self.measure_build(size, "cold"))
-            self.builds.append(self.measure_build(size, "warm"))
+            variants = ["plain", "pruned"] if not self.args.skip_plain else []
+            variants = [v for v in variants if v != "pruned" or not self.args.skip_pruned] + ["cold", "warm"]
+            rounds = self.args.rounds if size <= self.args.rounds_max_size else 1
+            measured: dict[str, list[Build]] = {v: [] for v in variants}
+            for _ in range(rounds):  # interleaved, so every variant sees the same noise
+                for variant in variants:
+                    measured[variant].append(self.measure_build(size, variant))
+            for runs in measured.values():
+                good = sorted((b for b in runs if not b.error), key=lambda b: b.seconds) or runs
+                median = good[len(good) // 2]
+                median.runs = [b.seconds for b in runs]
+                self.builds.append(median)
             if size in self.args.serve_sizes:
                 self.serve(size)
         for size in self.args.serve_sizes:
@@ -760,9 +767,11 @@ def targets(bench: Bench) -> list[list[object]]:
     pruned = [(p, c) for s in bench.args.sizes if (p := bench.build_of("pruned", s)) and (c := bench.build_of("cold", s))]
     if pruned:
         plain, cold = next(((p, c) for p, c in pruned if p.size == 300), pruned[0])
+        rounds = f" (medians of {len(cold.runs)} interleaved rounds: {spread(cold.runs)} vs {spread(plain.runs)})" \
+            if len(cold.runs) > 1 else ""
         rows.append([f"at {cold.size:,} entities the cold build is faster than plain with `navigation.prune` turned on "
-                     "by hand", f"{cold.seconds:.2f} s vs {plain.seconds:.2f} s: {plain.seconds / cold.seconds:.2f}×",
-                     verdict(cold.seconds < plain.seconds)])
+                     "by hand", f"{cold.seconds:.2f} s vs {plain.seconds:.2f} s: {plain.seconds / cold.seconds:.2f}×"
+                     f"{rounds}", verdict(cold.seconds < plain.seconds)])
         plain, cold = next(((p, c) for p, c in pruned if p.size == 3000), pruned[-1])
         rows.append([f"for reference, not a target: at {cold.size:,} entities against the plain build with "
                      "`navigation.prune` turned on by hand", f"{cold.seconds:.1f} s vs {plain.seconds:.1f} s: "
@@ -1014,6 +1023,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--serve-timeout", type=float, default=900.0,
                         help="seconds to wait for serve's first build, or for one edit to show (default 900)")
     parser.add_argument("--repeat", type=int, default=5, help="runs of check and of the floor (median; default 5)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="interleaved rounds of the builds (plain, pruned, cold, rebuild) at the sizes up to "
+                        "--rounds-max-size, each variant's median round reported (default 3)")
+    parser.add_argument("--rounds-max-size", type=int, default=300,
+                        help="largest size built in several rounds (default 300: a plain build of 3,000 takes minutes)")
     parser.add_argument("--top", type=int, default=25, help="functions listed per profile table (default 25)")
     parser.add_argument("--out", type=Path, default=BENCH / "out", help="where handbooks go (default bench/out)")
     parser.add_argument("--results", type=Path, default=BENCH / "RESULTS.md", help="default bench/RESULTS.md")

@@ -65,7 +65,7 @@ def test_benchmark_runs_end_to_end_in_a_tiny_mode(tmp_path: Path) -> None:
     results = tmp_path / "RESULTS.md"
     run = subprocess.run(
         [sys.executable, str(BENCH / "run.py"), "--sizes", "50", "--check-sizes", "50", "--repeat", "1",
-         "--edits", "1", "--out", str(tmp_path / "out"), "--results", str(results)],
+         "--rounds", "2", "--edits", "1", "--out", str(tmp_path / "out"), "--results", str(results)],
         capture_output=True, text=True, timeout=600,
     )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
@@ -74,6 +74,7 @@ def test_benchmark_runs_end_to_end_in_a_tiny_mode(tmp_path: Path) -> None:
     for section in ("## Targets", "## (a)", "## (b)", "## (c)", "## (d)", "## (e)", "## (f)"):
         assert section in text
     assert "| 50 | plain |" in text and "| 50 | pruned |" in text and "| 50 | warm |" in text
+    assert "(medians of 2 interleaved rounds: " in text, "the cold build against pruned, every round shown"
     assert (tmp_path / "out" / "n50" / "docs" / "index.md").is_file()  # handbooks go under --out
     assert "## Failures" not in text
     assert_serve_measured(text, tmp_path / "out")

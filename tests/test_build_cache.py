@@ -335,7 +335,7 @@ def test_tampered_search_entries_are_not_used(project, tmp_path, how):
     stored = root / PAGES / SEARCH
     mac, _, payload = stored.read_bytes().partition(b"\n")
     data = json.loads(payload)
-    page, entries = next((src, e) for src, e in data["search"].items() if e)
+    page, (_, entries) = next((src, e) for src, e in data["search"].items() if e[1])  # ([its output's key, entries])
     entries[0]["text"] = TAMPERED
     forged = json.dumps(data).encode()
     if how != "text changed, signature kept":
@@ -353,8 +353,8 @@ def test_tampered_search_entries_are_not_used(project, tmp_path, how):
 
 def test_the_store_read_ahead_hands_every_entry_over_within_its_budget(tmp_path, monkeypatch):
     """The thread that reads the store while the pipeline runs holds at most its budget ahead of the
-    build: with a budget smaller than one entry it still hands over every entry in order, a tampered one
-    as absent, and a failed build stops it."""
+    build: with a budget smaller than one entry it still hands over every entry in order, but a tampered
+    one, and a failed build stops it."""
     from journeysite.render import page_store
 
     monkeypatch.setattr(page_store, "PREFETCH_BYTES", 10)
@@ -368,7 +368,7 @@ def test_the_store_read_ahead_hands_every_entry_over_within_its_budget(tmp_path,
     store = page_store.PageStore(tmp_path / "pages", bytes(range(32)), lambda t: t, lambda t: t)
     store.prefetch()
     got = {name: payload for name, payload, _ in store._taken()}
-    assert got == {name: (None if name.endswith(f"{7:040x}.page") else p) for name, p in payloads.items()}
+    assert got == {name: p for name, p in payloads.items() if not name.endswith(f"{7:040x}.page")}
 
     again = page_store.PageStore(tmp_path / "pages", bytes(range(32)), lambda t: t, lambda t: t)
     again.prefetch()

@@ -76,7 +76,8 @@ def _read_key(path: Path) -> bytes | None:
     if found is None:
         return None
     data, status = found
-    if status.st_uid != os.getuid() or status.st_mode & 0o077 or len(data) != KEY_BYTES:
+    owner = getattr(os, "getuid", None)  # (Windows has none, nor these modes: no key, no store there)
+    if owner is None or status.st_uid != owner() or status.st_mode & 0o077 or len(data) != KEY_BYTES:
         return None
     return data
 

@@ -1,7 +1,8 @@
 """Writing files without losing anything: a temporary file beside the target, then one rename.
 
 Nothing journeysite writes is ever half-written, a new file gets the mode the umask gives (not
-``mkstemp``'s 0600), a replaced file keeps its mode, and an edit saved meanwhile is never overwritten.
+``mkstemp``'s 0600), a replaced file keeps its mode (a cache's entry gets a new file's), and an edit saved
+meanwhile is never overwritten.
 What it reads back from its caches, which a pull request could have written, is read by ``read_regular``.
 """
 
@@ -13,6 +14,7 @@ import tempfile
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 
 class Changed(Exception):
@@ -23,17 +25,39 @@ class Exists(Exception):
     """The file appeared meanwhile, and a new file never replaces one."""
 
 
-def read_regular(path: Path, limit: int) -> tuple[bytes, os.stat_result] | None:
-    """A file's bytes and status, or None unless it is a regular file (opened without following a
-    link) of at most ``limit`` bytes: how journeysite reads its caches and its key."""
+# A file journeysite makes: never an existing one, nor through a link; bytes as they are (Windows).
+NEW_FILE_FLAGS = (
+    os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+)
+
+
+def open_regular(path: Path) -> BinaryIO | None:
+    """The file opened for reading bytes, or None unless it is a regular file (opened without following
+    a link): how journeysite opens its caches and its key."""
     try:
-        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
     except OSError:
         return None
+    file = os.fdopen(handle, "rb")
     try:
-        with os.fdopen(handle, "rb") as file:
+        if stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            return file
+    except OSError:
+        pass
+    file.close()
+    return None
+
+
+def read_regular(path: Path, limit: int) -> tuple[bytes, os.stat_result] | None:
+    """A file's bytes and status, or None unless it is a regular file (``open_regular``) of at most
+    ``limit`` bytes."""
+    file = open_regular(path)
+    if file is None:
+        return None
+    try:
+        with file:
             status = os.fstat(file.fileno())
-            if not stat.S_ISREG(status.st_mode) or status.st_size > limit:
+            if status.st_size > limit:
                 return None
             data = file.read(min(limit, status.st_size) + 1)  # (not a buffer of ``limit`` each time)
     except OSError:
@@ -95,15 +119,14 @@ def replace_cache_file(path: Path, parts: Sequence[bytes]) -> None:
     no look at the file it replaces. Never writes into ``path`` itself, so a hard link to it keeps its text.
     Raises OSError."""
     temporary = path.parent / f".{path.name}.{os.getpid()}-{threading.get_ident()}.tmp"
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     try:
-        handle = os.open(temporary, flags, 0o666)  # (the umask applies: new_file_mode)
+        handle = os.open(temporary, NEW_FILE_FLAGS, 0o666)  # (the umask applies: new_file_mode)
     except FileNotFoundError:  # its folder is not there yet
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle = os.open(temporary, flags, 0o666)
+        handle = os.open(temporary, NEW_FILE_FLAGS, 0o666)
     except FileExistsError:  # left by a process of the same number that died writing it
         os.unlink(temporary)  # (a link is removed, never followed)
-        handle = os.open(temporary, flags, 0o666)
+        handle = os.open(temporary, NEW_FILE_FLAGS, 0o666)
     try:
         try:
             write_all(handle, parts)

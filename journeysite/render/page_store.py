@@ -28,7 +28,6 @@ import importlib.metadata
 import json
 import os
 import re
-import stat
 import sys
 import threading
 import time
@@ -38,16 +37,17 @@ from pathlib import Path
 from typing import Any
 
 from journeysite.core.signing import hmac_of, read_signed, write_signed
-from journeysite.core.writing import linked_on_the_way, write_all
+from journeysite.core.writing import NEW_FILE_FLAGS, linked_on_the_way, open_regular, write_all
 from journeysite.render.rebuild import PageHTML, digest, tree_stamps
 from journeysite.render.stash import TOKEN
 
-FORMAT = "journeysite-page-6"
+FORMAT = "journeysite-page-7"
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
 SUFFIX = ".page"  # of an entry's name (and of the files of earlier versions: one per page)
 PACK = ".pack"
 _RECORD = re.compile(rb"([0-9a-f]{40}\.page) ([0-9a-f]{64}) ([0-9]{1,12})\n")
 RECORD_LINE_BYTES = 128  # a record's first line is shorter
+MAX_PACKS = 16  # packs with entries kept in them, at most: more are copied into one
 Span = tuple[str, int, int]  # a record's pack, where it starts in it, its bytes
 SITE = "generated.site"  # the generated pages and journey.json of the last build, by its model
 MAX_SITE_BYTES = 512 * 1024 * 1024
@@ -188,27 +188,26 @@ class PageStore:
             return []
 
     def _records(self) -> Iterator[tuple[str, bytes | None, Span]]:
-        """Every record of every pack, oldest first: (name, entry, where it is), the entry None when its
-        signature is not this user's for that name."""
+        """Every record of every pack whose signature is this user's for its name, oldest first: (name,
+        entry, where it is)."""
         for pack in self._packs():
             self._read_packs.add(pack)
             for name, mac, span, payload in self._walk(pack, read=True):
-                good = payload is not None and hmac.compare_digest(mac, self._mac(name, payload))
-                yield name, payload if good else None, span
+                if payload is not None and hmac.compare_digest(mac, self._mac(name, payload)):
+                    yield name, payload, span
 
     def _walk(self, pack: str, read: bool) -> Iterator[tuple[str, bytes, Span, bytes | None]]:
         """(name, signature, where it is, entry) of each record of a pack, the entry read only when ``read``
         (signatures unchecked). A pack that is not a regular file (a link), or a record that does not parse
         or is cut short, ends the pack's records."""
-        try:
-            handle = os.open(self.folder / pack, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        except OSError:
+        file = open_regular(self.folder / pack)
+        if file is None:
             return
         try:
-            with os.fdopen(handle, "rb") as file:
+            with file:
                 status = os.fstat(file.fileno())
                 start = 0
-                while stat.S_ISREG(status.st_mode) and start < status.st_size:
+                while start < status.st_size:
                     line = file.readline(RECORD_LINE_BYTES)
                     match = _RECORD.fullmatch(line)
                     size = int(match.group(3)) if match else -1
@@ -289,13 +288,14 @@ class PageStore:
                 pages[found[0]] = found[1]
                 self._loaded_from[name] = span
         self.loaded = len(pages)
-        for src_uri, entries in self._search().items():
-            if src_uri in pages:
+        for src_uri, (output_key, entries) in self._search().items():
+            if src_uri in pages and pages[src_uri].output_key == output_key:  # (the entries of that output)
                 pages[src_uri].search = entries
         return pages
 
-    def _search(self) -> dict[str, list[dict[str, Any]]]:
-        """The search entries the last build stored, by src_uri (empty when they fail the check)."""
+    def _search(self) -> dict[str, tuple[str, list[dict[str, Any]]]]:
+        """The search entries the last build stored, by src_uri, with the output of the page they are of
+        (``output_key``: a build that failed may have stored a later one); empty when they fail the check."""
         payload = self._search_payload()
         if payload is None:
             return {}
@@ -309,11 +309,14 @@ class PageStore:
             ):
                 return {}
             return {
-                src: list(entries)
-                for src, entries in search.items()
+                src: (kept[0], list(kept[1]))
+                for src, kept in search.items()
                 if isinstance(src, str)
-                and isinstance(entries, list)
-                and all(isinstance(e, dict) for e in entries)
+                and isinstance(kept, list)
+                and len(kept) == 2
+                and isinstance(kept[0], str)
+                and isinstance(kept[1], list)
+                and all(isinstance(e, dict) for e in kept[1])
             }
         except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
             return {}
@@ -475,7 +478,7 @@ class PageStore:
     def _append(self, name: str, payload: bytes) -> bool:
         """Write the entry as a record of this process's pack (made on its first entry: a forked copy of
         the build makes its own). False when it cannot be written."""
-        if self._unwritable:
+        if self._unwritable or len(payload) > MAX_ENTRY_BYTES:  # (a larger one would not be read back)
             return False
         try:
             if self._pack is None or self._pack[0] != os.getpid():
@@ -489,13 +492,16 @@ class PageStore:
         return True
 
     def _new_pack(self) -> int:
-        """A new, empty pack of this process, open for writing (never a file that was there)."""
+        """A new, empty pack of this process, open for writing (never a file that was there), named to
+        come after every pack there is (a clock set back, a folder from another machine)."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        name = f"{time.time_ns():020d}-{os.getpid()}{PACK}"
-        flags = (
-            os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
-        )
-        return os.open(self.folder / name, flags, 0o666)  # (the umask applies)
+        stamp = time.time_ns()
+        for pack in self._packs()[-1:]:
+            newest = pack.partition("-")[0]
+            if newest.isdigit() and len(newest) == 20:
+                stamp = max(stamp, int(newest) + 1)
+        name = f"{stamp:020d}-{os.getpid()}{PACK}"
+        return os.open(self.folder / name, NEW_FILE_FLAGS, 0o666)  # (the umask applies)
 
     def _close_pack(self) -> None:
         if self._pack is not None and self._pack[0] == os.getpid():
@@ -511,7 +517,7 @@ class PageStore:
             return
         self._close_pack()
         search = {
-            src: p.search
+            src: [p.output_key, p.search]
             for src, p in pages.items()
             if p.search is not None and self.name(src) in self.wanted
         }
@@ -526,7 +532,8 @@ class PageStore:
     def _tidy(self) -> None:
         """Delete every pack none of whose records this build kept (and the files of earlier versions).
         When more than a third of the bytes of the packs that hold kept records are records it did not
-        keep, copy the kept ones into a new pack first, and delete all the others. (What is kept of the
+        keep, or there are more than MAX_PACKS of them, copy the kept ones into a new pack first, and
+        delete all the others. (What is kept of the
         packs there were is where ``load`` found each entry: their signatures were checked.)"""
         packs = self._packs()
         spans = dict(self._loaded_from)
@@ -537,7 +544,7 @@ class PageStore:
         used = {pack for pack, _, _ in kept}
         sizes = {pack: _size(self.folder / pack) for pack in used}
         garbage = sum(sizes.values()) - sum(length for _, _, length in kept)
-        if 3 * garbage > sum(sizes.values()):
+        if 3 * garbage > sum(sizes.values()) or len(used) > MAX_PACKS:
             try:
                 self._copy_into_new_pack(kept)
                 used = set()  # (every kept record is in the new pack)
@@ -550,7 +557,8 @@ class PageStore:
                 p
                 for p in self.folder.iterdir()
                 if (p.name in packs and p.name not in used)
-                or (p.name.endswith(SUFFIX) and not p.name.endswith(PACK))
+                or p.name.endswith(SUFFIX)  # (the store of an earlier version: a file per page)
+                or (p.name.startswith(".") and SUFFIX + "." in p.name and p.name.endswith(".tmp"))
             ]
         except OSError:
             stale = []
@@ -566,8 +574,10 @@ class PageStore:
         for pack, start, length in spans:
             by_pack.setdefault(pack, []).append((start, length))
         for pack, parts in by_pack.items():
-            handle = os.open(self.folder / pack, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-            with os.fdopen(handle, "rb") as file:
+            file = open_regular(self.folder / pack)
+            if file is None:
+                raise OSError(f"{pack} is no longer a file journeysite can read")
+            with file:
                 for start, length in sorted(parts):
                     file.seek(start)
                     data = file.read(length)
