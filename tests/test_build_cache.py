@@ -44,12 +44,12 @@ def records(root: Path) -> dict[str, tuple[Path, int, bytes, bytes]]:
     return found
 
 
-def rewrite_record(root: Path, name: str, mac: bytes, entry: bytes, as_name: str | None = None) -> None:
-    """Put ``entry`` with the signature ``mac`` in place of the record ``name`` (under ``as_name``)."""
+def rewrite_record(root: Path, name: str, mac: bytes, entry: bytes) -> None:
+    """Put ``entry`` with the signature ``mac`` in place of the record ``name``."""
     pack, at, _, old = records(root)[name]
     data = pack.read_bytes()
     end = data.index(b"\n", at) + 1 + len(old)
-    line = b"%s %s %d\n" % ((as_name or name).encode(), mac, len(entry))
+    line = b"%s %s %d\n" % (name.encode(), mac, len(entry))
     pack.write_bytes(data[:at] + line + entry + data[end:])
 
 

@@ -126,7 +126,7 @@ class PageStore:
         self.wanted: set[str] = set()  # the entries this build wrote or found as they are
         self._as_read: dict[str, bytes] = {}  # the search entries as this build read them (SEARCH)
         self._site_model = ""  # the model whose generated site this build read from the store
-        self._prefetched: deque[tuple[str, bytes | None, Span]] = deque()  # what ``prefetch`` read, in order
+        self._prefetched: deque[tuple[str, bytes, Span]] = deque()  # what ``prefetch`` read, in order
         self._read_packs: set[str] = set()  # the packs there were to read
         self._loaded_from: dict[str, Span] = {}  # where each entry ``load`` gave is
         self._prefetching: threading.Thread | None = None
@@ -187,7 +187,7 @@ class PageStore:
         except OSError:
             return []
 
-    def _records(self) -> Iterator[tuple[str, bytes | None, Span]]:
+    def _records(self) -> Iterator[tuple[str, bytes, Span]]:
         """Every record of every pack whose signature is this user's for its name, oldest first: (name,
         entry, where it is)."""
         for pack in self._packs():
@@ -226,10 +226,9 @@ class PageStore:
 
     def _read_all(self) -> None:
         for record in self._records():  # (the order load takes them in)
-            payload = record[1]
             with self._room:
                 self._prefetched.append(record)
-                self._held += len(payload or b"")
+                self._held += len(record[1])
                 self._room.notify_all()
                 while self._held > PREFETCH_BYTES and not self._closed:
                     self._room.wait()
@@ -240,7 +239,7 @@ class PageStore:
             self._search_read, self._read_through = search, True
             self._room.notify_all()
 
-    def _taken(self) -> Iterator[tuple[str, bytes | None, Span]]:
+    def _taken(self) -> Iterator[tuple[str, bytes, Span]]:
         """The records, as ``prefetch`` hands them over (waiting for each), or read now without it."""
         if self._prefetching is None:
             yield from self._records()
@@ -252,7 +251,7 @@ class PageStore:
                 if not self._prefetched:
                     return
                 record = self._prefetched.popleft()
-                self._held -= len(record[1] or b"")
+                self._held -= len(record[1])
                 self._room.notify_all()
             yield record
 
@@ -263,9 +262,7 @@ class PageStore:
             while not self._read_through and self._prefetching.is_alive():
                 self._room.wait(0.1)
             payload, self._search_read = self._search_read, None
-        if payload is not None:
-            self._as_read[SEARCH] = payload
-        return payload
+        return payload  # (``_read_signed`` noted it as read)
 
     def close(self) -> None:
         """Stop the prefetch (a build that failed) and drop what it holds."""
@@ -533,8 +530,8 @@ class PageStore:
         """Delete every pack none of whose records this build kept (and the files of earlier versions).
         When more than a third of the bytes of the packs that hold kept records are records it did not
         keep, or there are more than MAX_PACKS of them, copy the kept ones into a new pack first, and
-        delete all the others. (What is kept of the
-        packs there were is where ``load`` found each entry: their signatures were checked.)"""
+        delete all the others. (What is kept of the packs there were is where ``load`` found each entry:
+        their signatures were checked.)"""
         packs = self._packs()
         spans = dict(self._loaded_from)
         for pack in packs:
