@@ -15,12 +15,11 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
-import graphviz
-
 from journeysite.core.analysis.gaps import moves, segment_handoffs
 from journeysite.core.analysis.journeys import Journey
 from journeysite.core.model import Entity, Handbook
 from journeysite.core.relations import Relations
+from journeysite.render.diagrams import dot_source
 
 LINK_SCHEME = "jsite:"
 # Fills readable with dark text, and a darker stroke of each, of hues far enough apart to tell apart
@@ -75,7 +74,7 @@ class _Colours:
             return self.by_team[team_id]
         return NEUTRAL
 
-    def diagram(self, name: str, title: str, graph: graphviz.Digraph) -> Diagram:
+    def diagram(self, name: str, title: str, graph: dot_source.Digraph) -> Diagram:
         return Diagram(name, title, graph.source, tuple(sorted(self.used)), self.gap, self.celebrated)
 
 
@@ -101,9 +100,9 @@ def _colour_slots(team_ids: tuple[str, ...]) -> dict[str, tuple[str, str]]:
 
 @functools.lru_cache(maxsize=16384)  # (the same titles and summaries recur in every journey diagram)
 def _quoted(value: object) -> str:
-    """Text for a DOT attribute: backslash escapes such as \\N made literal; the graphviz package quotes it."""
-    # dot expands \N, \G, \L… even after graphviz.escape; doubling first keeps them literal (measured, 2.43).
-    return graphviz.escape(" ".join(str(value).split()).replace("\\", "\\\\"))
+    """Text for a DOT attribute: backslash escapes such as \\N made literal, and quoted when written."""
+    # dot expands \N, \G, \L… even after one escape; doubling first keeps them literal (measured, 2.43).
+    return dot_source.literal(" ".join(str(value).split()).replace("\\", "\\\\"))
 
 
 @functools.lru_cache(maxsize=16384)
@@ -136,8 +135,8 @@ def _tooltip(entity: Entity, handbook: Handbook | None) -> str:
     return _quoted(f"{words} (owner: {owner.title})" if owner else words)
 
 
-def _graph(name: str, title: str, rankdir: str = "LR") -> graphviz.Digraph:
-    graph = graphviz.Digraph(name=re.sub(r"[^A-Za-z0-9_]", "_", name))
+def _graph(name: str, title: str, rankdir: str = "LR") -> dot_source.Digraph:
+    graph = dot_source.Digraph(name=re.sub(r"[^A-Za-z0-9_]", "_", name))
     # newrank: Graphviz 2.43 aborts on some clustered graphs without it (FACTS.md).
     graph.attr(
         "graph",
@@ -168,7 +167,7 @@ def _graph(name: str, title: str, rankdir: str = "LR") -> graphviz.Digraph:
 
 
 def _entity_node(
-    graph: graphviz.Digraph,
+    graph: dot_source.Digraph,
     handbook: Handbook,
     entity: Entity,
     colours: _Colours,
