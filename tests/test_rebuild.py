@@ -63,6 +63,31 @@ def test_the_search_index_is_put_back_in_page_order_as_the_search_plugin_writes_
     assert merged_search_index(json.dumps(full), order, {"a.md": []}) is None, "a kept page was indexed again"
 
 
+def test_the_search_index_is_the_same_when_the_pages_entries_are_not_encoded_again():
+    config = {"lang": ["en"], "separator": "[\\s\\-]+"}
+    page_a = [{"location": "a/", "title": "A <b>", "text": "caf\u00e9 \"x\""}]
+    encoded: dict = {}
+    order = [("index.md", ""), ("a.md", "a/"), ("b.md", "b/")]
+    first = {"config": config, "docs": [{"location": "", "title": "Home", "text": "h"}, *page_a,
+                                        {"location": "b/", "title": "B", "text": "b"}]}
+    merged = merged_search_index(json.dumps(first), order, {}, None, encoded)
+    assert merged is not None and merged[0] == json.dumps(first, separators=(",", ":"))
+    kept_a = merged[1]["a.md"]
+    # The next build: a.md kept (its entries the very list encoded last time), b.md edited, c.md new.
+    order.append(("c.md", "c/"))
+    second = {"config": config, "docs": [first["docs"][0], {"location": "b/", "title": "B2", "text": "b2"},
+                                         {"location": "c/", "title": "C", "text": "c"}]}
+    merged = merged_search_index(json.dumps(second), order, {"a.md": kept_a}, None, encoded)
+    full = {"config": config, "docs": [second["docs"][0], *page_a, *second["docs"][1:]]}
+    assert merged is not None and merged[0] == json.dumps(full, separators=(",", ":"))
+    assert encoded["b.md"][1] == json.dumps(second["docs"][1], separators=(",", ":")), "an edited page kept its old entries"
+    # A page gone from the site leaves the index and the cache.
+    order = [o for o in order if o[0] != "b.md"]
+    third = {"config": config, "docs": [second["docs"][0], second["docs"][2]]}
+    merged = merged_search_index(json.dumps(third), order, {"a.md": kept_a}, None, encoded)
+    assert merged is not None and '"B2"' not in merged[0] and "b.md" not in encoded
+
+
 def test_a_placeholder_is_the_same_in_every_build_for_the_same_content():
     first, second = Stash(), Stash()
     assert first.put(LISTING, "<ul>x</ul>") == second.put(LISTING, "<ul>x</ul>")

@@ -137,6 +137,13 @@ def test_every_served_page_equals_a_clean_build_after_each_kind_of_edit(tmp_path
                     assert rebuilt == total, f"a title edit of {page.name} rebuilt {rebuilt} of {total} pages"
                 for path in differences(server, root, tmp_path / f"clean-{n}"):
                     failures.append(f"after the {how} edit of the {kind} {page.name}: {path} differs")
+        # A link written in a playbook's body: the team it names lists the playbook among its backlinks.
+        team, playbook = page_of_kind(docs, "team"), page_of_kind(docs, "playbook")
+        offset = len(server.log())
+        playbook.write_text(playbook.read_text("utf-8") + f"\n\nAsk [[team:{team.stem}]].\n", "utf-8")
+        wait_for_rebuild(server, offset)
+        failures += [f"after a link to {team.name} was written in {playbook.name}: {path} differs"
+                     for path in differences(server, root, tmp_path / "clean-body-link")]
         assert "A 'dirty' build is being performed" not in server.log()  # (MkDocs': not so with journeysite)
         if options:  # a page deleted, one renamed: nothing of them is served, the rest as a clean build
             gone, moved = unreferenced(docs, "playbooks")[:2]

@@ -50,6 +50,22 @@ class Result:
         return gaps.missing_handoffs(self.diagnostics)
 
 
+@dataclass
+class Memo:
+    """The last run's result and what its model was made of (``mkdocs serve`` holds one across its
+    rebuilds). The model is a function of each page's front matter as written, where its body starts and
+    the ``[[kind:id]]`` links in it, what reading found, the settings, the day and the commit dates: a run
+    whose inputs are all the last run's gives back the last result, which it would only compute again.
+    An edit of a page's body outside its links changes none of them."""
+
+    inputs: tuple[object, ...] = ()
+    result: Result | None = None
+
+
+def _inputs(pages: list[loading.Page]) -> tuple[object, ...]:
+    return tuple((p.file, p.front_source, p.body_line, tuple(p.body_refs)) for p in pages)
+
+
 def run(
     docs_dir: Path,
     settings: Settings | None = None,
@@ -63,6 +79,7 @@ def run(
     docs_as_written: Path | None = None,
     review_status: bool = True,
     keep_parsed: bool = False,
+    memo: Memo | None = None,
 ) -> Result:
     """Check the handbook in ``docs_dir`` (all its pages, or the given relative ``files`` and the
     ``others`` files besides pages, which are checked only for safety) as of ``today``: a review falls
@@ -70,7 +87,8 @@ def run(
     (a walk of the history, which only what shows review status needs: not ``check``). With the project's ``root``, a docs folder that is (or sits in) a symbolic link
     below it is refused (``docs_as_written``: the folder as mkdocs.yml names it, links unresolved).
     Without ``review_status`` (``check``, which does not show it), ``Result.review`` is left empty. With
-    ``keep_parsed`` and ``root``, the front matter parsed is kept for the next run (``parse_cache``)."""
+    ``keep_parsed`` and ``root``, the front matter parsed is kept for the next run (``parse_cache``). With
+    ``memo``, the last run's result is given back when this run's inputs are the same (``Memo``)."""
     settings = settings or Settings()
     today = today or date.today()
     refused = loading.unsafe_docs_dir(docs_as_written or Path(docs_dir), root) if root is not None else None
@@ -78,6 +96,20 @@ def run(
         return Result(model.Handbook([]), [refused], settings, today)
     parsed = ParseCache.of_project(root) if keep_parsed and root is not None else None
     pages, diagnostics, refused_files = loading.load(Path(docs_dir), files, others, exclude_docs, parsed)
+    commits = review.git_commit_dates(Path(docs_dir)) if git_dates and review_status else {}
+    inputs = (
+        Path(docs_dir),
+        _inputs(pages),
+        tuple(diagnostics),
+        refused_files,
+        settings,
+        today,
+        within,
+        review_status,
+        commits,
+    )
+    if memo is not None and memo.result is not None and memo.inputs == inputs and parsed is None:
+        return memo.result
     handbook, problems = model.build(pages)
     diagnostics.extend(problems)
     if parsed is not None:
@@ -98,9 +130,8 @@ def run(
     )
     diagnostics = _levelled(diagnostics, settings)
     diagnostics.sort(key=Diagnostic.sort_key)
-    commits = review.git_commit_dates(Path(docs_dir)) if git_dates and review_status else {}
     items = review.items(handbook, settings, today, within, commits) if review_status else []
-    return Result(
+    result = Result(
         handbook,
         diagnostics,
         settings,
@@ -110,6 +141,9 @@ def run(
         tuple(sorted(accepted, key=lambda a: a.diagnostic.sort_key())),
         planned,
     )
+    if memo is not None:
+        memo.inputs, memo.result = inputs, result
+    return result
 
 
 def run_project(

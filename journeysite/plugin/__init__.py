@@ -44,6 +44,9 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         self.store: PageStore | None = None
         self.kept_site: incremental.KeptSite | None = None  # the last build's generated site, to reuse
         self.sources = incremental.Sources()  # what MkDocs read of each page in the last build
+        # While `mkdocs serve` runs: the model, while its inputs stay the same, and its model_signature.
+        self.last_run = pipeline.Memo()
+        self.signed: tuple[pipeline.Result, tuple[str, ...], str] | None = None
         self.command = ""
         # `mkdocs serve --dirty`: journeysite decides which pages MkDocs builds (``dirty_serve``)
         self.dirty = self.exact_dirty = self.warned_dirty = False
@@ -90,6 +93,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         # keeps the pages that cannot have changed; with --dirty, those are not even written again.
         self.rebuild = Rebuild() if command == "serve" else None
         self.kept_site, self.sources = None, incremental.Sources()  # nothing of an earlier command
+        self.last_run, self.signed = pipeline.Memo(), None
         self.disk_store = command == "build" and not dirty
         self.dirty = command == "serve" and dirty  # (`build --dirty` stays MkDocs' own: journeysite is out)
         self.command = "" if dirty and not self.dirty else command
@@ -151,6 +155,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
                 git_dates=True,  # review badges and the review page
                 root=Path(config.config_file_path).parent if config.config_file_path else None,
                 keep_parsed=self.disk_store,  # `mkdocs build`: the front matter parsed, for the next one
+                memo=self.last_run,
             )
         except ConfigError as exc:  # a setting the handbook contradicts (start_here_team)
             raise PluginError(f"journeysite: {exc}") from None
@@ -171,17 +176,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             if self.rebuild is not None:
                 self.log_watch.attach()
         # When the model is the last build's (a body edit), so is everything generated from it.
-        model = (
-            rebuild.model_signature(
-                result,
-                repr(sorted(authored_files)),
-                repr(config.use_directory_urls),
-                repr(config.site_url),
-                *rebuild.tree_stamps(str(theme_dir())),  # the stylesheet and script it adds
-            )
-            if self.rebuild is not None
-            else ""
-        )
+        model = self._model_signature(result, authored_files, config) if self.rebuild is not None else ""
         kept = self.kept_site if self.kept_site is not None and self.kept_site.model == model else None
         self.same_model = kept is not None  # then each page's quick key finds its kept HTML
         if kept is not None:  # `mkdocs serve`, in memory
@@ -233,6 +228,21 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             dirty_serve.read_every_page(files)
             self.copying = dirty_serve.copy_changed(files, self.copied)
         return files
+
+    def _model_signature(
+        self, result: pipeline.Result, authored_files: set[str], config: MkDocsConfig
+    ) -> str:
+        """``rebuild.model_signature`` of this build, the last one's again when its model is (``last_run``)."""
+        more = (
+            repr(sorted(authored_files)),
+            repr(config.use_directory_urls),
+            repr(config.site_url),
+            *rebuild.tree_stamps(str(theme_dir())),  # the stylesheet and script it adds
+        )
+        last = self.signed
+        if last is None or last[0] is not result or last[1] != more:
+            self.signed = last = (result, more, rebuild.model_signature(result, *more))
+        return last[2]
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
         if self.context is None:

@@ -358,7 +358,9 @@ def merge_search_index(
     them in)."""
     path = Path(config.site_dir) / SEARCH_INDEX
     try:
-        merged = merged_search_index(path.read_text(encoding="utf-8"), order, kept, fresh)
+        merged = merged_search_index(
+            path.read_text(encoding="utf-8"), order, kept, fresh, rebuild.search_json
+        )
     except OSError:
         merged = None
     if merged is None:
