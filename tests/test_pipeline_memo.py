@@ -3,6 +3,7 @@ page's body gives back the last result; anything the model is made of makes it a
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from small_handbook import CS_TEAM, GO_LIVE, ONBOARDING, WELCOME
@@ -78,3 +79,29 @@ def test_a_memo_never_hides_a_diagnostic_of_the_run_it_stands_for(tmp_path):
     (docs / "stages" / "onboarding.md").write_text(ONBOARDING + "\n[[milestone:go-live]]\n", encoding="utf-8")
     fixed = pipeline.run(docs, memo=memo)
     assert fixed is not first and not any(d.code == "unknown-ref" for d in fixed.diagnostics)
+
+
+def test_a_page_saved_again_is_read_again_however_it_was_saved(tmp_path):
+    docs = handbook(tmp_path)
+    memo = pipeline.Memo()
+    stage = docs / "stages" / "onboarding.md"
+    pipeline.run(docs, memo=memo)
+    # The same size, written in place a second later (an editor's save).
+    stage.write_text(ONBOARDING.replace("Onboarding", "Onboardinx"), encoding="utf-8")
+    later = stage.stat().st_mtime_ns + 1_000_000_000
+    os.utime(stage, ns=(later, later))
+    assert pipeline.run(docs, memo=memo).handbook.get("stage", "onboarding").title == "Onboardinx"
+    # Replaced by a file of the same size and modification time (`cp -p`, an archive unpacked).
+    other = tmp_path / "onboarding.md"
+    other.write_text(ONBOARDING.replace("Onboarding", "Onboardinz"), encoding="utf-8")
+    os.utime(other, ns=(later, later))
+    other.replace(stage)
+    assert pipeline.run(docs, memo=memo).handbook.get("stage", "onboarding").title == "Onboardinz"
+    # Turned into a symbolic link: refused as a fresh run refuses it, never read through.
+    secret = tmp_path / "secret.md"
+    secret.write_text(ONBOARDING.replace("Onboarding", "Secret"), encoding="utf-8")
+    stage.unlink()
+    stage.symlink_to(secret)
+    linked = pipeline.run(docs, memo=memo)
+    assert "stages/onboarding.md" in linked.refused and linked.handbook.get("stage", "onboarding") is None
+    assert as_found(linked) == as_found(pipeline.run(docs))

@@ -56,10 +56,12 @@ class Memo:
     rebuilds). The model is a function of each page's front matter as written, where its body starts and
     the ``[[kind:id]]`` links in it, what reading found, the settings, the day and the commit dates: a run
     whose inputs are all the last run's gives back the last result, which it would only compute again.
-    An edit of a page's body outside its links changes none of them."""
+    An edit of a page's body outside its links changes none of them. ``read``: each page as last read,
+    which a file with the same stamp gives back without being read again."""
 
     inputs: tuple[object, ...] = ()
     result: Result | None = None
+    read: loading.Known = field(default_factory=dict)  # each page as last read (``loading.load``)
 
 
 def _inputs(pages: list[loading.Page]) -> tuple[object, ...]:
@@ -95,7 +97,10 @@ def run(
     if refused is not None:  # nothing in it is read
         return Result(model.Handbook([]), [refused], settings, today)
     parsed = ParseCache.of_project(root) if keep_parsed and root is not None else None
-    pages, diagnostics, refused_files = loading.load(Path(docs_dir), files, others, exclude_docs, parsed)
+    read = memo.read if memo is not None and parsed is None else None
+    pages, diagnostics, refused_files = loading.load(
+        Path(docs_dir), files, others, exclude_docs, parsed, read
+    )
     commits = review.git_commit_dates(Path(docs_dir)) if git_dates and review_status else {}
     inputs = (
         Path(docs_dir),

@@ -280,18 +280,50 @@ def load_page(
     return Page(file, path, front, body, body_line, list(_body_refs_once(body, body_line)), source), []
 
 
+# What an earlier run read of each page (``load``'s ``known``): the file's stamp then, the page, the problems.
+Known = dict[str, tuple[tuple[int, int, int, int], "Page | None", list[Diagnostic]]]
+
+
+def _stamp(path: Path) -> tuple[int, int, int, int] | None:
+    """What changes when a file is edited or replaced (by one with the same size and modification time
+    too: ``cp -p``, ``mv``): its inode, size, modification and change times."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+
+
+def _load_known(docs_dir: Path, file: str, parsed: ParseCache | None, known: Known):
+    """``load_page``, or what an earlier run read of the page when its file has the same stamp (taken
+    before reading: a file saved while it is read has another stamp next time)."""
+    stamp = _stamp(docs_dir / file)
+    last = known.get(file)
+    if stamp is not None and last is not None and last[0] == stamp:
+        return last[1], last[2]
+    page, found = load_page(docs_dir, file, parsed)
+    if stamp is None:
+        known.pop(file, None)
+    else:
+        known[file] = (stamp, page, found)
+    return page, found
+
+
 def load(
     docs_dir: Path,
     files: Iterable[str] | None = None,
     others: Iterable[str] | None = None,
     exclude_docs: str = "",
     parsed: ParseCache | None = None,
+    known: Known | None = None,
 ) -> tuple[list[Page], list[Diagnostic], frozenset[str]]:
     """Read the pages of a handbook (all ``.md`` files but those ``exclude_docs`` leaves out, or the
     given relative ones), refusing every file that must not be read or published (``others``: the
     files besides pages; all of them by default). Returns the pages, the problems, and the refused
     files (pages or not), which the build must not publish. ``parsed``: the front matter earlier runs
-    parsed (the caller saves it, once the model has validated what it holds)."""
+    parsed (the caller saves it, once the model has validated what it holds). ``known``: what earlier runs
+    of this process read (``mkdocs serve``), kept up to date here: a file with the same stamp is not read
+    again."""
     if files is None:
         everything = all_files(docs_dir, exclude_docs)
         files = [f for f in everything if f.endswith(".md")]
@@ -300,10 +332,16 @@ def load(
     refused = unsafe_files(docs_dir, [*files, *(others or [])])
     problems = list(dict.fromkeys(refused.values()))
     pages: list[Page] = []
+    if known is not None:
+        for gone in known.keys() - set(files):
+            del known[gone]
     for file in files:
         if file in refused:
             continue
-        page, found = load_page(docs_dir, file, parsed)
+        if known is None:
+            page, found = load_page(docs_dir, file, parsed)
+        else:
+            page, found = _load_known(docs_dir, file, parsed, known)
         problems.extend(found)
         if page is not None:
             pages.append(page)
