@@ -260,9 +260,10 @@ def merged_search_index(
             continue
         known = encoded.get(src)
         if known is None or known[0] is not found:  # (a page's entries are a new list when indexed again)
-            known = encoded[src] = (found, ",".join(_json(entry) for entry in found))
+            known = encoded[src] = (found, _json(found)[1:-1])  # (its items, as in the whole index's list)
         docs.append(known[1])
-    # As the search plugin writes it: the JSON of a list is its items' JSON, comma-separated.
+    # As the search plugin writes it: the JSON of a list is its items' JSON, comma-separated, so each
+    # page's list without its brackets is its part of the index's.
     data["docs"] = _DOCS
     before, _, after = _json(data).rpartition(_json(_DOCS))
     return f"{before}[{','.join(docs)}]{after}", entries
