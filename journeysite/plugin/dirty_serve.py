@@ -25,12 +25,14 @@ from collections.abc import Callable
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import clean_directory
 
+from journeysite.core.reading import loading
+
 # What MkDocs logs before each dirty build ("… will likely lead to inaccurate navigation and other links
 # within your site …"): not so while journeysite decides which files are built.
 MKDOCS_WARNING = "A 'dirty' build is being performed"
 BUILD_LOGGERS = ("mkdocs.commands.build", "properdocs.commands.build")
 
-Identity = tuple[int, int, int, int]  # size, modification and change time, inode
+Identity = loading.Stamp
 
 
 def _modified() -> bool:
@@ -65,11 +67,9 @@ def copy_changed(files: Files, copied: dict[str, Identity]) -> dict[str, Identit
     for file in files:
         if file.is_documentation_page() or not file.abs_src_path or file.generated_by:
             continue
-        try:
-            status = os.stat(file.abs_src_path)
-        except OSError:
+        identity = loading.stamp(file.abs_src_path)
+        if identity is None:
             continue  # (MkDocs reports it when it copies)
-        identity = (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
         now[file.abs_src_path] = identity
         same = copied.get(file.abs_src_path) == identity and os.path.isfile(file.abs_dest_path)
         file.is_modified = _unmodified if same else _modified  # type: ignore[method-assign]

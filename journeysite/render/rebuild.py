@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from journeysite.core.pipeline import Result
+from journeysite.core.reading.loading import stamp
 from journeysite.render.stash import TOKEN
 
 TOKEN_STANDIN = "\udcff"  # not in any text read from a file (UTF-8 has no lone surrogates)
@@ -301,11 +302,7 @@ def tree_stamps(top: str, skip: Callable[[str, str], bool] = lambda root, folder
     for root, folders, names in os.walk(top):
         folders[:] = sorted(f for f in folders if not skip(root, f))
         for name in sorted(names):
-            try:
-                status = os.stat(os.path.join(root, name))
-            except OSError:
-                continue
-            out.append(
-                f"{root}/{name}:{status.st_size}:{status.st_mtime_ns}:{status.st_ctime_ns}:{status.st_ino}"
-            )
+            if (found := stamp(os.path.join(root, name))) is not None:
+                inode, size, modified, changed = found
+                out.append(f"{root}/{name}:{size}:{modified}:{changed}:{inode}")
     return out

@@ -280,13 +280,14 @@ def load_page(
     return Page(file, path, front, body, body_line, list(_body_refs_once(body, body_line)), source), []
 
 
+Stamp = tuple[int, int, int, int]  # inode, size, modification and change times (ns)
 # What an earlier run read of each page (``load``'s ``known``): the file's stamp then, the page, the problems.
-Known = dict[str, tuple[tuple[int, int, int, int], "Page | None", list[Diagnostic]]]
+Known = dict[str, tuple[Stamp, "Page | None", list[Diagnostic]]]
 
 
-def _stamp(path: Path) -> tuple[int, int, int, int] | None:
+def stamp(path: str | os.PathLike[str]) -> Stamp | None:
     """What changes when a file is edited or replaced (by one with the same size and modification time
-    too: ``cp -p``, ``mv``): its inode, size, modification and change times."""
+    too: ``cp -p``, ``mv``): its inode, size, modification and change times; None when it cannot be read."""
     try:
         st = os.stat(path)
     except OSError:
@@ -297,15 +298,15 @@ def _stamp(path: Path) -> tuple[int, int, int, int] | None:
 def _load_known(docs_dir: Path, file: str, parsed: ParseCache | None, known: Known):
     """``load_page``, or what an earlier run read of the page when its file has the same stamp (taken
     before reading: a file saved while it is read has another stamp next time)."""
-    stamp = _stamp(docs_dir / file)
+    now = stamp(docs_dir / file)
     last = known.get(file)
-    if stamp is not None and last is not None and last[0] == stamp:
+    if now is not None and last is not None and last[0] == now:
         return last[1], last[2]
     page, found = load_page(docs_dir, file, parsed)
-    if stamp is None:
+    if now is None:
         known.pop(file, None)
     else:
-        known[file] = (stamp, page, found)
+        known[file] = (now, page, found)
     return page, found
 
 
