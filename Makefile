@@ -6,6 +6,7 @@
 PYTHON ?= python3
 VENV   := .venv
 STAMP  := $(VENV)/.journeysite-installed
+BYTECODE := $(VENV)/bin/python -m compileall -q journeysite >/dev/null
 ENSURE := sh .ci/ensure-system-package
 UV     := $(VENV)/bin/uv
 
@@ -15,12 +16,19 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_LINK_MODE := copy
 export UV_PYTHON_DOWNLOADS := never
+# Install the dependencies as compiled bytecode, and compile journeysite's own modules before each command
+# (BYTECODE): where Python may not write .pyc files itself (PYTHONDONTWRITEBYTECODE is set on the machines
+# this project is developed on; a read-only install), every mkdocs and journeysite run would otherwise
+# compile again every module it imports. Measured here: `journeysite check` on 1,000 entities 0.53 -> 0.43 s,
+# a rebuild of 300 entities 2.27 -> 1.59 s. Python checks each .pyc against its source: never stale.
+export UV_COMPILE_BYTECODE := 1
 
 .PHONY: site test serve lint format upgrade test-oldest clean
 
 # Build into a new folder and swap it in only when the build passed, so a failed
 # build leaves the previous site/ as it was.
 site: $(STAMP)
+	@$(BYTECODE)
 	@$(ENSURE) graphviz
 	@rm -rf site.new
 	@$(VENV)/bin/mkdocs build --strict --site-dir site.new || { rm -rf site.new; \
@@ -31,11 +39,13 @@ site: $(STAMP)
 # -n auto: one pytest worker per core (pytest-xdist); `.venv/bin/pytest tests/test_x.py` runs one file alone.
 test: lint
 	@$(ENSURE) graphviz chromium
+	@$(BYTECODE)
 	$(VENV)/bin/pytest -n auto
 
 # Click >= 8.2 turns reload off by default, hence --livereload. With journeysite, --dirty rewrites only
 # what an edit can change and serves what a clean build would (README, "Previewing").
 serve: $(STAMP)
+	@$(BYTECODE)
 	@$(ENSURE) graphviz
 	$(VENV)/bin/mkdocs serve --livereload --dirty
 
@@ -65,7 +75,7 @@ clean:
 	rm -rf site site.new .cache .venv-oldest
 
 # The virtualenv: Python >= 3.11 (the .venv's own if it exists, else $(PYTHON)).
-$(STAMP): pyproject.toml uv.lock .ci/uv-requirements.txt
+$(STAMP): pyproject.toml uv.lock .ci/uv-requirements.txt Makefile
 	@py=$(PYTHON); if [ -x $(VENV)/bin/python ]; then py=$(VENV)/bin/python; fi; \
 	$$py -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
 	  echo "journeysite: error: Python >= 3.11 is required, but $$py is: $$($$py -V 2>/dev/null || echo not found)." >&2; \

@@ -705,7 +705,19 @@ def machine() -> dict[str, str]:
         graphviz = (out.stderr or out.stdout).strip()
     return {"CPU": cpu, "cores": str(os.cpu_count()), "Python": platform.python_version(),
             "mkdocs": version("mkdocs"), "mkdocs-material": version("mkdocs-material"),
-            "PyYAML": version("PyYAML"), "Graphviz": graphviz, "date": datetime.now().strftime("%Y-%m-%d %H:%M")}
+            "PyYAML": version("PyYAML"), "Graphviz": graphviz, "bytecode": bytecode(),
+            "date": datetime.now().strftime("%Y-%m-%d %H:%M")}
+
+
+def bytecode() -> str:
+    """Whether the builds import compiled modules or compile them as they go (where Python may not write
+    .pyc files, as under PYTHONDONTWRITEBYTECODE, that is most of a second of every build)."""
+    import mkdocs
+
+    compiled = importlib.util.cache_from_source(mkdocs.__file__)
+    kept = "compiled (.pyc present)" if Path(compiled).exists() else "not compiled"
+    writes = "Python may not write .pyc" if sys.dont_write_bytecode else "Python writes .pyc"
+    return f"{kept}; {writes}"
 
 
 def table(headers: list[str], rows: list[list[object]]) -> str:
