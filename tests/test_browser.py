@@ -128,3 +128,25 @@ def test_no_console_errors(page, site_url, path, tmp_path):
     page.wait_for_load_state("networkidle")
     page.screenshot(path=str(tmp_path / "page.png"))
     assert page.errors == []
+
+
+def test_navigation_entries_scrolling_under_the_handbook_name_stay_clear_of_it(page, site_url):
+    """At 1440 px the handbook's name ("Lumen Customer Success Handbook", two lines in the sidebar) stays on top
+    of the navigation while it scrolls: an entry passing beneath must not show right against its last line
+    (mkdocs-material fades entries out there, half-showing them), so the name's opaque box reaches at least
+    8 px below its text."""
+    page.set_viewport_size({"width": 1440, "height": 900})
+    open_page(page, site_url, "playbooks/closed-won-welcome/")
+    page.mouse.wheel(0, 1200)
+    page.wait_for_timeout(300)
+    title = page.evaluate("""() => {
+        const title = document.querySelector('.md-nav--primary > .md-nav__title');
+        const range = document.createRange();
+        range.selectNodeContents(title);
+        const lines = [...range.getClientRects()].filter(r => r.width > 0 && r.height > 0);
+        return {text: title.innerText.trim(), lines: lines.length, box: title.getBoundingClientRect().bottom,
+                text_bottom: Math.max(...lines.map(r => r.bottom)),
+                sticky: getComputedStyle(title).position};
+    }""")
+    assert title["text"] == "Lumen Customer Success Handbook" and title["sticky"] == "sticky", title
+    assert title["box"] - title["text_bottom"] >= 8, title
