@@ -16,6 +16,7 @@ from mkdocs.structure.pages import Page
 
 from journeysite.core import pipeline
 from journeysite.core.analysis.dates import build_date
+from journeysite.core.reading.loading import Stamp
 from journeysite.core.settings import ConfigError, Settings
 from journeysite.plugin import dirty_serve, incremental, nav_memo, parallel
 from journeysite.plugin.config import JourneysiteConfig
@@ -51,7 +52,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         # `mkdocs serve --dirty`: journeysite decides which pages MkDocs builds (``dirty_serve``)
         self.dirty = self.exact_dirty = self.warned_dirty = False
         self.quiet_dirty = dirty_serve.QuietDirtyWarning(lambda: self.exact_dirty)
-        self.copied: dict[str, dirty_serve.Identity] = {}  # the files besides pages, as last copied
+        self.copied: dict[str, Stamp] = {}  # the files besides pages, as last copied
         self._reset()
 
     def _reset(self) -> None:
@@ -74,7 +75,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         # kept pages whose search entries are put back from the last build: those entries
         self.hidden: dict[str, list] = {}
         self.search_shortcut = False
-        self.copying: dict[str, dirty_serve.Identity] = {}  # the same, as this build copies them
+        self.copying: dict[str, Stamp] = {}  # the same, as this build copies them
         self.page_order: dict[str, int] = {}  # each page's place in MkDocs' order (`serve --dirty`)
         # The search plugin's list of this build's entries (`serve --dirty`): the list it appends each
         # page's to. (In a dirty build it puts the last build's and these in a new list, which it writes.)

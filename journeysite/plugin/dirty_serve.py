@@ -32,8 +32,6 @@ from journeysite.core.reading import loading
 MKDOCS_WARNING = "A 'dirty' build is being performed"
 BUILD_LOGGERS = ("mkdocs.commands.build", "properdocs.commands.build")
 
-Identity = loading.Stamp
-
 
 def _modified() -> bool:
     return True
@@ -60,10 +58,10 @@ def leave_written(file: File) -> None:
     file.is_modified = _unmodified  # type: ignore[method-assign]
 
 
-def copy_changed(files: Files, copied: dict[str, Identity]) -> dict[str, Identity]:
+def copy_changed(files: Files, copied: dict[str, loading.Stamp]) -> dict[str, loading.Stamp]:
     """Have MkDocs copy each file besides pages that is not the file it copied last (``copied``: the
     identity of each at the last build), or whose copy is missing; return this build's identities."""
-    now: dict[str, Identity] = {}
+    now: dict[str, loading.Stamp] = {}
     for file in files:
         if file.is_documentation_page() or not file.abs_src_path or file.generated_by:
             continue
