@@ -9,6 +9,7 @@ the general way, on input hypothesis makes up.
 from __future__ import annotations
 
 import math
+import posixpath
 import os
 import subprocess
 import sys
@@ -23,6 +24,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from journeysite.core import neutral, placeholders
+from journeysite.render import links
 from journeysite.core.reading import frontmatter, loading
 
 LOADERS = {"libyaml": frontmatter.LOADER, "pure-python": frontmatter.PURE_PYTHON_LOADER}
@@ -246,3 +248,15 @@ def test_the_front_matter_is_cut_where_the_mkdocs_pattern_cuts_it(lines, end):
     ones FRONT_MATTER_RE (MkDocs' pattern) gives."""
     for text in ("\n".join(lines) + end, "---\n" + "\n".join(lines) + end):
         assert frontmatter._front_matter_spans(text) == spans_of_the_pattern(text), text
+
+
+_segment = st.sampled_from(["a", "b", "ab", "stages", "index.md", "a.md", "b.md", "x-y.md"])
+_doc_path = st.lists(_segment, min_size=1, max_size=4).map("/".join)
+_folder = st.lists(_segment, max_size=4).map("/".join)
+
+
+@given(_doc_path, _folder)
+def test_a_link_between_two_pages_is_the_relative_path_the_standard_library_gives(path, start):
+    """Links from one page to another (``Linker.md_path``) skip ``posixpath.relpath``'s two looks at the
+    current directory: for paths inside the docs folder the answer is the same."""
+    assert links.relative(path, start) == posixpath.relpath(path, start or ".")

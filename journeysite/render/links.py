@@ -22,6 +22,16 @@ def page_url(src_uri: str, use_directory_urls: bool) -> str:
     return f"{stem}.html"
 
 
+def relative(path: str, start: str) -> str:
+    """``posixpath.relpath`` for two paths inside the docs folder, as MkDocs writes them (``a/b.md``,
+    no ``..``), without its two calls to the current directory each (a large handbook has thousands)."""
+    parts, base = path.split("/"), start.split("/") if start else []
+    common = 0
+    while common < len(base) and common < len(parts) and base[common] == parts[common]:
+        common += 1
+    return "/".join([".."] * (len(base) - common) + parts[common:]) or "."
+
+
 @dataclass
 class Linker:
     """Computes links from the page being rendered to entity and generated pages."""
@@ -72,5 +82,4 @@ class Linker:
         src = self.src_of.get(key)
         if src is None:
             return None
-        start = posixpath.dirname(self.current)
-        return quote(posixpath.relpath(src, start or "."), safe="/.#-_~")
+        return quote(relative(src, posixpath.dirname(self.current)), safe="/.#-_~")
