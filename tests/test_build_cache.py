@@ -376,3 +376,66 @@ def test_the_store_read_ahead_hands_every_entry_over_within_its_budget(tmp_path,
     assert again._prefetching is not None
     again._prefetching.join(5)
     assert not again._prefetching.is_alive(), "a closed read-ahead ends"
+
+
+def _store(folder: Path):
+    from journeysite.render import page_store
+
+    return page_store.PageStore(folder, bytes(range(32)), lambda t: t, lambda t: t)
+
+
+def test_a_pack_another_build_is_writing_meanwhile_is_left_alone(tmp_path):
+    """Two builds of one project at once (``mkdocs serve`` running while ``mkdocs build`` runs): the
+    one that ends first deletes the packs it read and kept nothing of, never the pack the other is still
+    writing, which holds every entry the other writes."""
+    folder = tmp_path / "pages"
+    earlier = _store(folder)
+    assert earlier._append(f"{1:040x}.page", b"an entry of an earlier build")
+    earlier._close_pack()
+    (old,) = folder.glob("*.pack")
+
+    ours = _store(folder)
+    ours.load("this build")  # reads the earlier pack (its record is no page: nothing is kept of it)
+    theirs = _store(folder)
+    assert theirs._append(f"{2:040x}.page", b"the other build's first entry")
+    ours.finish({})
+    assert not old.exists(), "the pack this build read and kept nothing of is deleted"
+    assert theirs._append(f"{3:040x}.page", b"the other build's second entry")
+    theirs._close_pack()
+    (pack,) = folder.glob("*.pack")
+    assert [name for name, *_ in theirs._walk(pack.name, read=False)] == [f"{2:040x}.page", f"{3:040x}.page"]
+
+
+COMPACTING_ON_A_FULL_DISK = """
+import resource, signal, sys
+from pathlib import Path
+from journeysite.render import page_store
+
+folder = Path(sys.argv[1])
+store = page_store.PageStore(folder, bytes(range(32)), lambda t: t, lambda t: t)
+names = [f"{n:040x}.page" for n in range(4)]
+for round in range(3):  # each entry written three times: two thirds of the pack are records not kept
+    for name in names:
+        assert store._append(name, (name * 100).encode())
+store.signature, store.wanted = "this build", set(names)
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a file past the limit fails to grow (EFBIG)
+limit = 2 * len(names[0]) * 100
+resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
+store.finish({})
+"""
+
+
+def test_a_compaction_cut_short_leaves_no_partial_pack(tmp_path):
+    """When copying the kept records into a new pack fails part way (here: the file size limit, as a full
+    disk would), the packs stay as they were and the new one, cut short, is deleted: the next build reads
+    each entry once, from where it was."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "pages"
+    done = subprocess.run([sys.executable, "-c", COMPACTING_ON_A_FULL_DISK, str(folder)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    packs = sorted(folder.glob("*.pack"))
+    assert len(packs) == 1, [p.name for p in packs]
+    walked = [name for name, *_ in _store(folder)._walk(packs[0].name, read=False)]
+    assert len(walked) == 12, "the pack the build wrote, as it was"

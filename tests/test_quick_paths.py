@@ -9,8 +9,8 @@ the general way, on input hypothesis makes up.
 from __future__ import annotations
 
 import math
-import posixpath
 import os
+import posixpath
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -24,8 +24,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from journeysite.core import neutral, placeholders
-from journeysite.render import links
 from journeysite.core.reading import frontmatter, loading
+from journeysite.render import links
 
 LOADERS = {"libyaml": frontmatter.LOADER, "pure-python": frontmatter.PURE_PYTHON_LOADER}
 

@@ -11,12 +11,13 @@ records which drawing its figure shows (``PageHTML.figures``: the SVG is not in 
 next build keeps it only when it has the same drawing.
 
 Entries are records of packs: each process of a build appends the entries it writes to one new pack of its
-own (``<time>-<process>.pack``; creating a file per page cost about a millisecond each here, two seconds of
-a 3,000-page build). A record is a line (the entry's name, a hash of the page's path; its signature; its
+own (``<time>-<process>-<build>.pack``; creating a file per page cost about a millisecond each here, two
+seconds of a 3,000-page build). A record is a line (the entry's name, a hash of the page's path; its signature; its
 size), then the entry: a line of JSON, then the page's HTML and output as they are. A later pack's record
 of a name replaces an earlier one's. A pack is never written into once made: a build that finds more than
 a third of the packs' bytes in records it did not keep copies the kept ones into a new pack, and deletes
-every pack none of its records is kept of.
+every pack none of its records is kept of. A build only ever deletes the packs it read or made: another
+build of the same project may be writing a pack at the same time (``mkdocs serve`` beside ``mkdocs build``).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import importlib.metadata
 import json
 import os
 import re
+import secrets
 import sys
 import threading
 import time
@@ -135,6 +137,10 @@ class PageStore:
         self._search_read: bytes | None = None
         self._held, self._closed = 0, False
         self._pack: tuple[int, int] | None = None  # (process, descriptor) of the pack this process writes
+        self._pack_name = ""  # and its name
+        # In the names of the packs this build makes, its forked copy's too (made before the fork): a
+        # pack that is neither one of those nor read by this build is another build's, left alone.
+        self.build = secrets.token_hex(6)
         self._unwritable = False  # a pack could not be made: this build stores no more entries
 
     @property
@@ -479,7 +485,7 @@ class PageStore:
             return False
         try:
             if self._pack is None or self._pack[0] != os.getpid():
-                self._pack = (os.getpid(), self._new_pack())
+                self._pack = self._new_pack()
             mac = self._mac(name, payload)
             parts = [b"%s %s %d\n" % (name.encode("ascii"), mac, len(payload)), payload]
             write_all(self._pack[1], parts)
@@ -488,17 +494,20 @@ class PageStore:
             return False
         return True
 
-    def _new_pack(self) -> int:
+    def _new_pack(self) -> tuple[int, int]:
         """A new, empty pack of this process, open for writing (never a file that was there), named to
-        come after every pack there is (a clock set back, a folder from another machine)."""
+        come after every pack there is (a clock set back, a folder from another machine): (process,
+        descriptor); its name is ``_pack_name``."""
         self.folder.mkdir(parents=True, exist_ok=True)
         stamp = time.time_ns()
         for pack in self._packs()[-1:]:
             newest = pack.partition("-")[0]
             if newest.isdigit() and len(newest) == 20:
                 stamp = max(stamp, int(newest) + 1)
-        name = f"{stamp:020d}-{os.getpid()}{PACK}"
-        return os.open(self.folder / name, NEW_FILE_FLAGS, 0o666)  # (the umask applies)
+        name = f"{stamp:020d}-{os.getpid()}-{self.build}{PACK}"
+        descriptor = os.open(self.folder / name, NEW_FILE_FLAGS, 0o666)  # (the umask applies)
+        self._pack_name = name
+        return os.getpid(), descriptor
 
     def _close_pack(self) -> None:
         if self._pack is not None and self._pack[0] == os.getpid():
@@ -527,16 +536,17 @@ class PageStore:
         self._tidy()
 
     def _tidy(self) -> None:
-        """Delete every pack none of whose records this build kept (and the files of earlier versions).
-        When more than a third of the bytes of the packs that hold kept records are records it did not
-        keep, or there are more than MAX_PACKS of them, copy the kept ones into a new pack first, and
-        delete all the others. (What is kept of the packs there were is where ``load`` found each entry:
-        their signatures were checked.)"""
-        packs = self._packs()
+        """Delete every pack this build read or made none of whose records it kept (and the files of
+        earlier versions). When more than a third of the bytes of the packs that hold kept records are
+        records it did not keep, or there are more than MAX_PACKS of them, copy the kept ones into a new
+        pack first, and delete all the others. (What is kept of the packs there were is where ``load``
+        found each entry: their signatures were checked.) A pack another build made meanwhile is neither
+        read nor deleted: that build may still be writing it."""
+        made = [p for p in self._packs() if p not in self._read_packs and p.endswith(f"-{self.build}{PACK}")]
+        packs = {*self._read_packs, *made}
         spans = dict(self._loaded_from)
-        for pack in packs:
-            if pack not in self._read_packs:  # made in this build, by this process or its copy
-                spans.update((name, span) for name, _, span, _ in self._walk(pack, read=False))
+        for pack in made:  # by this process or its copy
+            spans.update((name, span) for name, _, span, _ in self._walk(pack, read=False))
         kept = [span for name, span in spans.items() if name in self.wanted]
         used = {pack for pack, _, _ in kept}
         sizes = {pack: _size(self.folder / pack) for pack in used}
@@ -545,8 +555,13 @@ class PageStore:
             try:
                 self._copy_into_new_pack(kept)
                 used = set()  # (every kept record is in the new pack)
-            except OSError:
-                pass  # (the packs stay as they are: only room is lost)
+            except OSError:  # the packs stay as they are, and the new one cut short goes
+                self._close_pack()
+                if self._pack_name:
+                    try:
+                        (self.folder / self._pack_name).unlink()
+                    except OSError:
+                        pass
             finally:
                 self._close_pack()
         try:
@@ -566,7 +581,8 @@ class PageStore:
                 pass
 
     def _copy_into_new_pack(self, spans: list[Span]) -> None:
-        self._pack = (os.getpid(), self._new_pack())
+        self._pack_name = ""
+        self._pack = self._new_pack()
         by_pack: dict[str, list[tuple[int, int]]] = {}
         for pack, start, length in spans:
             by_pack.setdefault(pack, []).append((start, length))
