@@ -10,14 +10,14 @@ is absent; without a key (it cannot be made or read) there is no store at all. A
 records which drawing its figure shows (``PageHTML.figures``: the SVG is not in its fingerprint), and the
 next build keeps it only when it has the same drawing.
 
-Entries are records of packs: each process of a build appends the entries it writes to one new pack of its
-own (``<time>-<process>-<build>.pack``; creating a file per page cost about a millisecond each here, two
-seconds of a 3,000-page build). A record is a line (the entry's name, a hash of the page's path; its signature; its
-size), then the entry: a line of JSON, then the page's HTML and output as they are. A later pack's record
-of a name replaces an earlier one's. A pack is never written into once made: a build that finds more than
-a third of the packs' bytes in records it did not keep copies the kept ones into a new pack, and deletes
-every pack none of its records is kept of. A build only ever deletes the packs it read or made: another
-build of the same project may be writing a pack at the same time (``mkdocs serve`` beside ``mkdocs build``).
+Entries are records of packs: each process of a build appends the entries it writes to one new pack of its own
+(``<time>-<process>-<build>.pack``; creating a file per page cost about a millisecond each here, two seconds
+of a 3,000-page build). A record is a line (the entry's name, a hash of the page's path; its signature; its
+size), then the entry: a line of JSON, then the page's HTML and output as they are. A later pack's record of a
+name replaces an earlier one's. A pack is never written into once made: a build that finds more than a third
+of the packs' bytes in records it did not keep copies the kept ones into a new pack, and deletes every pack
+none of its records is kept of. A build only ever deletes the packs it read or made: another build of the same
+project may be writing a pack at the same time (``mkdocs serve`` beside ``mkdocs build``).
 """
 
 from __future__ import annotations
