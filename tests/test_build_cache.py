@@ -439,3 +439,35 @@ def test_a_compaction_cut_short_leaves_no_partial_pack(tmp_path):
     assert len(packs) == 1, [p.name for p in packs]
     walked = [name for name, *_ in _store(folder)._walk(packs[0].name, read=False)]
     assert len(walked) == 12, "the pack the build wrote, as it was"
+
+
+def test_a_pack_another_build_was_already_writing_is_left_alone(tmp_path):
+    """The other order: the other build had begun writing its pack before this one read the folder.
+    This build reads that pack and keeps nothing of it, but the other build's lock on it keeps it."""
+    folder = tmp_path / "pages"
+    theirs = _store(folder)
+    assert theirs._append(f"{2:040x}.page", b"the other build's first entry")
+    ours = _store(folder)
+    ours.load("this build")
+    ours.finish({})
+    assert theirs._append(f"{3:040x}.page", b"the other build's second entry")
+    theirs._close_pack()
+    (pack,) = folder.glob("*.pack")
+    assert [name for name, *_ in theirs._walk(pack.name, read=False)] == [f"{2:040x}.page", f"{3:040x}.page"]
+
+
+def test_a_pack_another_build_is_reading_is_left_for_a_later_build(tmp_path):
+    """Two builds read the same pack; the first to end kept nothing of it, but the other may still take
+    its entries from it: it is deleted by a build that ends when no other build holds it."""
+    folder = tmp_path / "pages"
+    earlier = _store(folder)
+    assert earlier._append(f"{1:040x}.page", b"an entry of an earlier build")
+    earlier._close_pack()
+    (old,) = folder.glob("*.pack")
+    first, second = _store(folder), _store(folder)
+    first.load("one build")
+    second.load("another build")
+    first.finish({})
+    assert old.exists(), "the other build still reads it"
+    second.finish({})
+    assert not old.exists(), "no build holds it any more"

@@ -573,6 +573,8 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
                     extra = dot.as_data(drawn.diagrams) if drawn is not None else None
                     self.store.save_site(self.kept_site.model, self.kept_site.built.files, extra)
             log.info(self.rebuild.summary())
+        if self.store is not None:
+            self.store.close()  # (its locks on the packs it read: another build may tidy them now)
         if self.exact_dirty:
             self.copied = self.copying
         incremental.collector_back()

@@ -16,8 +16,11 @@ of a 3,000-page build). A record is a line (the entry's name, a hash of the page
 size), then the entry: a line of JSON, then the page's HTML and output as they are. A later pack's record of a
 name replaces an earlier one's. A pack is never written into once made: a build that finds more than a third
 of the packs' bytes in records it did not keep copies the kept ones into a new pack, and deletes every pack
-none of its records is kept of. A build only ever deletes the packs it read or made: another build of the same
-project may be writing a pack at the same time (``mkdocs serve`` beside ``mkdocs build``).
+none of its records is kept of.
+
+Two builds of one project can run at once (``mkdocs serve`` beside ``mkdocs build``). A build holds a shared lock
+(``flock``) on the pack it writes and on each pack it read, until it tidies; it deletes a pack only under an
+exclusive lock no other build holds, and never a pack another build made after it read the folder.
 """
 
 from __future__ import annotations
@@ -42,6 +45,11 @@ from journeysite.core.signing import hmac_of, read_signed, write_signed
 from journeysite.core.writing import NEW_FILE_FLAGS, linked_on_the_way, open_regular, write_all
 from journeysite.render.rebuild import PageHTML, digest, tree_stamps
 from journeysite.render.stash import TOKEN
+
+try:
+    import fcntl
+except ImportError:  # (Windows: no locks; a build may delete a pack another build is writing)
+    fcntl = None  # type: ignore[assignment]
 
 FORMAT = "journeysite-page-7"
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
@@ -141,6 +149,8 @@ class PageStore:
         # In the names of the packs this build makes, its forked copy's too (made before the fork): a
         # pack that is neither one of those nor read by this build is another build's, left alone.
         self.build = secrets.token_hex(6)
+        self._in_use: dict[str, int] = {}  # pack -> a descriptor of it with this build's shared lock
+        self._use_lock = threading.Lock()  # (packs are read on the prefetch thread)
         self._unwritable = False  # a pack could not be made: this build stores no more entries
 
     @property
@@ -198,9 +208,47 @@ class PageStore:
         entry, where it is)."""
         for pack in self._packs():
             self._read_packs.add(pack)
+            self._use(pack)
             for name, mac, span, payload in self._walk(pack, read=True):
                 if payload is not None and hmac.compare_digest(mac, self._mac(name, payload)):
                     yield name, payload, span
+
+    def _use(self, pack: str) -> None:
+        """Hold a shared lock on a pack this build reads, so that no other build deletes it meanwhile."""
+        try:
+            descriptor = os.open(self.folder / pack, os.O_RDONLY | _NO_LINK | os.O_CLOEXEC)
+        except OSError:
+            return
+        with self._use_lock:
+            if not _lock(descriptor, exclusive=False) or pack in self._in_use:
+                os.close(descriptor)
+            else:
+                self._in_use[pack] = descriptor
+
+    def _release(self) -> None:
+        """Let go of the packs this build read."""
+        with self._use_lock:
+            for descriptor in self._in_use.values():
+                os.close(descriptor)
+            self._in_use.clear()
+
+    def _delete_pack(self, path: Path) -> None:
+        """Delete a pack, unless another build holds a lock on it (it reads or writes it)."""
+        try:
+            descriptor = os.open(path, os.O_RDONLY | _NO_LINK | os.O_CLOEXEC)
+        except OSError:  # a link (no build writes through one: it is never read) or gone
+            try:
+                path.unlink()
+            except OSError:
+                pass
+            return
+        try:
+            if _lock(descriptor, exclusive=True):
+                path.unlink()
+        except OSError:
+            pass
+        finally:
+            os.close(descriptor)
 
     def _walk(self, pack: str, read: bool) -> Iterator[tuple[str, bytes, Span, bytes | None]]:
         """(name, signature, where it is, entry) of each record of a pack, the entry read only when ``read``
@@ -277,6 +325,7 @@ class PageStore:
             self._prefetched.clear()
             self._room.notify_all()
         self._close_pack()
+        self._release()
 
     def load(self, signature: str) -> dict[str, PageHTML]:
         """Every entry of a build whose signature is ``signature`` that passes the check, by src_uri (a
@@ -506,6 +555,7 @@ class PageStore:
                 stamp = max(stamp, int(newest) + 1)
         name = f"{stamp:020d}-{os.getpid()}-{self.build}{PACK}"
         descriptor = os.open(self.folder / name, NEW_FILE_FLAGS, 0o666)  # (the umask applies)
+        _lock(descriptor, exclusive=False)  # (until it is closed: another build's tidy leaves it)
         self._pack_name = name
         return os.getpid(), descriptor
 
@@ -541,7 +591,7 @@ class PageStore:
         records it did not keep, or there are more than MAX_PACKS of them, copy the kept ones into a new
         pack first, and delete all the others. (What is kept of the packs there were is where ``load``
         found each entry: their signatures were checked.) A pack another build made meanwhile is neither
-        read nor deleted: that build may still be writing it."""
+        read nor deleted, nor one another build holds a lock on: it is writing or reading it."""
         made = [p for p in self._packs() if p not in self._read_packs and p.endswith(f"-{self.build}{PACK}")]
         packs = {*self._read_packs, *made}
         spans = dict(self._loaded_from)
@@ -574,7 +624,11 @@ class PageStore:
             ]
         except OSError:
             stale = []
+        self._release()  # (its own locks would stand in its way)
         for path in stale:
+            if path.name.endswith(PACK):
+                self._delete_pack(path)
+                continue
             try:
                 path.unlink()
             except OSError:
@@ -641,6 +695,24 @@ class PageStore:
             return header + b"\n" + b"".join(body)
         except (ValueError, TypeError, RecursionError):
             return None
+
+
+_NO_LINK = getattr(os, "O_NOFOLLOW", 0)
+
+
+def _lock(descriptor: int, exclusive: bool) -> bool:
+    """Lock an open file, without waiting: shared (this build uses it) or exclusive (it deletes it);
+    False when another build's lock stands in the way. Where there are no locks (Windows, a file system
+    without them), every lock is granted: builds at once may then cost each other kept pages."""
+    if fcntl is None:
+        return True
+    try:
+        fcntl.flock(descriptor, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    except OSError:  # (no locks here: ENOLCK, EOPNOTSUPP)
+        return True
+    return True
 
 
 def _size(path: Path) -> int:
