@@ -471,3 +471,26 @@ def test_a_pack_another_build_is_reading_is_left_for_a_later_build(tmp_path):
     assert old.exists(), "the other build still reads it"
     second.finish({})
     assert not old.exists(), "no build holds it any more"
+
+
+def test_a_build_that_failed_holds_no_pack(tmp_path, monkeypatch):
+    """A build that fails while it reads the store (``close``) lets go of the packs it held: the next
+    build deletes them when it keeps nothing of them."""
+    from journeysite.render import page_store
+
+    monkeypatch.setattr(page_store, "PREFETCH_BYTES", 10)  # the read-ahead waits after one entry
+    folder = tmp_path / "pages"
+    for n in range(3):
+        earlier = _store(folder)
+        assert earlier._append(f"{n:040x}.page", b"an entry " * 20)
+        earlier._close_pack()
+    failed = _store(folder)
+    failed.prefetch()
+    next(failed._taken())
+    failed.close()
+    assert failed._prefetching is not None
+    failed._prefetching.join(5)
+    later = _store(folder)
+    later.load("a later build")
+    later.finish({})
+    assert not list(folder.glob("*.pack"))

@@ -141,6 +141,8 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         docs_dir = Path(config.docs_dir)
         cache = Path(config.config_file_path or config.docs_dir).parent / ".cache" / "plugin" / "journeysite"
         if self.disk_store:  # `mkdocs build` (`serve --clean` too): what it keeps is read anew each build
+            if self.store is not None:  # (a build that ended without on_post_build: Ctrl-C in serve)
+                self.store.close()
             self.store = incremental.page_store(config, cache)  # None without the key
             if self.store is not None:
                 self.store.prefetch()  # (read while the pipeline runs)

@@ -20,7 +20,8 @@ none of its records is kept of.
 
 Two builds of one project can run at once (``mkdocs serve`` beside ``mkdocs build``). A build holds a shared lock
 (``flock``) on the pack it writes and on each pack it read, until it tidies; it deletes a pack only under an
-exclusive lock no other build holds, and never a pack another build made after it read the folder.
+exclusive lock no other build holds, and never a pack another build made after it read the folder. (Where
+``flock`` does not lock, as on Windows or NFS, builds at once can still cost each other kept pages: only speed.)
 """
 
 from __future__ import annotations
@@ -151,6 +152,7 @@ class PageStore:
         self.build = secrets.token_hex(6)
         self._in_use: dict[str, int] = {}  # pack -> a descriptor of it with this build's shared lock
         self._use_lock = threading.Lock()  # (packs are read on the prefetch thread)
+        self._let_go = False  # the locks are released for good (the build tidied, or failed)
         self._unwritable = False  # a pack could not be made: this build stores no more entries
 
     @property
@@ -215,33 +217,38 @@ class PageStore:
 
     def _use(self, pack: str) -> None:
         """Hold a shared lock on a pack this build reads, so that no other build deletes it meanwhile."""
+        if fcntl is None:
+            return
         try:
-            descriptor = os.open(self.folder / pack, os.O_RDONLY | _NO_LINK | os.O_CLOEXEC)
+            descriptor = os.open(self.folder / pack, os.O_RDONLY | _NO_LINK)  # (not inherited)
         except OSError:
             return
         with self._use_lock:
-            if not _lock(descriptor, exclusive=False) or pack in self._in_use:
+            if self._let_go or pack in self._in_use or not _lock(descriptor, exclusive=False):
                 os.close(descriptor)
             else:
                 self._in_use[pack] = descriptor
 
     def _release(self) -> None:
-        """Let go of the packs this build read."""
+        """Let go of the packs this build read, for good (a pack the read-ahead reaches later is not held)."""
         with self._use_lock:
+            self._let_go = True
             for descriptor in self._in_use.values():
                 os.close(descriptor)
             self._in_use.clear()
 
     def _delete_pack(self, path: Path) -> None:
         """Delete a pack, unless another build holds a lock on it (it reads or writes it)."""
-        try:
-            descriptor = os.open(path, os.O_RDONLY | _NO_LINK | os.O_CLOEXEC)
-        except OSError:  # a link (no build writes through one: it is never read) or gone
+        if fcntl is None or os.path.islink(path):  # (a link is never read, nor written through)
             try:
                 path.unlink()
             except OSError:
                 pass
             return
+        try:
+            descriptor = os.open(path, os.O_RDONLY | _NO_LINK)
+        except OSError:
+            return  # (left for a later build)
         try:
             if _lock(descriptor, exclusive=True):
                 path.unlink()
