@@ -351,6 +351,12 @@ def test_tampered_search_entries_are_not_used(project, tmp_path, how):
         assert tree_hashes(root / "site") == clean_build(root, tmp_path)
 
 
+def _store(folder: Path):
+    from journeysite.render import page_store
+
+    return page_store.PageStore(folder, bytes(range(32)), lambda t: t, lambda t: t)
+
+
 def test_the_store_read_ahead_hands_every_entry_over_within_its_budget(tmp_path, monkeypatch):
     """The thread that reads the store while the pipeline runs holds at most its budget ahead of the
     build: with a budget smaller than one entry it still hands over every entry in order, but a tampered
@@ -358,30 +364,24 @@ def test_the_store_read_ahead_hands_every_entry_over_within_its_budget(tmp_path,
     from journeysite.render import page_store
 
     monkeypatch.setattr(page_store, "PREFETCH_BYTES", 10)
-    store = page_store.PageStore(tmp_path / "pages", bytes(range(32)), lambda t: t, lambda t: t)
+    store = _store(tmp_path / "pages")
     payloads = {f"{n:040x}{page_store.SUFFIX}": f"entry {n} ".encode() * 50 for n in range(30)}
     for name, payload in payloads.items():
         assert store._append(name, payload)
     store._close_pack()
     (pack,) = (tmp_path / "pages").glob("*.pack")
     pack.write_bytes(pack.read_bytes().replace(b"entry 7 ", b"entry X "))
-    store = page_store.PageStore(tmp_path / "pages", bytes(range(32)), lambda t: t, lambda t: t)
+    store = _store(tmp_path / "pages")
     store.prefetch()
     got = {name: payload for name, payload, _ in store._taken()}
     assert got == {name: p for name, p in payloads.items() if not name.endswith(f"{7:040x}.page")}
 
-    again = page_store.PageStore(tmp_path / "pages", bytes(range(32)), lambda t: t, lambda t: t)
+    again = _store(tmp_path / "pages")
     again.prefetch()
     again.close()
     assert again._prefetching is not None
     again._prefetching.join(5)
     assert not again._prefetching.is_alive(), "a closed read-ahead ends"
-
-
-def _store(folder: Path):
-    from journeysite.render import page_store
-
-    return page_store.PageStore(folder, bytes(range(32)), lambda t: t, lambda t: t)
 
 
 def test_a_pack_another_build_is_writing_meanwhile_is_left_alone(tmp_path):

@@ -145,8 +145,8 @@ class PageStore:
         self._read_through = False  # ``prefetch`` read every pack and the search entries
         self._search_read: bytes | None = None
         self._held, self._closed = 0, False
-        self._pack: tuple[int, int] | None = None  # (process, descriptor) of the pack this process writes
-        self._pack_name = ""  # and its name
+        # (process, descriptor, name) of the pack this process writes
+        self._pack: tuple[int, int, str] | None = None
         # In the names of the packs this build makes, its forked copy's too (made before the fork): a
         # pack that is neither one of those nor read by this build is another build's, left alone.
         self.build = secrets.token_hex(6)
@@ -550,10 +550,10 @@ class PageStore:
             return False
         return True
 
-    def _new_pack(self) -> tuple[int, int]:
+    def _new_pack(self) -> tuple[int, int, str]:
         """A new, empty pack of this process, open for writing (never a file that was there), named to
         come after every pack there is (a clock set back, a folder from another machine): (process,
-        descriptor); its name is ``_pack_name``."""
+        descriptor, name)."""
         self.folder.mkdir(parents=True, exist_ok=True)
         stamp = time.time_ns()
         for pack in self._packs()[-1:]:
@@ -563,8 +563,7 @@ class PageStore:
         name = f"{stamp:020d}-{os.getpid()}-{self.build}{PACK}"
         descriptor = os.open(self.folder / name, NEW_FILE_FLAGS, 0o666)  # (the umask applies)
         _lock(descriptor, exclusive=False)  # (until it is closed: another build's tidy leaves it)
-        self._pack_name = name
-        return os.getpid(), descriptor
+        return os.getpid(), descriptor, name
 
     def _close_pack(self) -> None:
         if self._pack is not None and self._pack[0] == os.getpid():
@@ -612,13 +611,8 @@ class PageStore:
             try:
                 self._copy_into_new_pack(kept)
                 used = set()  # (every kept record is in the new pack)
-            except OSError:  # the packs stay as they are, and the new one cut short goes
-                self._close_pack()
-                if self._pack_name:
-                    try:
-                        (self.folder / self._pack_name).unlink()
-                    except OSError:
-                        pass
+            except OSError:
+                pass  # (the packs stay as they are: only room is lost)
             finally:
                 self._close_pack()
         try:
@@ -642,8 +636,20 @@ class PageStore:
                 pass
 
     def _copy_into_new_pack(self, spans: list[Span]) -> None:
-        self._pack_name = ""
+        """Copy the records at ``spans`` into a new pack; one cut short (a full disk) is deleted."""
         self._pack = self._new_pack()
+        try:
+            self._copy_records(spans, self._pack[1])
+        except OSError:
+            name = self._pack[2]
+            self._close_pack()
+            try:
+                (self.folder / name).unlink()
+            except OSError:
+                pass
+            raise
+
+    def _copy_records(self, spans: list[Span], descriptor: int) -> None:
         by_pack: dict[str, list[tuple[int, int]]] = {}
         for pack, start, length in spans:
             by_pack.setdefault(pack, []).append((start, length))
@@ -657,7 +663,7 @@ class PageStore:
                     data = file.read(length)
                     if len(data) != length:
                         raise OSError(f"{pack} changed while journeysite copied it")
-                    write_all(self._pack[1], [data])
+                    write_all(descriptor, [data])
 
     def _payload(self, src_uri: str, page: PageHTML) -> bytes | None:
         """The entry as JSON, or None when something of the page would not come back as it is."""
