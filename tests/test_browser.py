@@ -150,3 +150,18 @@ def test_navigation_entries_scrolling_under_the_handbook_name_stay_clear_of_it(p
     }""")
     assert title["text"] == "Lumen Customer Success Handbook" and title["sticky"] == "sticky", title
     assert title["box"] - title["text_bottom"] >= 8, title
+
+
+def test_a_review_date_on_a_phone_is_never_broken_at_its_hyphens(page, site_url):
+    """At 390 px the review badge under a page's card wraps, but between words: each of its dates
+    ("next review 2027-03-15") stays on one line rather than ending a line with "2027-03-"."""
+    page.set_viewport_size({"width": 390, "height": 900})
+    open_page(page, site_url, "playbooks/closed-won-welcome/")
+    dates = page.evaluate("""() => [...document.querySelectorAll('p.jsite-badge time')].map(t => {
+        const range = document.createRange();
+        range.selectNodeContents(t);
+        const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+        return {text: t.textContent, lines: lines.size};
+    })""")
+    assert [d["text"] for d in dates] == ["2026-09-15", "2027-03-15"], dates
+    assert all(d["lines"] == 1 for d in dates), dates

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 
 from journeysite.core.analysis.review import DUE_SOON, NEVER, OK, OVERDUE, STATUS_LABELS
 from journeysite.core.model import Entity, Step
@@ -273,21 +274,26 @@ def _badge(context: Context, e: Entity) -> str:
     if item.status == NEVER or item.reviewed is None or item.due is None:
         words = "Never reviewed"
     else:
-        words = f"Reviewed {item.reviewed.isoformat()}" + (" (last change)" if item.source == "git" else "")
+        words = f"Reviewed {_date(item.reviewed)}" + (" (last change)" if item.source == "git" else "")
         if item.reviewed_by:
-            words += f" by {item.reviewed_by}"
+            words += f" by {text(item.reviewed_by)}"
         if item.status == OVERDUE:
-            words += f" · review overdue since {item.due.isoformat()}"
+            words += f" · review overdue since {_date(item.due)}"
         elif item.status == DUE_SOON:
-            words += f" · review due {item.due.isoformat()}"
+            words += f" · review due {_date(item.due)}"
         else:
-            words += f" · next review {item.due.isoformat()}"
+            words += f" · next review {_date(item.due)}"
     state = {OVERDUE: "overdue", DUE_SOON: "due soon", NEVER: "not reviewed"}.get(item.status, "verified")
     return listing(
         f'<p class="jsite-badge jsite-review-{text(item.status)}" title="{text(state)}">'
-        f'<span class="jsite-badge-state">{text(state)}</span> {text(words)}'
+        f'<span class="jsite-badge-state">{text(state)}</span> {words}'
         f"{' · owner ' + owner if owner else ''}</p>"
     )
+
+
+def _date(day: date) -> str:
+    """A date as HTML that a narrow screen does not break at its hyphens."""
+    return f'<time datetime="{day.isoformat()}">{day.isoformat()}</time>'
 
 
 # ---- kind sections ------------------------------------------------------------------------------
